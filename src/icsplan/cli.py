@@ -1,0 +1,248 @@
+"""The ``icsplan`` command.
+
+Every command turns icsplan's own errors into one clear line on stderr and exit status 2;
+an unexpected failure prints one line too (exit status 1), never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from functools import wraps
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from icsplan.errors import IcsplanError, ValidationError
+
+app = typer.Typer(
+    help="icsplan: author, monitor, review and publish Integrated Country Strategies.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+DEMO_TEXT = Path(__file__).resolve().parent / "demo" / "mali-2018.txt"
+
+
+def _fail(message: str, status: int) -> None:
+    err.print(message, markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(status)
+
+
+def handle_errors(fn):
+    """Print icsplan errors as one line and exit 2; anything else as one line and exit 1."""
+
+    @wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except ValidationError as exc:
+            for problem in exc.problems:
+                err.print(f"error: {problem}", markup=False, highlight=False, soft_wrap=True)
+            raise typer.Exit(2)
+        except IcsplanError as exc:
+            _fail(f"error: {exc}", 2)
+        except OSError as exc:
+            _fail(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), 2)
+        except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
+            if os.environ.get("ICSPLAN_DEBUG"):
+                raise
+            _fail(f"internal error ({type(exc).__name__}): {exc}. Set ICSPLAN_DEBUG=1 for details.", 1)
+
+    return wrapper
+
+
+def setup_django() -> None:
+    """Configure Django for commands that touch the database."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "icsplan.config.settings")
+    import django
+
+    django.setup()
+
+
+def _write_output(data: bytes | str, output: Optional[Path]) -> None:
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    if output is None:
+        sys.stdout.buffer.write(data)
+        if not data.endswith(b"\n"):
+            sys.stdout.buffer.write(b"\n")
+        sys.stdout.flush()
+    else:
+        # Write beside the target and rename, so a failure never leaves half a file.
+        tmp = output.with_name(output.name + ".part")
+        tmp.write_bytes(data)
+        tmp.replace(output)
+        err.print(f"wrote {output} ({len(data):,} bytes)", markup=False, highlight=False)
+
+
+# -- documents without a database ------------------------------------------------------------------
+
+@app.command()
+@handle_errors
+def parse(
+    file: Path = typer.Argument(..., help="An ICS as text, Markdown, DOCX or PDF."),
+    format: str = typer.Option("json", "--format", "-f", help="json or md"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
+):
+    """Parse an ICS document and print its canonical form (no database is touched)."""
+    from icsplan.ingest import parse_file
+
+    result = parse_file(file)
+    if format == "json":
+        _write_output(result.strategy.to_json(), output)
+    elif format in ("md", "markdown"):
+        from icsplan.publishing import get_renderer
+
+        _write_output(get_renderer("md").render(result.strategy), output)
+    else:
+        raise IcsplanError(f"unknown format {format!r}; use json or md", code="unknown-format")
+
+
+@app.command()
+@handle_errors
+def lint(
+    file: Path = typer.Argument(..., help="An ICS as text, Markdown, DOCX or PDF."),
+    format: str = typer.Option("text", "--format", "-f", help="text or json"),
+):
+    """Check an ICS document for structural problems; exit 1 when any finding is an error."""
+    from icsplan.ingest import lint_strategy, parse_file
+
+    result = parse_file(file)
+    findings = lint_strategy(result)
+    if format == "json":
+        _write_output(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False), None)
+    elif format == "text":
+        for f in findings:
+            line = f"{file}:{f.line}" if f.line else str(file)
+            out.print(f"{line}: {f.severity}: [{f.code}] {f.element}: {f.message}", markup=False, highlight=False)
+        counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
+        out.print(f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes", markup=False)
+    else:
+        raise IcsplanError(f"unknown format {format!r}; use text or json", code="unknown-format")
+    if any(f.severity == "error" for f in findings):
+        raise typer.Exit(1)
+
+
+@app.command()
+@handle_errors
+def schema():
+    """Print the JSON Schema of the canonical strategy document."""
+    from icsplan.document import json_schema
+
+    _write_output(json.dumps(json_schema(), indent=2), None)
+
+
+# -- database ----------------------------------------------------------------------------------------
+
+@app.command()
+@handle_errors
+def migrate():
+    """Create or update the database tables."""
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    err.print("database is up to date", markup=False)
+
+
+@app.command("import")
+@handle_errors
+def import_(
+    file: Path = typer.Argument(..., help="An ICS as JSON, text, Markdown, DOCX or PDF."),
+    mission: Optional[str] = typer.Option(None, "--mission", "-m", help="Country of the mission (default: from the document)."),
+    edition: Optional[str] = typer.Option(None, "--edition", help="Edition label (default: from the document, or its approval year)."),
+    replace: bool = typer.Option(False, "--replace", help="Replace an existing edition with the same label."),
+):
+    """Import a document as a new edition of a mission's strategy (all or nothing)."""
+    setup_django()
+    from icsplan.ingest import parse_file
+    from icsplan.strategies import services
+
+    document = parse_file(file).strategy
+    mission_row = None
+    if mission:
+        mission_row = services.get_or_create_mission(mission)
+    row = services.import_strategy(document, mission=mission_row, edition=edition, source_name=file.name, replace=replace)
+    err.print(f"imported {row} ({row.goals.count()} goals, {row.objectives.count()} objectives)", markup=False)
+
+
+@app.command()
+@handle_errors
+def export(
+    country: str = typer.Argument(..., help="Country of the mission."),
+    edition: Optional[str] = typer.Option(None, "--edition", help="Edition (default: the newest)."),
+    format: str = typer.Option("json", "--format", "-f", help="json, md, or any other installed format"),
+    public: bool = typer.Option(False, "--public", help="Leave out everything marked SBU."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o"),
+):
+    """Export an edition of a mission's strategy."""
+    setup_django()
+    from icsplan.publishing import get_renderer
+    from icsplan.strategies import services
+
+    renderer = get_renderer(format)
+    document = services.load_strategy(services.find_strategy(country, edition))
+    _write_output(renderer.render(document, public=public), output)
+
+
+def load_demo(*, quiet: bool = False) -> bool:
+    """Migrate and load the Mali demo unless it is already there. Returns True when loaded now."""
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    from icsplan.strategies import services
+    from icsplan.strategies.models import Strategy
+
+    if Strategy.objects.filter(mission__country="Mali", edition="2018").exists():
+        return False
+    from icsplan.demo import build_demo
+
+    build_demo()
+    return True
+
+
+@app.command()
+@handle_errors
+def demo():
+    """Create the database and load the Mali demo strategy (once)."""
+    setup_django()
+    loaded = load_demo()
+    err.print("Mali demo loaded" if loaded else "Mali demo already loaded", markup=False)
+
+
+@app.command()
+@handle_errors
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host"),
+    port: int = typer.Option(8000, "--port"),
+    workers: int = typer.Option(1, "--workers", help="Worker processes."),
+    threads: int = typer.Option(4, "--threads", help="Blocking threads per worker."),
+):
+    """Serve the web app and API with a production server (granian, WSGI)."""
+    from granian import Granian
+    from granian.constants import Interfaces
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "icsplan.config.settings")
+    err.print(f"icsplan is serving on http://{host}:{port}/", markup=False)
+    Granian(
+        "icsplan.config.wsgi:application", address=host, port=port, interface=Interfaces.WSGI,
+        workers=workers, blocking_threads=threads, log_access=False,
+    ).serve()
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()
