@@ -57,6 +57,9 @@ class Strategy(VersionedModel):
     source_name = models.CharField(max_length=300, blank=True, default="")
     history = HistoricalRecords()
 
+    mission_lookup = "mission"  # see accounts.permissions
+    strategy_lookup = ""
+
     class Meta:
         ordering = ["mission__country", "-edition"]
         constraints = [models.UniqueConstraint(fields=["mission", "edition"], name="unique_edition_per_mission")]
@@ -68,6 +71,9 @@ class Strategy(VersionedModel):
 
 class Section(TimeStampedModel):
     """Another titled section of the document (Country Context, Transition Planning...)."""
+
+    mission_lookup = "strategy__mission"  # see accounts.permissions
+    strategy_lookup = "strategy"
 
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="sections")
     position = models.PositiveIntegerField()
@@ -82,6 +88,9 @@ class Section(TimeStampedModel):
 
 class FrameworkElement(VersionedModel):
     """Fields common to every numbered element of the framework."""
+
+    mission_lookup = "strategy__mission"  # see accounts.permissions
+    strategy_lookup = "strategy"
 
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="+")
     position = models.PositiveIntegerField()
@@ -174,6 +183,9 @@ class AttachedToElement(TimeStampedModel):
     """Something that belongs to exactly one element: a goal, objective, sub-objective or
     management objective. Explicit foreign keys (rather than a generic relation) keep joins,
     prefetching and history plain."""
+
+    mission_lookup = "strategy__mission"  # see accounts.permissions
+    strategy_lookup = "strategy"
 
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="+")
     goal = models.ForeignKey(Goal, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
