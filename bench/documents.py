@@ -1,0 +1,80 @@
+"""Render-time benchmark of the DOCX and PDF renderers.
+
+    .venv/bin/python bench/documents.py [--repeat N]
+
+Renders the Mali ICS and a strategy ten times its size (its goals and management objectives
+replicated and renumbered), in the same run, and prints the best time of each and the ratio
+10x/1x per format. A ratio near 10 means rendering time grows linearly with the document.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from icsplan.document.model import Strategy
+from icsplan.ingest import parse_text
+from icsplan.publishing import get_renderer
+
+MALI = Path(__file__).resolve().parents[1] / "src" / "icsplan" / "demo" / "mali-2018.txt"
+
+
+def _renumber(element, number: str):
+    copy = element.model_copy(deep=True)
+    copy.number = number
+    for index, objective in enumerate(getattr(copy, "objectives", []), start=1):
+        objective.number = f"{number}.{index}"
+        for sub_index, sub in enumerate(objective.sub_objectives, start=1):
+            sub.number = f"{number}.{index}.{sub_index}"
+    for index, sub in enumerate(getattr(copy, "sub_objectives", []), start=1):
+        sub.number = f"{number}.{index}"
+    return copy
+
+
+def scaled(strategy: Strategy, factor: int) -> Strategy:
+    """``strategy`` with its goals and management objectives repeated ``factor`` times."""
+    big = strategy.model_copy(deep=True)
+    big.goals = [
+        _renumber(goal, str(len(strategy.goals) * copy + index))
+        for copy in range(factor)
+        for index, goal in enumerate(strategy.goals, start=1)
+    ]
+    big.management_objectives = [
+        _renumber(mo, str(len(strategy.management_objectives) * copy + index))
+        for copy in range(factor)
+        for index, mo in enumerate(strategy.management_objectives, start=1)
+    ]
+    return big
+
+
+def best_time(fmt: str, strategy: Strategy, repeat: int) -> tuple[float, int]:
+    renderer = get_renderer(fmt)
+    best, size = float("inf"), 0
+    for _ in range(repeat):
+        started = time.perf_counter()
+        size = len(renderer.render(strategy))
+        best = min(best, time.perf_counter() - started)
+    return best, size
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="renders per measurement; the best counts")
+    args = parser.parse_args()
+    mali = parse_text(MALI.read_text(encoding="utf-8"), source=MALI.name).strategy
+    big = scaled(mali, 10)
+    elements = (len(list(mali.iter_elements())), len(list(big.iter_elements())))
+    print(f"Mali: {elements[0]} elements; 10x: {elements[1]} elements; best of {args.repeat}")
+    for fmt in ("docx", "pdf"):
+        get_renderer(fmt).render(mali)  # warm-up: imports, font loading
+        small, small_size = best_time(fmt, mali, args.repeat)
+        large, large_size = best_time(fmt, big, args.repeat)
+        print(
+            f"{fmt:5} 1x {small * 1000:8.0f} ms ({small_size / 1024:6.0f} KiB)   "
+            f"10x {large * 1000:8.0f} ms ({large_size / 1024:6.0f} KiB)   ratio {large / small:5.1f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,159 @@
+"""Word documents in: a .docx turned into the text the ICS text parser reads.
+
+Headings come out as Markdown headings (Title ``#``, Subtitle ``##``, Heading N ``#`` x N+1, the
+levels icsplan's own Markdown uses), bold runs as ``**...**``, list paragraphs as ``• ...``,
+table rows as ``cell | cell`` lines. Headers, footers and the table of contents are navigation,
+not content, and are left out.
+
+The file is checked before python-docx sees it: size, zip structure and the zip directory's
+uncompressed sizes (a zip bomb is refused without inflating anything).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+from icsplan.errors import DocumentError, Location
+
+MAX_BYTES = 25 * 1024 * 1024
+MAX_UNCOMPRESSED = 100 * 1024 * 1024
+MAX_RATIO = 100
+_MAIN_PART = "word/document.xml"
+# Paragraphs that are a document structure line even when the author did not style them.
+_STRUCTURE = re.compile(
+    r"^(\d\.\s+(Chief of Mission Priorities|Mission Strategic Framework|Mission Goals and Objectives|"
+    r"Management Objectives)|(Mission Goal|Mission Objective|Management Objective|Sub-Objective)\s+[\d.]+\s*:)",
+    re.IGNORECASE,
+)
+
+
+def _fail(message: str, source: str, code: str = "not-a-docx") -> DocumentError:
+    return DocumentError(message, code=code, where=Location(file=source))
+
+
+def check_zip(data: bytes, *, source: str, main_part: str = _MAIN_PART, kind: str = "Word") -> None:
+    """Refuse files too large, not zips, without ``main_part``, or that would inflate too much."""
+    if len(data) > MAX_BYTES:
+        raise _fail(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.", source, "too-large")
+    if not data:
+        raise _fail("The file is empty.", source, "empty")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        entries = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise _fail(f"The file is not a {kind} document (it is not a zip package).", source) from None
+    total = sum(entry.file_size for entry in entries)
+    packed = sum(entry.compress_size for entry in entries)
+    if total > MAX_UNCOMPRESSED or (packed and total / packed > MAX_RATIO) or (not packed and total):
+        raise _fail(
+            f"The file would expand to {total // (1024 * 1024)} MB, which is refused as a likely zip bomb.",
+            source,
+            "zip-bomb",
+        )
+    if main_part not in {entry.filename for entry in entries}:
+        raise _fail(f"The file is a zip package but not a {kind} document.", source)
+
+
+def _style_name(paragraph) -> str:
+    try:
+        return paragraph.style.name if paragraph.style is not None else ""
+    except (KeyError, ValueError):  # a style id the document does not define
+        return ""
+
+
+def _heading_level(style: str) -> int | None:
+    if style == "Title":
+        return 1
+    if style == "Subtitle":
+        return 2
+    match = re.fullmatch(r"Heading ([1-9])", style)
+    # Title owns level 1, so Heading 1 (the numbered sections) is "##", as in icsplan Markdown.
+    return min(6, int(match.group(1)) + 1) if match else None
+
+
+def _is_list(paragraph, style: str) -> bool:
+    if "List" in style:
+        return True
+    ppr = paragraph._p.pPr
+    return ppr is not None and ppr.numPr is not None
+
+
+def _inline(paragraph) -> str:
+    """The paragraph's text with bold stretches wrapped in ``**``."""
+    segments: list[list] = []  # [bold, text]
+    for run in paragraph.runs:
+        text = run.text
+        if not text:
+            continue
+        bold = bool(run.bold) or (run.bold is None and bool(run.style and run.style.font.bold))
+        if segments and segments[-1][0] == bold:
+            segments[-1][1] += text
+        else:
+            segments.append([bold, text])
+    parts = []
+    for bold, text in segments:
+        if bold and text.strip():
+            # Markers hug the words; the surrounding spaces stay outside.
+            lead = text[: len(text) - len(text.lstrip())]
+            trail = text[len(text.rstrip()):]
+            parts.append(f"{lead}**{text.strip()}**{trail}")
+        else:
+            parts.append(text)
+    return "".join(parts).strip()
+
+
+def _paragraph_line(paragraph) -> str | None:
+    style = _style_name(paragraph)
+    if style.lower().startswith("toc"):
+        return None
+    text = paragraph.text.strip()
+    if not text:
+        return None
+    level = _heading_level(style)
+    if level:
+        return f"{'#' * level} {' '.join(text.split())}"
+    if _is_list(paragraph, style):
+        return f"\u2022 {_inline(paragraph)}"
+    line = _inline(paragraph)
+    if _STRUCTURE.match(text) and not line.startswith("**"):
+        line = f"**{text}**"
+    return line
+
+
+def _table_lines(table) -> list[str]:
+    lines = []
+    for row in table.rows:
+        cells = []
+        for cell in row.cells:
+            value = " ".join(cell.text.split())
+            if not cells or cells[-1] != value:  # merged cells repeat their text
+                cells.append(value)
+        if any(cells):
+            lines.append(" | ".join(cells).strip())
+    return lines
+
+
+def docx_to_text(data: bytes, *, source: str) -> str:
+    """The text of a .docx in the shape ``icsplan.ingest.parse_text`` reads."""
+    check_zip(data, source=source)
+    from docx import Document
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document = Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises many kinds for a damaged package
+        raise _fail(f"The Word document is damaged and cannot be read ({type(exc).__name__}).", source, "corrupt") from None
+    lines: list[str] = []
+    for block in document.iter_inner_content():
+        if isinstance(block, Paragraph):
+            line = _paragraph_line(block)
+            if line:
+                lines.append(line)
+        elif isinstance(block, Table):
+            lines += _table_lines(block)
+    if not lines:
+        raise _fail("The Word document contains no text.", source, "empty")
+    return "\n\n".join(lines) + "\n"

@@ -1,0 +1,216 @@
+"""PDF documents in: the text of a PDF in reading order, without its page furniture.
+
+pdfplumber gives words with their font and position. Words are grouped into lines, lines into
+paragraphs (by vertical gaps), large type becomes Markdown headings and bold type ``**...**``.
+Running headers, footers and page numbers are found as lines that repeat at the top or bottom
+of most pages once digits are normalized ("Page 3 of 12" == "Page 7 of 12"), whatever they say.
+
+Refused with a DocumentError: non-PDF, damaged, encrypted, image-only (scanned), over 25 MB or
+500 pages, or taking longer than ``TIME_LIMIT`` seconds.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+from icsplan.errors import DocumentError, Location
+
+MAX_BYTES = 25 * 1024 * 1024
+MAX_PAGES = 500
+TIME_LIMIT = 120.0  # seconds for the whole extraction
+EDGE_LINES = 3  # lines at the top and bottom of a page that may be running furniture
+EDGE_BAND = 0.12  # ...and within this share of the page height from the top or bottom edge
+REPEAT_SHARE = 0.6  # furniture repeats on at least this share of the pages
+_DIGITS = re.compile(r"\d+")
+_HEADING_RATIO = 1.15  # type this much larger than the body text is a heading
+
+
+@dataclass
+class _Line:
+    words: list[dict]
+    top: float
+    bottom: float
+    size: float = 0.0
+    bold: bool = False
+    text: str = ""
+    marked: str = ""  # text with bold stretches wrapped in **
+
+    def finish(self) -> "_Line":
+        self.words.sort(key=lambda word: word["x0"])
+        self.text = " ".join(word["text"] for word in self.words)
+        self.size = max(word["size"] for word in self.words)
+        flags = [_is_bold(word) for word in self.words]
+        self.bold = all(flags)
+        parts, run = [], []
+        for word, bold in zip(self.words, flags):
+            if run and run[-1][0] != bold:
+                parts.append(run)
+                run = []
+            run.append((bold, word["text"]))
+        if run:
+            parts.append(run)
+        self.marked = " ".join(
+            ("**" + " ".join(t for _, t in part) + "**") if part[0][0] else " ".join(t for _, t in part)
+            for part in parts
+        )
+        return self
+
+
+@dataclass
+class _Page:
+    lines: list[_Line] = field(default_factory=list)
+    height: float = 0.0
+    right: float = 0.0  # right edge of the text block
+
+    def __post_init__(self) -> None:
+        self.right = max((line.words[-1]["x1"] for line in self.lines), default=0.0)
+
+
+def _fail(message: str, source: str, code: str = "not-a-pdf") -> DocumentError:
+    return DocumentError(message, code=code, where=Location(file=source))
+
+
+def _is_bold(word: dict) -> bool:
+    name = (word.get("fontname") or "").lower()
+    return "bold" in name or "black" in name or "heavy" in name or name.endswith(",b")
+
+
+def _lines(page) -> list[_Line]:
+    words = page.extract_words(extra_attrs=["fontname", "size"], keep_blank_chars=False, use_text_flow=False)
+    lines: list[_Line] = []
+    # Words of one line share a baseline; labels in a smaller font sit a little lower or higher.
+    for word in sorted(words, key=lambda w: (round(w["bottom"]), w["x0"])):
+        if lines and abs(lines[-1].bottom - word["bottom"]) <= max(2.0, word["size"] * 0.25):
+            lines[-1].words.append(word)
+            lines[-1].top = min(lines[-1].top, word["top"])
+        else:
+            lines.append(_Line([word], word["top"], word["bottom"]))
+    return [line.finish() for line in lines]
+
+
+def _furniture(pages: list[_Page]) -> set[str]:
+    """Normalized lines that repeat at the top or bottom of most pages."""
+    if len(pages) < 2:
+        return set()
+    counts: Counter[str] = Counter()
+    for page in pages:
+        counts.update({_DIGITS.sub("#", line.text) for line in _edges(page)})
+    needed = max(2, int(len(pages) * REPEAT_SHARE + 0.5))
+    return {text for text, count in counts.items() if count >= needed}
+
+
+def _edges(page: _Page) -> list[_Line]:
+    """The lines that may be running furniture: among the first or last few, and in the margin bands."""
+    count = len(page.lines)
+    return [
+        line
+        for index, line in enumerate(page.lines)
+        if (index < EDGE_LINES or index >= count - EDGE_LINES)
+        and (line.top < page.height * EDGE_BAND or line.bottom > page.height * (1 - EDGE_BAND))
+    ]
+
+
+def _drop_furniture(page: _Page, furniture: set[str]) -> None:
+    # Only at the edges: a cover repeats the banner mid-page, and that one is content.
+    drop = {id(line) for line in _edges(page) if _DIGITS.sub("#", line.text) in furniture}
+    page.lines = [line for line in page.lines if id(line) not in drop]
+
+
+def _join(previous: str, line: str) -> str:
+    # A line broken after a hyphen ("counter-" / "terrorism") is one word again.
+    if re.search(r"[A-Za-z]-$", previous):
+        return previous + line
+    return f"{previous} {line}"
+
+
+def _render(pages: list[_Page], furniture: set[str]) -> str:
+    for page in pages:
+        _drop_furniture(page, furniture)
+    body = [line for page in pages for line in page.lines]
+    if not body:
+        return ""
+    sizes: Counter[float] = Counter()
+    for line in body:
+        sizes[round(line.size, 1)] += len(line.text)
+    body_size = sizes.most_common(1)[0][0]
+    heading_sizes = sorted({round(line.size, 1) for line in body if line.size > body_size * _HEADING_RATIO}, reverse=True)
+    levels = {size: min(6, rank + 1) for rank, size in enumerate(heading_sizes)}
+
+    blocks: list[list] = []  # [kind, text, page_index]
+    previous: _Line | None = None
+    for page_index, page in enumerate(pages):
+        for line in page.lines:
+            size = round(line.size, 1)
+            kind = f"h{levels[size]}" if size in levels else ("bold" if line.bold else "text")
+            new_block = True
+            if blocks and previous is not None and blocks[-1][2] == page_index and blocks[-1][0] == kind:
+                gap = line.top - previous.bottom
+                # Lines of one paragraph are closer than half a line; paragraphs have margins.
+                new_block = gap > line.size * 0.55 or kind == "text" and line.marked.startswith("**")
+            elif blocks and blocks[-1][0] == kind == "text" and blocks[-1][2] == page_index - 1 and previous:
+                # A paragraph cut by a page break goes on when the last line of the previous page
+                # runs to the right margin (a paragraph's own last line is usually short).
+                full = previous.words[-1]["x1"] >= pages[page_index - 1].right - previous.size * 1.5
+                new_block = not full and blocks[-1][1].rstrip().endswith((".", ":", "?", "!", "**"))
+            if new_block:
+                blocks.append([kind, line.text if kind != "text" else line.marked, page_index])
+            else:
+                blocks[-1][1] = _join(blocks[-1][1], line.text if kind != "text" else line.marked)
+            previous = line
+    out = []
+    for kind, text, *_ in blocks:
+        if kind.startswith("h"):
+            out.append("#" * int(kind[1:]) + " " + text)
+        elif kind == "bold":
+            out.append(f"**{text}**")
+        else:
+            out.append(text.replace("** **", " "))
+    return "\n\n".join(out) + "\n"
+
+
+def pdf_to_text(data: bytes, *, source: str) -> str:
+    """The text of a PDF in the shape ``icsplan.ingest.parse_text`` reads."""
+    if len(data) > MAX_BYTES:
+        raise _fail(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.", source, "too-large")
+    if b"%PDF-" not in data[:1024]:
+        raise _fail("The file is not a PDF document.", source)
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    started = time.monotonic()
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except Exception as exc:  # pdfminer raises many kinds for a damaged file; pdfplumber wraps them
+        causes = [exc, exc.__cause__, exc.__context__, *(exc.args[:1] if exc.args else [])]
+        if any(isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)) for cause in causes):
+            raise _fail("The PDF is encrypted; export an unprotected copy and import that.", source, "encrypted") from None
+        raise _fail(f"The PDF is damaged and cannot be read ({type(exc).__name__}).", source, "corrupt") from None
+    with pdf:
+        if getattr(pdf.doc, "encryption", None):
+            raise _fail("The PDF is encrypted; export an unprotected copy and import that.", source, "encrypted")
+        try:
+            count = len(pdf.pages)
+        except Exception as exc:
+            raise _fail(f"The PDF is damaged and cannot be read ({type(exc).__name__}).", source, "corrupt") from None
+        if count > MAX_PAGES:
+            raise _fail(f"The PDF has {count} pages; at most {MAX_PAGES} are accepted.", source, "too-large")
+        pages = []
+        for page in pdf.pages:
+            if time.monotonic() - started > TIME_LIMIT:
+                raise _fail(f"Reading the PDF took longer than {TIME_LIMIT:.0f} seconds and was stopped.", source, "too-slow")
+            try:
+                pages.append(_Page(_lines(page), height=float(page.height)))
+            except Exception as exc:
+                raise _fail(f"The PDF is damaged and cannot be read ({type(exc).__name__}).", source, "corrupt") from None
+            page.close()  # frees the page's cached layout objects
+    if not any(page.lines for page in pages):
+        raise _fail(
+            "The PDF has no text layer (it looks scanned); run it through OCR or import the Word file instead.",
+            source,
+            "no-text",
+        )
+    return _render(pages, _furniture(pages))

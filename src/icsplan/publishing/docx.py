@@ -1,0 +1,315 @@
+"""Word (.docx) through python-docx, with real Word styles.
+
+Title / Subtitle for the cover, Heading 1-4 for sections, goals, objectives and sub-objectives,
+List Bullet for risks, Normal for narrative. The table of contents is a real Word field
+(``TOC \\o "1-3" \\h \\z \\u``) whose cached result lists the sections, so readers that never
+update fields still see a contents list. Every piece of text is added as a plain run.
+"""
+
+from __future__ import annotations
+
+import io
+
+from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Inches, Pt, RGBColor
+
+from icsplan.document.model import Strategy
+
+from .base import Renderer
+from .content import SBU_BANNER
+from .outline import FrameworkLine, Heading, IndicatorTable, Items, Outline, Paragraph, prepare
+
+NAVY = RGBColor(0x1F, 0x2A, 0x44)
+SBU_RED = RGBColor(0x8A, 0x1C, 0x1C)
+BODY_FONT = "Georgia"
+HEADING_FONT = "Arial"
+SBU_STYLE = "SBU Text"
+TOC_STYLES = ("toc 1",)
+
+
+# -- low-level helpers ----------------------------------------------------------------------
+def _set_font(style, name: str) -> None:
+    # Theme font attributes win over the plain ones in Word, so they must go.
+    style.font.name = name
+    rpr = style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.append(fonts)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs"):
+        fonts.set(qn(attr), name)
+
+
+def _fld_char(run, kind: str) -> None:
+    element = OxmlElement("w:fldChar")
+    element.set(qn("w:fldCharType"), kind)
+    run._r.append(element)
+
+
+def _instruction(paragraph, code: str) -> None:
+    run = paragraph.add_run()
+    element = OxmlElement("w:instrText")
+    element.set(qn("xml:space"), "preserve")
+    element.text = f" {code} "
+    run._r.append(element)
+
+
+def _simple_field(paragraph, code: str, cached: str) -> None:
+    """A field Word computes when the page is laid out (PAGE, NUMPAGES)."""
+    _fld_char(paragraph.add_run(), "begin")
+    _instruction(paragraph, code)
+    _fld_char(paragraph.add_run(), "separate")
+    paragraph.add_run(cached)
+    _fld_char(paragraph.add_run(), "end")
+
+
+def _shade(paragraph, fill: str, border: str) -> None:
+    ppr = paragraph._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    left = OxmlElement("w:left")
+    for key, value in (("w:val", "single"), ("w:sz", "18"), ("w:space", "6"), ("w:color", border)):
+        left.set(qn(key), value)
+    borders.append(left)
+    ppr.append(borders)
+    shading = OxmlElement("w:shd")
+    for key, value in (("w:val", "clear"), ("w:color", "auto"), ("w:fill", fill)):
+        shading.set(qn(key), value)
+    ppr.append(shading)
+
+
+# -- styles -----------------------------------------------------------------------------------
+def _setup_styles(document) -> None:
+    styles = document.styles
+    normal = styles["Normal"]
+    _set_font(normal, BODY_FONT)
+    normal.font.size = Pt(10.5)
+    normal.paragraph_format.space_after = Pt(7)
+    normal.paragraph_format.line_spacing = 1.15
+    for name, size in (("Title", 28), ("Subtitle", 20), ("Heading 1", 17), ("Heading 2", 13),
+                       ("Heading 3", 11.5), ("Heading 4", 10.5), ("TOC Heading", 17)):
+        style = styles[name]
+        _set_font(style, HEADING_FONT if name != "Subtitle" else BODY_FONT)
+        style.font.size = Pt(size)
+        style.font.color.rgb = NAVY
+        style.font.bold = name not in ("Subtitle",)
+        style.font.italic = name == "Heading 4"
+        style.paragraph_format.keep_with_next = True
+    styles["Heading 1"].paragraph_format.page_break_before = True
+    styles["Heading 1"].paragraph_format.space_after = Pt(12)
+    styles["Heading 2"].paragraph_format.space_before = Pt(16)
+    styles["Heading 3"].paragraph_format.space_before = Pt(12)
+    sbu = styles.add_style(SBU_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    sbu.base_style = normal
+    sbu.quick_style = True
+    toc = styles.add_style(TOC_STYLES[0], WD_STYLE_TYPE.PARAGRAPH)
+    toc.base_style = normal
+    toc.font.size = Pt(11.5)
+    toc.paragraph_format.space_after = Pt(6)
+
+
+# -- the document -------------------------------------------------------------------------------
+class _Writer:
+    def __init__(self, outline: Outline):
+        self.outline = outline
+        self.document = Document()
+        _setup_styles(self.document)
+        section = self.document.sections[0]
+        section.page_width, section.page_height = Inches(8.5), Inches(11)
+        for side in ("left_margin", "right_margin"):
+            setattr(section, side, Inches(1))
+        section.top_margin = section.bottom_margin = Inches(0.9)
+
+    def banner_run(self, paragraph, size: float = 8):
+        run = paragraph.add_run(self.outline.cover.banner)
+        run.bold = True
+        run.font.size = Pt(size)
+        run.font.name = HEADING_FONT
+        run.font.color.rgb = SBU_RED if self.outline.cover.banner == SBU_BANNER else NAVY
+        return run
+
+    def header_footer(self) -> None:
+        section = self.document.sections[0]
+        header = section.header.paragraphs[0]
+        header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        self.banner_run(header)
+        footer = section.footer.paragraphs[0]
+        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        self.banner_run(footer)
+        pages = section.footer.add_paragraph()
+        pages.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        pages.add_run("Page ").font.size = Pt(8)
+        _simple_field(pages, "PAGE", "1")
+        pages.add_run(" of ")
+        _simple_field(pages, "NUMPAGES", "1")
+        for run in pages.runs:
+            run.font.size = Pt(8)
+
+    def cover(self) -> None:
+        cover = self.outline.cover
+        add = self.document.add_paragraph
+        kicker = add("U.S. Department of State \u00b7 U.S. Agency for International Development")
+        kicker.paragraph_format.space_before = Pt(150)
+        title = add(cover.title, style="Title")
+        country = add(cover.country, style="Subtitle")
+        lines = [kicker, title, country]
+        for text in (cover.post, cover.fiscal_span):
+            if text:
+                lines.append(add(text))
+        banner = add()
+        banner.paragraph_format.space_before = Pt(24)
+        banner.paragraph_format.space_after = Pt(18)
+        self.banner_run(banner, size=11)
+        lines.append(banner)
+        if cover.approved:
+            lines.append(add(f"Approved: {cover.approved}"))
+        if cover.reviewed:
+            lines.append(add(f"Reviewed: {', '.join(cover.reviewed)}"))
+        for paragraph in lines:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        lines[-1].add_run().add_break(WD_BREAK.PAGE)
+
+    def contents(self) -> None:
+        self.document.add_paragraph("Table of Contents", style="TOC Heading")
+        headings = self.outline.toc()
+        entries = [self.document.add_paragraph(style=TOC_STYLES[0]) for _ in headings] or [
+            self.document.add_paragraph(style=TOC_STYLES[0])
+        ]
+        # The field's cached result is the static list; Word replaces it when fields are updated.
+        first = entries[0]
+        _fld_char(first.add_run(), "begin")
+        _instruction(first, 'TOC \\o "1-3" \\h \\z \\u')
+        _fld_char(first.add_run(), "separate")
+        for paragraph, heading in zip(entries, headings):
+            paragraph.add_run(heading.text)
+        _fld_char(entries[-1].add_run(), "end")
+
+    def paragraph(self, block: Paragraph) -> None:
+        paragraph = self.document.add_paragraph(style=SBU_STYLE if block.sbu else None)
+        if block.label:
+            label = paragraph.add_run(block.label + " ")
+            label.bold = True
+            label.font.color.rgb = NAVY
+        if block.sbu:
+            self.sbu_mark(paragraph)
+            _shade(paragraph, "FBF1F1", "8A1C1C")
+        paragraph.add_run(block.text)
+
+    @staticmethod
+    def sbu_mark(paragraph) -> None:
+        # Red rather than bold: a bold mark would run into a bold label ("Justification:").
+        mark = paragraph.add_run("(SBU) ")
+        mark.font.color.rgb = SBU_RED
+        mark.font.name = HEADING_FONT
+
+    def items(self, block: Items) -> None:
+        label = self.document.add_paragraph()
+        run = label.add_run(block.label)
+        run.bold = True
+        run.font.color.rgb = NAVY
+        label.paragraph_format.space_after = Pt(2)
+        for text, sbu in block.items:
+            item = self.document.add_paragraph(style="List Bullet")
+            if sbu:
+                self.sbu_mark(item)
+            item.add_run(text)
+
+    def indicator(self, block: IndicatorTable) -> None:
+        heading = self.document.add_paragraph()
+        heading.paragraph_format.keep_with_next = True
+        heading.paragraph_format.space_before = Pt(6)
+        if block.sbu:
+            self.sbu_mark(heading)
+        run = heading.add_run(f"Indicator {block.heading}")
+        run.bold = True
+        for detail in block.details:
+            line = self.document.add_paragraph()
+            line.paragraph_format.space_after = Pt(0)
+            line.paragraph_format.keep_with_next = True
+            small = line.add_run(detail)
+            small.font.size = Pt(8.5)
+        if not block.rows:
+            return
+        table = self.document.add_table(rows=1, cols=3)
+        table.style = "Table Grid"
+        table.alignment = WD_TABLE_ALIGNMENT.LEFT
+        for cell, text in zip(table.rows[0].cells, ("Period", "Target", "Result")):
+            cell.text = ""
+            run = cell.paragraphs[0].add_run(text)
+            run.bold = True
+        for row in block.rows:
+            cells = table.add_row().cells
+            for cell, text in zip(cells, row):
+                cell.paragraphs[0].add_run(text)
+        for row in table.rows:
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.space_after = Pt(0)
+                    for run in paragraph.runs:
+                        run.font.size = Pt(9)
+        self.document.add_paragraph().paragraph_format.space_after = Pt(2)
+
+    def body(self) -> None:
+        for block in self.outline.blocks:
+            if isinstance(block, Heading):
+                self.document.add_heading(block.text, level=block.level)
+            elif isinstance(block, FrameworkLine):
+                line = self.document.add_paragraph()
+                line.paragraph_format.left_indent = Inches(0.3 * block.depth)
+                run = line.add_run(block.text)
+                # Bold at every depth, as in the published framework; the indent shows the level.
+                run.bold = True
+                if block.depth == 0:
+                    run.font.color.rgb = NAVY
+            elif isinstance(block, Paragraph):
+                self.paragraph(block)
+            elif isinstance(block, Items):
+                self.items(block)
+            elif isinstance(block, IndicatorTable):
+                self.indicator(block)
+
+    def properties(self) -> None:
+        cover = self.outline.cover
+        props = self.document.core_properties
+        props.title = f"{cover.title} \u2014 {cover.country}"
+        props.subject = cover.banner
+        props.author = cover.post or f"U.S. Mission {cover.country}"
+        props.keywords = "Integrated Country Strategy"
+
+    def write(self) -> bytes:
+        self.properties()
+        self.header_footer()
+        self.cover()
+        self.contents()
+        self.body()
+        buffer = io.BytesIO()
+        self.document.save(buffer)
+        return buffer.getvalue()
+
+
+def to_docx(strategy: Strategy, *, public: bool = False, indicators: bool = True) -> bytes:
+    """The strategy as a Word document."""
+    return _Writer(prepare(strategy, public=public, indicators=indicators)).write()
+
+
+class DocxRenderer(Renderer):
+    """A Word document with real styles, a TOC field, running banner and page numbers."""
+
+    format = "docx"
+    media_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    extension = "docx"
+
+    def __init__(self, *, indicators: bool = True):
+        self.indicators = indicators
+
+    def render(self, strategy: Strategy, *, public: bool = False) -> bytes:
+        return to_docx(strategy, public=public, indicators=self.indicators)
+
+
+RENDERER = DocxRenderer()
