@@ -8,16 +8,13 @@ from __future__ import annotations
 
 import json
 import os
-import sys
-from functools import wraps
 from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from icsplan.errors import IcsplanError, ValidationError
+from icsplan.clitools import _write_output, err, handle_errors, out, setup_django  # noqa: F401 (re-exported)
+from icsplan.errors import IcsplanError
 
 app = typer.Typer(
     help="icsplan: author, monitor, review and publish Integrated Country Strategies.",
@@ -25,64 +22,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console()
-err = Console(stderr=True)
-
 DEMO_TEXT = Path(__file__).resolve().parent / "demo" / "mali-2018.txt"
-
-
-def _fail(message: str, status: int) -> None:
-    err.print(message, markup=False, highlight=False, soft_wrap=True)
-    raise typer.Exit(status)
-
-
-def handle_errors(fn):
-    """Print icsplan errors as one line and exit 2; anything else as one line and exit 1."""
-
-    @wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except (typer.Exit, typer.Abort, KeyboardInterrupt):
-            raise
-        except ValidationError as exc:
-            for problem in exc.problems:
-                err.print(f"error: {problem}", markup=False, highlight=False, soft_wrap=True)
-            raise typer.Exit(2)
-        except IcsplanError as exc:
-            _fail(f"error: {exc}", 2)
-        except OSError as exc:
-            _fail(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), 2)
-        except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
-            if os.environ.get("ICSPLAN_DEBUG"):
-                raise
-            _fail(f"internal error ({type(exc).__name__}): {exc}. Set ICSPLAN_DEBUG=1 for details.", 1)
-
-    return wrapper
-
-
-def setup_django() -> None:
-    """Configure Django for commands that touch the database."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "icsplan.config.settings")
-    import django
-
-    django.setup()
-
-
-def _write_output(data: bytes | str, output: Optional[Path]) -> None:
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    if output is None:
-        sys.stdout.buffer.write(data)
-        if not data.endswith(b"\n"):
-            sys.stdout.buffer.write(b"\n")
-        sys.stdout.flush()
-    else:
-        # Write beside the target and rename, so a failure never leaves half a file.
-        tmp = output.with_name(output.name + ".part")
-        tmp.write_bytes(data)
-        tmp.replace(output)
-        err.print(f"wrote {output} ({len(data):,} bytes)", markup=False, highlight=False)
 
 
 # -- documents without a database ------------------------------------------------------------------
@@ -190,9 +130,13 @@ def export(
     from icsplan.publishing import get_renderer
     from icsplan.strategies import services
 
+    from icsplan.audit.services import record_export
+
     renderer = get_renderer(format)
-    document = services.load_strategy(services.find_strategy(country, edition))
+    row = services.find_strategy(country, edition)
+    document = services.load_strategy(row)
     _write_output(renderer.render(document, public=public), output)
+    record_export(None, row, format, public)  # an export with SBU text joins the audit trail
 
 
 def load_demo(*, quiet: bool = False) -> bool:
@@ -240,9 +184,16 @@ def serve(
     ).serve()
 
 
+# Sub-commands live beside the code they drive; they import only icsplan.clitools, so the
+# order of imports does not matter to them.
+from icsplan.accounts.cli import users_app  # noqa: E402
+from icsplan.audit.cli import audit_app  # noqa: E402
+from icsplan.indicators.cli import app as results_app  # noqa: E402
+
+app.add_typer(users_app, name="users")
+app.add_typer(audit_app, name="audit")
+app.add_typer(results_app, name="results")
+
+
 def main() -> None:
     app()
-
-
-if __name__ == "__main__":
-    main()

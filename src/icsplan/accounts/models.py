@@ -57,6 +57,8 @@ class Membership(TimeStampedModel):
     bureau = models.ForeignKey(Bureau, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships")
     history = HistoricalRecords()
 
+    mission_lookup = "mission"  # see accounts.permissions (bureau and admin memberships have none)
+
     class Meta:
         ordering = ["user__username", "role"]
         constraints = [
@@ -74,3 +76,82 @@ class Membership(TimeStampedModel):
     def __str__(self) -> str:
         scope = self.mission or self.bureau or "all missions"
         return f"{self.user} — {self.role} — {scope}"
+
+
+class ReporterAssignment(TimeStampedModel):
+    """What a reporter may report on: one framework element, or every indicator whose
+    ``responsible`` section matches ``responsible_section`` (e.g. "POL/ECON", "USAID").
+
+    Exactly one of the element foreign keys or ``responsible_section`` is set. An assignment to an
+    objective or management objective covers its sub-objectives and their indicators too.
+    """
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="assignments")
+    objective = models.ForeignKey(
+        "strategies.Objective", null=True, blank=True, on_delete=models.CASCADE, related_name="reporter_assignments"
+    )
+    management_objective = models.ForeignKey(
+        "strategies.ManagementObjective", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="reporter_assignments",
+    )
+    sub_objective = models.ForeignKey(
+        "strategies.SubObjective", null=True, blank=True, on_delete=models.CASCADE, related_name="reporter_assignments"
+    )
+    responsible_section = models.CharField(max_length=100, blank=True, default="")
+    history = HistoricalRecords()
+
+    mission_lookup = "membership__mission"  # see accounts.permissions
+
+    class Meta:
+        ordering = ["membership", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(objective__isnull=False, management_objective__isnull=True, sub_objective__isnull=True,
+                             responsible_section="")
+                    | models.Q(objective__isnull=True, management_objective__isnull=False, sub_objective__isnull=True,
+                               responsible_section="")
+                    | models.Q(objective__isnull=True, management_objective__isnull=True, sub_objective__isnull=False,
+                               responsible_section="")
+                    | (models.Q(objective__isnull=True, management_objective__isnull=True, sub_objective__isnull=True)
+                       & ~models.Q(responsible_section=""))
+                ),
+                name="assignment_has_one_target",
+            ),
+        ]
+
+    @property
+    def target(self):
+        return self.objective or self.management_objective or self.sub_objective or self.responsible_section
+
+    def __str__(self) -> str:
+        return f"{self.membership.user} reports on {self.target}"
+
+
+class ApiToken(TimeStampedModel):
+    """A personal API token. Only the SHA-256 of the secret is stored; ``prefix`` (the first
+    characters of the plaintext) lets a person recognise a token in a list."""
+
+    SCOPE_READ = "read"
+    SCOPE_WRITE = "write"
+    SCOPE_CHOICES = [(SCOPE_READ, "Read"), (SCOPE_WRITE, "Read and write")]
+
+    user = models.ForeignKey("auth.User", on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, blank=True, default="")
+    prefix = models.CharField(max_length=16, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(max_length=10, choices=SCOPE_CHOICES, default=SCOPE_READ)
+    mission = models.ForeignKey(Mission, null=True, blank=True, on_delete=models.CASCADE, related_name="api_tokens")
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked = models.BooleanField(default=False)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["user__username", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user}, {self.scope})"
+
+    @property
+    def is_write(self) -> bool:
+        return self.scope == self.SCOPE_WRITE

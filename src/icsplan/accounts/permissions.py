@@ -8,6 +8,11 @@ Every mission-scoped model says how to reach its mission with a class attribute
 ``mission_lookup`` ("strategy__mission", or "" for Mission itself) and, when it belongs to a
 strategy edition, ``strategy_lookup`` ("strategy", or "" for Strategy itself). Anyone, anonymous
 included, may ``view_public`` an *approved* edition; everything else needs a membership.
+
+Reporters report only on what they are assigned (``ReporterAssignment``): ``can(user, "report", obj)``
+and ``can_report`` check the assignment for any object below a mission; editors and admins report
+anywhere in their missions. A request authenticated by an API token is narrowed further by the
+token (``attach_token``): a read token allows only reading, a mission token only that mission.
 """
 
 from __future__ import annotations
@@ -44,9 +49,37 @@ def _memberships(user) -> dict:
     return cached
 
 
+READ_ACTIONS = frozenset({Action.VIEW_PUBLIC, Action.VIEW})
+
+
+def attach_token(user, token) -> None:
+    """Narrow ``user`` (for this request) to what ``token`` allows: its scope and its mission."""
+    user._icsplan_token = token
+
+
+def _token_limits(user, action: Action) -> tuple[bool, int | None]:
+    """(allowed at all, only this mission id) for a token-authenticated user."""
+    token = getattr(user, "_icsplan_token", None)
+    if token is None:
+        return True, None
+    if action not in READ_ACTIONS and not token.is_write:
+        return False, None
+    return True, token.mission_id
+
+
 def mission_ids(user, action: Action | str) -> set[int] | None:
     """Ids of the missions where ``user`` may take ``action``; ``None`` means every mission."""
     action = Action(action)
+    allowed, only_mission = _token_limits(user, action)
+    if not allowed:
+        return set()
+    ids = _mission_ids(user, action)
+    if only_mission is not None:
+        return {only_mission} if ids is ALL or only_mission in ids else set()
+    return ids
+
+
+def _mission_ids(user, action: Action) -> set[int] | None:
     if is_admin(user):
         return ALL
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -72,21 +105,26 @@ def restrict(queryset: QuerySet, user, action: Action | str) -> QuerySet:
     mission_lookup = getattr(model, "mission_lookup", None)
     if mission_lookup is None:
         raise TypeError(f"{model.__name__} declares no mission_lookup; it cannot be restricted")
+    strategy_lookup = getattr(model, "strategy_lookup", None)
+    if action == Action.VIEW_PUBLIC and strategy_lookup is not None:
+        # The public (viewers included) sees approved editions of every mission; an edition that
+        # is not approved yet is internal: only people who may ``view`` the mission see it.
+        allowed = mission_ids(user, Action.VIEW)
+        if allowed is ALL:
+            return queryset
+        condition = Q(**{_join(mission_lookup, "pk__in"): allowed})
+        condition |= Q(**{_join(strategy_lookup, "status"): "approved"})
+        return queryset.filter(condition)
     allowed = mission_ids(user, action)
     if allowed is ALL:
         return queryset
     condition = Q(**{_join(mission_lookup, "pk__in"): allowed})
     if action == Action.VIEW_PUBLIC:
-        strategy_lookup = getattr(model, "strategy_lookup", None)
-        if strategy_lookup is not None:
-            # The public sees approved editions of every mission.
-            condition |= Q(**{_join(strategy_lookup, "status"): "approved"})
-        else:
-            # A mission is public once it has an approved edition.
-            from icsplan.strategies.models import Strategy
+        # A mission is public once it has an approved edition.
+        from icsplan.strategies.models import Strategy
 
-            approved = Strategy.objects.filter(status="approved").values("mission_id")
-            condition |= Q(**{_join(mission_lookup, "pk__in"): approved})
+        approved = Strategy.objects.filter(status="approved").values("mission_id")
+        condition |= Q(**{_join(mission_lookup, "pk__in"): approved})
     return queryset.filter(condition)
 
 
@@ -107,19 +145,24 @@ def mission_of(obj) -> Mission:
 
 
 def can(user, action: Action | str, obj) -> bool:
-    """Whether ``user`` may ``action`` on ``obj`` (a Mission or any mission-scoped object)."""
+    """Whether ``user`` may ``action`` on ``obj`` (a Mission or any mission-scoped object).
+
+    ``report`` on an object below the mission also checks the reporter's assignments."""
     action = Action(action)
+    if action == Action.REPORT and not isinstance(obj, Mission):
+        return can_report(user, obj)
+    strategy_lookup = None if isinstance(obj, Mission) else getattr(type(obj), "strategy_lookup", None)
+    if action == Action.VIEW_PUBLIC and strategy_lookup is not None:
+        # As in ``restrict``: an approved edition is public; any other needs ``view``.
+        strategy = obj
+        for part in [p for p in strategy_lookup.split("__") if p]:
+            strategy = getattr(strategy, part)
+        return strategy.status == "approved" or can(user, Action.VIEW, obj)
     allowed = mission_ids(user, action)
     mission = obj if isinstance(obj, Mission) else mission_of(obj)
     if allowed is ALL or mission.pk in allowed:
         return True
     if action == Action.VIEW_PUBLIC:
-        strategy_lookup = getattr(type(obj), "strategy_lookup", None)
-        if strategy_lookup is not None:
-            strategy = obj
-            for part in [p for p in strategy_lookup.split("__") if p]:
-                strategy = getattr(strategy, part)
-            return strategy.status == "approved"
         return mission.strategies.filter(status="approved").exists()
     return False
 
@@ -137,3 +180,123 @@ def require(user, action: Action | str, obj) -> None:
     if can(user, Action.VIEW_PUBLIC, obj):
         raise PermissionDenied(f"You may not {Action(action).value} this.")
     raise NotFoundError("Not found.")
+
+
+def visible_sensitivities(user, mission) -> frozenset[str]:
+    """The sensitivity markings ``user`` may read in ``mission``: {"public"} or {"public", "sbu"};
+    empty when the user may not see the mission at all."""
+    if can(user, Action.VIEW, mission):
+        return frozenset({"public", "sbu"})
+    if can(user, Action.VIEW_PUBLIC, mission):
+        return frozenset({"public"})
+    return frozenset()
+
+
+def _unrestricted_reporter(user, mission) -> bool:
+    """True when the user reports anywhere in the mission (editor, admin), not by assignment."""
+    if is_admin(user):
+        return True
+    for role, mission_id, bureau_id in _memberships(user)["rows"]:
+        if Role(role) == Role.REPORTER:
+            continue
+        if Action.REPORT not in ROLE_ACTIONS[Role(role)]:
+            continue
+        if mission_id == mission.pk or (bureau_id is not None and bureau_id == mission.bureau_id):
+            return True
+    return False
+
+
+class ReporterScope:
+    """What a reporter is assigned in one mission (ids of elements and section names)."""
+
+    def __init__(self, objective_ids=(), management_objective_ids=(), sub_objective_ids=(), sections=()):
+        self.objective_ids = set(objective_ids)
+        self.management_objective_ids = set(management_objective_ids)
+        self.sub_objective_ids = set(sub_objective_ids)
+        self.sections = {s.strip().casefold() for s in sections if s and s.strip()}
+
+    def covers_section(self, responsible: str | None) -> bool:
+        if not responsible:
+            return False
+        names = {part.strip().casefold() for part in responsible.replace(";", ",").split(",")}
+        names.add(responsible.strip().casefold())
+        return bool(names & self.sections)
+
+    def element_q(self, prefix: str = "") -> Q:
+        """A filter on a model with ``objective``/``management_objective``/``sub_objective`` keys
+        (indicators) matching the assigned elements; ``prefix`` reaches those keys."""
+        p = f"{prefix}__" if prefix else ""
+        q = Q(pk__in=[])
+        if self.objective_ids:
+            q |= Q(**{f"{p}objective_id__in": self.objective_ids})
+            q |= Q(**{f"{p}sub_objective__objective_id__in": self.objective_ids})
+        if self.management_objective_ids:
+            q |= Q(**{f"{p}management_objective_id__in": self.management_objective_ids})
+            q |= Q(**{f"{p}sub_objective__management_objective_id__in": self.management_objective_ids})
+        if self.sub_objective_ids:
+            q |= Q(**{f"{p}sub_objective_id__in": self.sub_objective_ids})
+        return q
+
+
+def reporter_scope(user, mission) -> ReporterScope | None:
+    """``None`` when ``user`` may report on everything in ``mission`` (editor, admin); otherwise
+    the assigned scope (empty when the user may not report at all)."""
+    if not can(user, Action.REPORT, mission):
+        return ReporterScope()
+    if _unrestricted_reporter(user, mission):
+        return None
+    cached = getattr(user, "_icsplan_reporter_scopes", None)
+    if cached is None:
+        cached = user._icsplan_reporter_scopes = {}
+    if mission.pk not in cached:
+        from .models import ReporterAssignment
+
+        rows = ReporterAssignment.objects.filter(
+            membership__user=user, membership__role=Role.REPORTER.value, membership__mission=mission
+        ).values_list("objective_id", "management_objective_id", "sub_objective_id", "responsible_section")
+        rows = list(rows)
+        cached[mission.pk] = ReporterScope(
+            [r[0] for r in rows if r[0]], [r[1] for r in rows if r[1]], [r[2] for r in rows if r[2]],
+            [r[3] for r in rows if r[3]],
+        )
+    return cached[mission.pk]
+
+
+def _element_ids(obj) -> tuple[int | None, int | None, int | None]:
+    """(objective id, management objective id, sub-objective id) an object hangs from, following
+    sub-objectives up to their parent."""
+    from icsplan.strategies.models import ManagementObjective, Objective, SubObjective
+
+    if isinstance(obj, Objective):
+        return obj.pk, None, None
+    if isinstance(obj, ManagementObjective):
+        return None, obj.pk, None
+    if isinstance(obj, SubObjective):
+        return obj.objective_id, obj.management_objective_id, obj.pk
+    sub_id = getattr(obj, "sub_objective_id", None)
+    if sub_id is not None:
+        sub = obj.sub_objective
+        return sub.objective_id, sub.management_objective_id, sub_id
+    return getattr(obj, "objective_id", None), getattr(obj, "management_objective_id", None), None
+
+
+def can_report(user, obj) -> bool:
+    """Whether ``user`` may enter results and progress narratives for ``obj``: an objective, a
+    management objective, a sub-objective, or an indicator (anything with those foreign keys and a
+    ``responsible`` section), or something that belongs to one (``indicator`` attribute)."""
+    target = obj
+    # A result or target belongs to an indicator: judge the indicator.
+    while getattr(target, "indicator", None) is not None and not hasattr(target, "responsible"):
+        target = target.indicator
+    mission = mission_of(target)
+    scope = reporter_scope(user, mission)
+    if scope is None:
+        return True
+    objective_id, mo_id, sub_id = _element_ids(target)
+    if objective_id is not None and objective_id in scope.objective_ids:
+        return True
+    if mo_id is not None and mo_id in scope.management_objective_ids:
+        return True
+    if sub_id is not None and sub_id in scope.sub_objective_ids:
+        return True
+    return scope.covers_section(getattr(target, "responsible", None))

@@ -55,16 +55,22 @@ INSTALLED_APPS = [
     "icsplan.core",
     "icsplan.accounts",
     "icsplan.strategies",
+    "icsplan.indicators",
+    "icsplan.audit",
+    "icsplan.api",
     "icsplan.web",
 ]
 
 MIDDLEWARE = [
+    "icsplan.core.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "icsplan.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "icsplan.core.middleware.RejectNulBytesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -124,6 +130,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns about a missing root even when it uses finders
 # Serve assets straight from the apps (no collectstatic step needed for the embedded default).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -139,6 +146,12 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+CSRF_COOKIE_HTTPONLY = False  # forms carry the token; no script reads the cookie (CSP forbids inline script)
+SESSION_COOKIE_AGE = 60 * 60 * 12  # a working day
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Behind a reverse proxy that sets X-Forwarded-For, client addresses (audit, sign-in throttling) come from it.
+ICSPLAN_TRUST_PROXY = _env_bool("ICSPLAN_TRUST_PROXY", False)
 if _env_bool("ICSPLAN_HTTPS", False):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

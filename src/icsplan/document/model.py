@@ -79,6 +79,7 @@ class PeriodValue(_Model):
     comment: str | None = None
     evidence_url: str | None = None
     status: Literal["draft", "submitted", "approved", "returned"] | None = None  # results only
+    return_reason: str | None = None  # results only: why an approver returned it
     sensitivity: Sensitivity = Sensitivity.PUBLIC
 
 

@@ -333,3 +333,391 @@ def load_strategy(strategy: m.Strategy) -> doc.Strategy:
     for stage in LOAD_STAGES:
         stage(strategy, element_map)
     return document
+
+
+# -- edits (optimistic concurrency) --------------------------------------------------------------
+#
+# Every edit takes the version the client read (``expected_version``). The row is locked
+# (``select_for_update``) inside one transaction, its version compared and bumped, so two people
+# saving the same element never silently overwrite each other: the second gets ConflictError with
+# both versions. Linkages and risks belong to their element and bump the element's version.
+# ``actor=None`` is the trusted local operator (CLI); anyone else is checked against the
+# permission layer (``edit``; ``approve`` to approve an edition).
+
+import re  # noqa: E402
+
+from icsplan.errors import ConflictError, ValidationError  # noqa: E402
+
+MAX_TITLE = 2_000
+MAX_TEXT = 200_000
+_NUMBER = re.compile(r"^[0-9A-Za-z]{1,5}(\.[0-9A-Za-z]{1,5}){0,4}$")
+_SENSITIVITIES = {"public", "sbu"}
+
+_ELEMENT_COMMON = {"number", "title", "framework_title", "linkages_text", "linkages_text_sensitivity"}
+EDITABLE_FIELDS: dict[type, frozenset[str]] = {
+    m.Goal: frozenset(_ELEMENT_COMMON | {"description", "description_sensitivity"}),
+    m.Objective: frozenset(_ELEMENT_COMMON | {"justification", "justification_sensitivity"}),
+    m.ManagementObjective: frozenset(_ELEMENT_COMMON | {"justification", "justification_sensitivity"}),
+    m.SubObjective: frozenset(_ELEMENT_COMMON | {"justification", "justification_sensitivity"}),
+    m.Strategy: frozenset({"title", "priorities", "priorities_sensitivity", "classification", "fiscal_year_start",
+                           "fiscal_year_end", "status"}),
+}
+RISK_FIELDS = frozenset({"statement", "likelihood", "impact", "mitigation", "owner", "sensitivity", "in_narrative"})
+_REQUIRED_TEXT = {"title", "number", "statement"}
+
+
+def _require_edit(actor, obj, action: str = "edit") -> None:
+    if actor is None:
+        return
+    from icsplan.accounts.permissions import require
+
+    require(actor, action, obj)
+
+
+def _clean_value(model, name: str, value: Any) -> Any:
+    """One field value checked and normalised; raises ValidationError naming the field."""
+    where = doc_location(name)
+
+    def bad(message: str):
+        return ValidationError([_problem(message, where)])
+
+    if name.endswith("sensitivity") or name == "sensitivity":
+        value = getattr(value, "value", value)
+        if value not in _SENSITIVITIES:
+            raise bad(f"{name} must be 'public' or 'sbu'.")
+        return value
+    if name in ("fiscal_year_start", "fiscal_year_end"):
+        if value in (None, ""):
+            return None
+        try:
+            year = int(value)
+        except (TypeError, ValueError):
+            raise bad(f"{name} must be a year.") from None
+        if not 1990 <= year <= 2100:
+            raise bad(f"{name} must be a year between 1990 and 2100.")
+        return year
+    if name == "in_narrative":
+        if not isinstance(value, bool):
+            raise bad("in_narrative must be true or false.")
+        return value
+    if name in ("likelihood", "impact"):
+        if value in (None, ""):
+            return None
+        if value not in m.RiskLevel.values:
+            raise bad(f"{name} must be one of {', '.join(m.RiskLevel.values)}.")
+        return value
+    if name == "status":
+        if value not in (m.StrategyStatus.DRAFT, m.StrategyStatus.ARCHIVED):
+            raise bad("status may be set to draft or archived here; approving an edition is a separate step.")
+        return str(value)
+    # Text fields.
+    if value is None:
+        if name in _REQUIRED_TEXT:
+            raise bad(f"{name} may not be empty.")
+        return None
+    if not isinstance(value, str):
+        raise bad(f"{name} must be text.")
+    if "\x00" in value:
+        raise bad(f"{name} contains a NUL character.")
+    limit = MAX_TITLE if name in ("title", "framework_title", "statement", "owner", "classification") else MAX_TEXT
+    if name == "number":
+        value = value.strip()
+        if not _NUMBER.match(value):
+            raise bad("number must look like 1, 1.2 or 1.2.3.")
+        return value
+    if name in ("owner",):
+        limit = 100
+    if name == "classification":
+        limit = 100
+    if name == "title" and model is m.Strategy:
+        limit = 300
+    if len(value) > limit:
+        raise bad(f"{name} is too long ({len(value):,} characters; at most {limit:,}).")
+    if name in _REQUIRED_TEXT and not value.strip():
+        raise bad(f"{name} may not be empty.")
+    return value
+
+
+def doc_location(name: str):
+    from icsplan.errors import Location
+
+    return Location(field=name)
+
+
+def _problem(message: str, where):
+    from icsplan.errors import Problem
+
+    return Problem(message, where, code="invalid-field")
+
+
+def _clean_changes(model, changes: dict[str, Any], allowed: frozenset[str]) -> dict[str, Any]:
+    if not isinstance(changes, dict) or not changes:
+        raise ValidationError("No changes were given.")
+    unknown = sorted(set(changes) - allowed)
+    if unknown:
+        raise ValidationError(
+            [_problem(f"{name} cannot be edited here (editable: {', '.join(sorted(allowed))}).", doc_location(name))
+             for name in unknown]
+        )
+    return {name: _clean_value(model, name, value) for name, value in changes.items()}
+
+
+def _check_version(locked, expected_version: int) -> None:
+    try:
+        expected = int(expected_version)
+    except (TypeError, ValueError):
+        raise ValidationError("expected_version must be a whole number.") from None
+    if locked.version != expected:
+        raise ConflictError(
+            f"{locked} was changed by someone else (you edited version {expected}, it is now at version "
+            f"{locked.version}); reload it and apply your change again.",
+            current_version=locked.version, given_version=expected,
+        )
+
+
+def _stamp(row, actor, reason: str) -> None:
+    if actor is not None and getattr(actor, "pk", None):
+        row._history_user = actor
+    row._change_reason = (reason or "")[:100] or None
+
+
+def _lock(row):
+    return type(row).objects.select_for_update().get(pk=row.pk)
+
+
+def _save(row, *, update_fields=None) -> None:
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError as exc:
+        raise ValidationError(f"The change conflicts with another element: {_integrity_message(exc)}",
+                              code="integrity") from exc
+
+
+def _integrity_message(exc) -> str:
+    text = str(exc).lower()
+    if "unique" in text or "duplicate" in text:
+        return "that number is already used in this edition."
+    return "a database rule was broken."
+
+
+def update_element(row, changes: dict[str, Any], *, expected_version: int, actor, reason: str = ""):
+    """Change fields of a goal, objective, sub-objective, management objective or strategy.
+
+    Only the fields in ``EDITABLE_FIELDS`` may be changed; a stale ``expected_version`` raises
+    ConflictError; the version goes up by one and history records the actor and ``reason``.
+    Returns the saved row (a fresh instance).
+    """
+    model = type(row)
+    allowed = EDITABLE_FIELDS.get(model)
+    if allowed is None:
+        raise TypeError(f"{model.__name__} is not editable with update_element")
+    with transaction.atomic():
+        try:
+            locked = _lock(row)
+        except model.DoesNotExist:
+            raise NotFoundError(f"No {model._meta.verbose_name} matches the request.") from None
+        _require_edit(actor, locked)
+        _check_version(locked, expected_version)
+        clean = _clean_changes(model, changes, allowed)
+        changed = {k: v for k, v in clean.items() if getattr(locked, k) != v}
+        if not changed:
+            return locked
+        for name, value in changed.items():
+            setattr(locked, name, value)
+        locked.version += 1
+        _stamp(locked, actor, reason)
+        _save(locked)
+    return locked
+
+
+def update_strategy(row: m.Strategy, changes: dict[str, Any], *, expected_version: int, actor, reason: str = ""):
+    """``update_element`` for a strategy edition (title, priorities and their marking, status…)."""
+    return update_element(row, changes, expected_version=expected_version, actor=actor, reason=reason)
+
+
+def approve_strategy(row: m.Strategy, *, actor, expected_version: int, reason: str = "",
+                     approved_date=None) -> m.Strategy:
+    """Approve an edition (needs ``approve``): status approved, approval date, version bumped, and an
+    audit event — all in one transaction. Other approved editions of the mission stay approved."""
+    from django.utils import timezone
+
+    from icsplan.audit import services as audit
+
+    with transaction.atomic():
+        try:
+            locked = _lock(row)
+        except m.Strategy.DoesNotExist:
+            raise NotFoundError("No strategy matches the request.") from None
+        _require_edit(actor, locked, "approve")
+        _check_version(locked, expected_version)
+        if locked.status == m.StrategyStatus.APPROVED:
+            raise ValidationError(f"{locked} is already approved.", code="already-approved")
+        before = {"status": locked.status, "approved_date": locked.approved_date}
+        locked.status = m.StrategyStatus.APPROVED
+        locked.approved_date = approved_date or timezone.localdate()
+        locked.version += 1
+        _stamp(locked, actor, reason or "approved")
+        locked.save()
+        audit.record("strategy.approve", actor=actor, obj=locked, before=before,
+                     after={"status": locked.status, "approved_date": locked.approved_date, "version": locked.version},
+                     reason=reason, actor_name=None if actor else "local operator")
+    return locked
+
+
+def _element_field(element) -> str:
+    for field_name, model in (("goal", m.Goal), ("objective", m.Objective), ("sub_objective", m.SubObjective),
+                              ("management_objective", m.ManagementObjective)):
+        if isinstance(element, model):
+            return field_name
+    raise TypeError(f"{type(element).__name__} is not a framework element")
+
+
+def _bump_element(element, expected_version: int, actor, reason: str):
+    """Lock the element, check its version and bump it (for changes to its linkages and risks)."""
+    locked = _lock(element)
+    _require_edit(actor, locked)
+    _check_version(locked, expected_version)
+    locked.version += 1
+    _stamp(locked, actor, reason)
+    locked.save(update_fields=["version", "updated_at"])
+    return locked
+
+
+def add_linkage(element, tag: str, *, expected_version: int, actor, reason: str = "") -> m.Linkage:
+    """Align ``element`` with an item of another framework ("CDCS DO2", "SDG 4")."""
+    tag = _clean_value(m.Linkage, "title", tag).strip() if isinstance(tag, str) else tag
+    if not isinstance(tag, str) or not tag or len(tag) > 100:
+        raise ValidationError("A linkage is a tag of 1 to 100 characters, such as 'CDCS DO2'.")
+    field_name = _element_field(element)
+    with transaction.atomic():
+        locked = _bump_element(element, expected_version, actor, reason)
+        if m.Linkage.objects.filter(**{field_name: locked}, tag__iexact=tag).exists():
+            raise ValidationError(f"{locked} is already linked to {tag}.", code="duplicate-linkage")
+        framework_code, code = split_tag(tag)
+        frameworks = ensure_framework_catalogue()
+        position = (m.Linkage.objects.filter(**{field_name: locked}).aggregate(p=models_max("position"))["p"] or -1) + 1
+        link = m.Linkage(strategy_id=locked.strategy_id, position=position, tag=tag, code=code[:80],
+                         framework=frameworks.get(framework_code) if framework_code else None, **{field_name: locked})
+        _stamp(link, actor, reason)
+        link.save()
+    return link
+
+
+def remove_linkage(linkage: m.Linkage, *, expected_version: int, actor, reason: str = "") -> None:
+    """Remove one linkage; ``expected_version`` is the version of its element."""
+    with transaction.atomic():
+        _bump_element(linkage.element, expected_version, actor, reason)
+        _stamp(linkage, actor, reason)
+        linkage.delete()
+
+
+def add_risk(element, fields: dict[str, Any], *, expected_version: int, actor, reason: str = "") -> m.Risk:
+    """Add a risk (statement, likelihood, impact, mitigation, owner, sensitivity) to an element."""
+    field_name = _element_field(element)
+    clean = _clean_changes(m.Risk, fields, RISK_FIELDS)
+    if not clean.get("statement"):
+        raise ValidationError([_problem("statement may not be empty.", doc_location("statement"))])
+    with transaction.atomic():
+        locked = _bump_element(element, expected_version, actor, reason)
+        position = (m.Risk.objects.filter(**{field_name: locked}).aggregate(p=models_max("position"))["p"] or -1) + 1
+        risk = m.Risk(strategy_id=locked.strategy_id, position=position, **{field_name: locked}, **clean)
+        _stamp(risk, actor, reason)
+        risk.save()
+    return risk
+
+
+def update_risk(risk: m.Risk, changes: dict[str, Any], *, expected_version: int, actor, reason: str = "") -> m.Risk:
+    """Change a risk; ``expected_version`` is the version of its element."""
+    clean = _clean_changes(m.Risk, changes, RISK_FIELDS)
+    with transaction.atomic():
+        _bump_element(risk.element, expected_version, actor, reason)
+        locked = _lock(risk)
+        for name, value in clean.items():
+            setattr(locked, name, value)
+        _stamp(locked, actor, reason)
+        locked.save()
+    return locked
+
+
+def remove_risk(risk: m.Risk, *, expected_version: int, actor, reason: str = "") -> None:
+    """Remove a risk; ``expected_version`` is the version of its element."""
+    with transaction.atomic():
+        _bump_element(risk.element, expected_version, actor, reason)
+        _stamp(risk, actor, reason)
+        risk.delete()
+
+
+def _next_position(model, strategy_id: int) -> int:
+    return (model.objects.filter(strategy_id=strategy_id).aggregate(p=models_max("position"))["p"] or 0) + 1
+
+
+def create_objective(goal: m.Goal, fields: dict[str, Any], *, actor, reason: str = "") -> m.Objective:
+    """A new objective under ``goal`` (fields: number, title and optional narrative fields)."""
+    allowed = EDITABLE_FIELDS[m.Objective]
+    clean = _clean_changes(m.Objective, fields, allowed)
+    for required in ("number", "title"):
+        if not clean.get(required):
+            raise ValidationError([_problem(f"{required} is required.", doc_location(required))])
+    with transaction.atomic():
+        strategy = _lock(goal.strategy)
+        _require_edit(actor, strategy)
+        row = m.Objective(strategy=strategy, goal=goal, position=_next_position(m.Objective, strategy.pk), **clean)
+        _stamp(row, actor, reason)
+        _save(row)
+    return row
+
+
+def create_element(model, fields: dict[str, Any], *, strategy: m.Strategy, parent=None, actor,
+                   reason: str = ""):
+    """A new goal, objective (``parent`` = goal), management objective or sub-objective
+    (``parent`` = objective or management objective)."""
+    if model is m.Objective:
+        if not isinstance(parent, m.Goal):
+            raise ValidationError("An objective needs its goal.")
+        return create_objective(parent, fields, actor=actor, reason=reason)
+    allowed = EDITABLE_FIELDS.get(model)
+    if allowed is None or model is m.Strategy:
+        raise TypeError(f"{model.__name__} cannot be created with create_element")
+    clean = _clean_changes(model, fields, allowed)
+    for required in ("number", "title"):
+        if not clean.get(required):
+            raise ValidationError([_problem(f"{required} is required.", doc_location(required))])
+    extra: dict[str, Any] = {}
+    if model is m.SubObjective:
+        if isinstance(parent, m.Objective):
+            extra["objective"] = parent
+        elif isinstance(parent, m.ManagementObjective):
+            extra["management_objective"] = parent
+        else:
+            raise ValidationError("A sub-objective needs its objective or management objective.")
+    with transaction.atomic():
+        locked_strategy = _lock(strategy)
+        _require_edit(actor, locked_strategy)
+        if parent is not None and parent.strategy_id != locked_strategy.pk:
+            raise ValidationError("The parent belongs to another edition.")
+        row = model(strategy=locked_strategy, position=_next_position(model, locked_strategy.pk), **extra, **clean)
+        _stamp(row, actor, reason)
+        _save(row)
+    return row
+
+
+def delete_element(row, *, expected_version: int, actor, reason: str = "") -> None:
+    """Delete a goal, objective, sub-objective or management objective (and what hangs from it)."""
+    if type(row) not in EDITABLE_FIELDS or type(row) is m.Strategy:
+        raise TypeError(f"{type(row).__name__} cannot be deleted with delete_element")
+    with transaction.atomic():
+        try:
+            locked = _lock(row)
+        except type(row).DoesNotExist:
+            raise NotFoundError("Not found.") from None
+        _require_edit(actor, locked)
+        _check_version(locked, expected_version)
+        _stamp(locked, actor, reason)
+        locked.delete()
+
+
+def models_max(name: str):
+    from django.db.models import Max
+
+    return Max(name)

@@ -1,12 +1,39 @@
+"""Pages for people. Every mission page is under /missions/<slug>/."""
+
 from django.urls import path
 
 from . import views
 
 app_name = "web"
 
+E = "missions/<slug:slug>/strategy/<str:edition>"
+EL = E + "/<str:kind>/<int:pk>"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.health, name="health"),
-    path("missions/<slug:slug>/", views.strategy_detail, name="strategy"),
-    path("missions/<slug:slug>/<str:edition>/", views.strategy_detail, name="strategy-edition"),
+    path("accounts/login/", views.SignInView.as_view(), name="login"),
+    path("accounts/logout/", views.SignOutView.as_view(), name="logout"),
+    path("frameworks/", views.frameworks, name="frameworks"),
+    path("missions/<slug:slug>/", views.dashboard, name="dashboard"),
+    path("missions/<slug:slug>/strategy/", views.strategy_latest, name="strategy-latest"),
+    path(E + "/", views.strategy, name="strategy"),
+    path(EL + "/history/", views.element_history, name="element-history"),
+    path(EL + "/edit/", views.edit_element, name="edit-element"),
+    path(EL + "/linkages/add/", views.add_linkage, name="add-linkage"),
+    path(EL + "/linkages/<int:linkage_pk>/remove/", views.remove_linkage, name="remove-linkage"),
+    path(EL + "/risks/add/", views.add_risk, name="add-risk"),
+    path(EL + "/risks/<int:risk_pk>/", views.update_risk, name="update-risk"),
+    path(E + "/charts/status-matrix.svg", views.status_matrix, name="status-matrix"),
+    path(E + "/charts/indicators/<int:pk>.svg", views.indicator_chart, name="indicator-chart"),
+    path(E + "/export/", views.exports, name="exports"),
+    path(E + "/export/<str:fmt>/", views.export_download, name="export-download"),
+    path("missions/<slug:slug>/results/", views.results_entry, name="results"),
+    path("missions/<slug:slug>/results/<int:pk>/", views.result_save, name="result-save"),
+    path("missions/<slug:slug>/approvals/", views.approvals, name="approvals"),
+    path("missions/<slug:slug>/approvals/<int:pk>/", views.approval_decide, name="approval-decide"),
+    path("missions/<slug:slug>/import/", views.import_upload, name="import"),
+    path("missions/<slug:slug>/import/results/", views.import_results_upload, name="import-results"),
+    path("missions/<slug:slug>/import/results/<str:token>/", views.import_results_preview, name="import-results-preview"),
+    path("missions/<slug:slug>/import/<str:token>/", views.import_preview, name="import-preview"),
 ]

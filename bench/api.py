@@ -1,0 +1,272 @@
+"""API benchmark: the strategy tree and result submission against the same server's /healthz.
+
+    .venv/bin/python bench/api.py [--requests 300] [--concurrency 4] [--seconds 20]
+
+Loads the Mali demo into a throwaway SQLite data folder, starts ``icsplan serve`` (granian) on
+127.0.0.1 in a child process, then drives it from a second process with a small bounded load
+generator (``http.client`` in threads; every phase stops at its request count or time budget,
+whichever comes first). Prints requests/s, p50 and p99 for each endpoint and each as a ratio to
+/healthz measured in the same run, and the tree's SQL query count at the Mali size and at ten times
+that size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _env(data_dir: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("DATABASE_URL", None)
+    env.update({"ICSPLAN_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "icsplan.config.settings",
+                "PYTHONPATH": str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")})
+    return env
+
+
+SETUP = r"""
+import django, json, sys
+django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+from icsplan.demo import build_demo
+from icsplan.strategies.models import Strategy
+if not Strategy.objects.filter(mission__country="Mali").exists():
+    build_demo()
+from django.contrib.auth import get_user_model
+from icsplan.accounts.services import add_membership, create_token
+from icsplan.indicators.models import Indicator
+mali = Strategy.objects.get(mission__country="Mali")
+User = get_user_model()
+user = User.objects.create(username="bench-editor")
+add_membership(user, "editor", mission=mali.mission)
+_row, token = create_token(user, scope="write")
+from icsplan.indicators.models import Result
+from icsplan.indicators.periods import periods_between
+from icsplan.indicators.validation import strategy_years
+first, last = strategy_years(mali)
+values = {"number": "12", "percent": "45", "currency": "1000", "milestone": "yes", "qualitative": "Progress noted."}
+jobs = []
+for ind in Indicator.objects.filter(strategy=mali).order_by("pk"):
+    if ind.disaggregations.exists():
+        continue
+    for p in periods_between(first, last, ind.frequency):
+        row = Result.objects.filter(indicator=ind, period=p.id, category="", category_value="").first()
+        tag = f'"result-{row.pk}-v{row.version}.f"' if row else None
+        jobs.append([ind.pk, p.id, values[ind.value_type], tag])
+print(json.dumps({"strategy": mali.pk, "token": token, "jobs": jobs}))
+"""
+
+QUERY_COUNT = r"""
+import django, json
+django.setup()
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from icsplan.strategies import services
+from icsplan.strategies.models import Strategy
+from icsplan.indicators.models import Indicator
+
+mali = Strategy.objects.get(mission__country="Mali", edition="2018")
+document = services.load_strategy(mali)
+big = document.model_copy(deep=True)
+big.mission.country = "Bigmali"
+goals = []
+for copy in range(10):
+    for goal in document.goals:
+        g = goal.model_copy(deep=True)
+        g.number = f"{copy * 10 + int(goal.number)}"
+        for o in g.objectives:
+            o.number = g.number + "." + o.number.split(".", 1)[1]
+            for s in o.sub_objectives:
+                s.number = o.number + "." + s.number.rsplit(".", 1)[1]
+            for i in o.indicators:
+                i.code = f"{copy}-{i.code}"
+        goals.append(g)
+big.goals = goals
+mos = []
+for copy in range(10):
+    for mo in document.management_objectives:
+        m = mo.model_copy(deep=True)
+        m.number = f"{copy * 10 + int(mo.number)}"
+        for s in m.sub_objectives:
+            s.number = m.number + "." + s.number.rsplit(".", 1)[1]
+        for i in m.indicators:
+            i.code = f"{copy}-{i.code}"
+        mos.append(m)
+big.management_objectives = mos
+big_row = services.import_strategy(big, edition="2018", status="approved")
+client = Client()
+out = {}
+for name, row in (("mali", mali), ("mali_x10", big_row)):
+    client.get(f"/api/v1/strategies/{row.pk}/tree")
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(f"/api/v1/strategies/{row.pk}/tree")
+    assert response.status_code == 200, response.content[:300]
+    out[name] = {"queries": len(ctx.captured_queries), "bytes": len(response.content),
+                 "indicators": Indicator.objects.filter(strategy=row).count(),
+                 "objectives": row.objectives.count()}
+print(json.dumps(out))
+"""
+
+
+def _run_python(code: str, env: dict[str, str]) -> dict:
+    proc = subprocess.run([PYTHON, "-c", code], env=env, capture_output=True, text=True, timeout=600, cwd=ROOT)
+    if proc.returncode != 0:
+        raise SystemExit(f"setup failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _wait_up(port: int, deadline: float) -> None:
+    while time.time() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("the server did not start")
+
+
+def _load(port: int, make_request, total: int, concurrency: int, seconds: float) -> dict:
+    """Send up to ``total`` requests from ``concurrency`` threads, for at most ``seconds``."""
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    counter = iter(range(total))
+    stop_at = time.perf_counter() + seconds
+
+    def worker():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while time.perf_counter() < stop_at:
+            with lock:
+                i = next(counter, None)
+            if i is None:
+                return
+            method, path, body, headers = make_request(i)
+            started = time.perf_counter()
+            try:
+                conn.request(method, path, body=body, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                ok = response.status < 400
+            except OSError:
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                ok = False
+            elapsed = time.perf_counter() - started
+            with lock:
+                latencies.append(elapsed)
+                if not ok:
+                    errors[0] += 1
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    began = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - began
+    latencies.sort()
+    n = len(latencies)
+    return {
+        "requests": n, "errors": errors[0], "rps": n / wall if wall else 0.0,
+        "p50_ms": 1000 * statistics.median(latencies) if n else 0.0,
+        "p99_ms": 1000 * latencies[min(n - 1, int(0.99 * n))] if n else 0.0,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=300, help="requests per endpoint (upper bound)")
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--seconds", type=float, default=20.0, help="time budget per endpoint")
+    args = parser.parse_args()
+
+    data_dir = Path(tempfile.mkdtemp(prefix="icsplan-bench-api-"))
+    env = _env(data_dir)
+    server = None
+    try:
+        setup = _run_python(SETUP, env)
+        port = _free_port()
+        # The installed console script (``python -m icsplan.cli`` would load the CLI module twice).
+        script = Path(PYTHON).with_name("icsplan")
+        command = [str(script)] if script.exists() else [PYTHON, "-c", "from icsplan.cli import main; main()"]
+        server = subprocess.Popen([*command, "serve", "--port", str(port), "--threads", "4"],
+                                  env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _wait_up(port, time.time() + 60)
+        auth = {"Authorization": f"Bearer {setup['token']}"}
+        tree_path = f"/api/v1/strategies/{setup['strategy']}/tree"
+
+        def health(i):
+            return "GET", "/healthz", None, {}
+
+        def tree(i):
+            return "GET", tree_path, None, auth
+
+        # Each submission is a distinct (indicator, period): a new result, or a resubmission of
+        # an existing one with its ETag in If-Match (read once during set-up).
+        jobs = setup["jobs"]
+
+        def submit(i):
+            indicator, period, value, tag = jobs[i]
+            body = json.dumps({"indicator": indicator, "period": period, "value": value})
+            headers = {**auth, "Content-Type": "application/json"}
+            if tag:
+                headers["If-Match"] = tag
+            return "POST", "/api/v1/results", body, headers
+
+        # Warm up the worker (imports, first queries) before measuring anything.
+        _load(port, tree, 5, 1, 10)
+        figures = {}
+        figures["healthz"] = _load(port, health, args.requests, args.concurrency, args.seconds)
+        figures["tree"] = _load(port, tree, args.requests, args.concurrency, args.seconds)
+        # Submissions write; a bounded number of distinct periods keeps each one a real insert.
+        figures["submit"] = _load(port, submit, min(args.requests, len(jobs)), 1, args.seconds)
+        queries = _run_python(QUERY_COUNT, env)
+    finally:
+        if server is not None:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+    base = figures["healthz"]
+    print(f"icsplan API benchmark (granian, 1 worker x 4 threads, {args.concurrency} client threads; "
+          "submissions from 1 client thread)")
+    print(f"{'endpoint':<22}{'requests':>9}{'errors':>8}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}"
+          f"{'rps ratio':>11}{'p50 ratio':>11}{'p99 ratio':>11}")
+    for name, label in (("healthz", "GET /healthz"), ("tree", "GET strategy tree"), ("submit", "POST result")):
+        f = figures[name]
+        print(f"{label:<22}{f['requests']:>9}{f['errors']:>8}{f['rps']:>10.1f}{f['p50_ms']:>9.2f}{f['p99_ms']:>9.2f}"
+              f"{f['rps'] / base['rps']:>11.3f}{f['p50_ms'] / base['p50_ms']:>11.1f}{f['p99_ms'] / base['p99_ms']:>11.1f}")
+    print("tree SQL queries: Mali {q[mali][queries]} ({q[mali][objectives]} objectives, {q[mali][indicators]} "
+          "indicators); ten times Mali {q[mali_x10][queries]} ({q[mali_x10][objectives]} objectives, "
+          "{q[mali_x10][indicators]} indicators)".format(q=queries))
+
+
+if __name__ == "__main__":
+    main()

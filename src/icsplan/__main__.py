@@ -1,0 +1,5 @@
+"""``python -m icsplan``: the icsplan command."""
+
+from icsplan.cli import main
+
+main()

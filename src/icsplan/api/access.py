@@ -1,0 +1,85 @@
+"""The permission layer as the API handlers use it.
+
+Every read starts from ``Access.visible(queryset)`` (``restrict`` to ``view_public``: the public
+sees approved editions, members see their missions) and every SBU text goes through
+``Access.sbu_ok(mission_id)``: one membership query per request, whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Model, Q, QuerySet
+from django.http import HttpRequest
+
+from icsplan.accounts import permissions as perms
+from icsplan.accounts.roles import Action
+from icsplan.errors import PermissionDenied
+
+from .auth import principal
+from .errors import Unauthenticated
+
+PUBLIC = "public"
+SBU = "sbu"
+
+
+class Access:
+    """What the caller of one request may see and do."""
+
+    def __init__(self, request: HttpRequest):
+        self.request = request
+        self.principal = principal(request)
+        self.user = self.principal.user
+        self._view_ids: set[int] | None | bool = False  # False: not computed yet
+
+    # -- reading -------------------------------------------------------------------------------
+    def visible(self, qs: QuerySet) -> QuerySet:
+        return perms.restrict(qs, self.user, Action.VIEW_PUBLIC)
+
+    def get(self, qs: QuerySet, **lookup) -> Model:
+        """One visible row; missing and forbidden both answer 404."""
+        return perms.get_restricted(qs, self.user, Action.VIEW_PUBLIC, **lookup)
+
+    @property
+    def view_ids(self) -> set[int] | None:
+        """Missions whose SBU text the caller may read (``None``: all)."""
+        if self._view_ids is False:
+            self._view_ids = perms.mission_ids(self.user, Action.VIEW)
+        return self._view_ids  # type: ignore[return-value]
+
+    def sbu_ok(self, mission_id: int) -> bool:
+        ids = self.view_ids
+        return ids is None or mission_id in ids
+
+    def text(self, value, sensitivity: str, mission_id: int):
+        """``value`` when the caller may read it, else None."""
+        if sensitivity == SBU and not self.sbu_ok(mission_id):
+            return None
+        return value
+
+    def marking(self, sensitivity: str, mission_id: int) -> str:
+        # A withheld narrative reads as an empty public one: the public copy never reveals
+        # that something was withheld.
+        return sensitivity if self.sbu_ok(mission_id) else PUBLIC
+
+    def without_sbu(self, qs: QuerySet, mission_lookup: str, field: str = "sensitivity") -> QuerySet:
+        """``qs`` without the SBU rows of missions whose SBU the caller may not read."""
+        ids = self.view_ids
+        if ids is None:
+            return qs
+        return qs.filter(Q(**{field: PUBLIC}) | Q(**{f"{mission_lookup}__in": ids}))
+
+    # -- writing -------------------------------------------------------------------------------
+    def require_writer(self) -> None:
+        """Writes need a signed-in person or a write token."""
+        if not self.principal.is_authenticated:
+            raise Unauthenticated("Sign in or send a Bearer token to change anything.")
+        token = self.principal.token
+        if token is not None and not token.is_write:
+            raise PermissionDenied("This token may only read; create a write token to change data.",
+                                   code="read-only-token")
+
+    def require(self, action: Action | str, obj) -> None:
+        self.require_writer()
+        perms.require(self.user, action, obj)
+
+    def can(self, action: Action | str, obj) -> bool:
+        return perms.can(self.user, action, obj)

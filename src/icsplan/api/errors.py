@@ -1,0 +1,186 @@
+"""Every API error is an RFC 9457 ``application/problem+json`` document.
+
+    {"type": "urn:icsplan:problem:not-found", "title": "Not Found", "status": 404,
+     "detail": "No objective matches the request.", "instance": "/api/v1/objectives/9",
+     "code": "not-found", "field": null, "errors": []}
+
+``code`` is stable (clients branch on it); ``field`` names the first field at fault and
+``errors`` lists every problem with its field and where it was sent (``in``: body, query, path,
+header). icsplan's own errors (``icsplan.errors``), ninja's request validation, 404s of unknown
+URLs, 405s and unexpected exceptions all end up here; a traceback is never sent.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from django.db import DataError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from icsplan import errors as e
+
+logger = logging.getLogger("icsplan.api")
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+
+class PreconditionRequired(e.IcsplanError):
+    """A write sent without ``If-Match``."""
+
+    code = "precondition-required"
+    http_status = 428
+
+
+class PreconditionFailed(e.IcsplanError):
+    """A write whose ``If-Match`` no longer matches the resource."""
+
+    code = "precondition-failed"
+    http_status = 412
+
+
+class Unauthenticated(e.IcsplanError):
+    """No usable credentials (a bad, expired or revoked token; no session for a write)."""
+
+    code = "unauthenticated"
+    http_status = 401
+
+
+def problem(
+    request: HttpRequest | None,
+    status: int,
+    code: str,
+    detail: str,
+    *,
+    errors: list[dict[str, Any]] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """An ``application/problem+json`` response."""
+    errors = errors or []
+    try:
+        title = HTTPStatus(status).phrase
+    except ValueError:
+        title = "Error"
+    body: dict[str, Any] = {
+        "type": f"urn:icsplan:problem:{code}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": request.path if request is not None else None,
+        "code": code,
+        "field": next((err.get("field") for err in errors if err.get("field")), None),
+        "errors": errors,
+    }
+    if extra:
+        body.update(extra)
+    response = HttpResponse(
+        json.dumps(body, ensure_ascii=False, default=str), status=status, content_type=PROBLEM_MEDIA_TYPE
+    )
+    if status == 401:
+        response["WWW-Authenticate"] = 'Bearer realm="icsplan"'
+    return response
+
+
+def _location_fields(where: e.Location) -> str | None:
+    return where.field or where.column or where.element or None
+
+
+def _icsplan_error(request, exc: e.IcsplanError) -> HttpResponse:
+    status = exc.http_status
+    code = exc.code
+    extra: dict[str, Any] = {}
+    if isinstance(exc, e.ConflictError):
+        # A save based on a stale version: the If-Match the client sent is out of date.
+        status, code = 412, "precondition-failed"
+        if exc.current_version is not None:
+            extra["current_version"] = exc.current_version
+    errors: list[dict[str, Any]] = []
+    if isinstance(exc, e.ValidationError):
+        for p in exc.problems:
+            entry: dict[str, Any] = {"code": p.code, "message": p.message, "field": _location_fields(p.where), "in": "body"}
+            if p.where.row is not None:
+                entry["row"] = p.where.row
+            if p.where.line is not None:
+                entry["line"] = p.where.line
+            if p.where.sheet is not None:
+                entry["sheet"] = p.where.sheet
+            errors.append(entry)
+    elif _location_fields(exc.where):
+        errors.append({"code": code, "message": exc.message, "field": _location_fields(exc.where), "in": "body"})
+    if status >= 500:
+        logger.error("icsplan error %s on %s: %s", code, request.path, exc)
+    return problem(request, status, code, exc.message, errors=errors, extra=extra)
+
+
+def _field_of(loc: tuple) -> tuple[str, str | None]:
+    """('body', 'payload', 'title') -> ('body', 'title'); ('query', 'page') -> ('query', 'page')."""
+    parts = [str(p) for p in loc]
+    source = parts[0] if parts else "body"
+    rest = parts[1:]
+    if source in ("body", "form", "file") and len(rest) > 1:
+        rest = rest[1:]  # drop the handler's parameter name ("payload")
+    return source, ".".join(rest) or None
+
+
+def _validation_error(request, exc: NinjaValidationError) -> HttpResponse:
+    errors = []
+    for err in exc.errors:
+        source, field = _field_of(tuple(err.get("loc", ())))
+        errors.append({"code": str(err.get("type", "invalid")), "message": str(err.get("msg", "invalid")),
+                       "field": field, "in": source})
+    first = errors[0] if errors else {"message": "invalid request", "field": None}
+    detail = f"{first['field']}: {first['message']}" if first.get("field") else first["message"]
+    if len(errors) > 1:
+        detail += f" (and {len(errors) - 1} more problems)"
+    return problem(request, 422, "validation-failed", detail, errors=errors)
+
+
+_HTTP_CODES = {400: "bad-request", 401: "unauthenticated", 403: "forbidden", 404: "not-found",
+               405: "method-not-allowed", 409: "conflict", 413: "too-large", 415: "unsupported-media-type",
+               429: "too-many-requests"}
+
+
+def _http_error(request, exc: HttpError) -> HttpResponse:
+    if isinstance(exc, AuthenticationError):
+        return problem(request, 401, "unauthenticated", "Authentication required: send a Bearer token or sign in.")
+    code = _HTTP_CODES.get(exc.status_code, "error")
+    if exc.status_code == 403 and "CSRF" in str(exc):
+        code = "csrf-failed"
+    return problem(request, exc.status_code, code, str(exc))
+
+
+def _not_found(request, exc: Exception) -> HttpResponse:
+    return problem(request, 404, "not-found", "Not found.")
+
+
+def _database_refused(request, exc: Exception) -> HttpResponse:
+    # A value the database cannot store (a NUL inside JSON, a number out of range) is the
+    # caller's mistake, not the server's.
+    return problem(request, 422, "invalid-value", "A value in the request cannot be stored; check for NUL "
+                   "characters and out-of-range numbers.")
+
+
+def _unexpected(request, exc: Exception) -> HttpResponse:
+    logger.exception("unexpected error on %s %s", request.method, request.path)
+    return problem(request, 500, "internal-error",
+                   "An unexpected error occurred; it has been logged. Quote the request id when reporting it.",
+                   extra={"request_id": getattr(request, "request_id", None)})
+
+
+def install(api) -> None:
+    """Register the problem+json handlers on a NinjaAPI."""
+    api.add_exception_handler(e.IcsplanError, _icsplan_error)
+    api.add_exception_handler(NinjaValidationError, _validation_error)
+    api.add_exception_handler(HttpError, _http_error)
+    api.add_exception_handler(Http404, _not_found)
+    api.add_exception_handler(DataError, _database_refused)
+    api.add_exception_handler(Exception, _unexpected)
+
+
+def not_found_view(request, *args, **kwargs) -> HttpResponse:
+    """Catch-all for unknown URLs under the API prefix."""
+    return problem(request, 404, "not-found", f"No API endpoint at {request.path}.")

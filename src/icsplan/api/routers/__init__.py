@@ -1,0 +1,18 @@
+"""One router per resource; ``register`` mounts them all on the API."""
+
+from __future__ import annotations
+
+
+def register(api) -> None:
+    from . import attachments, elements, exports, imports, indicators, missions, search, strategies
+
+    api.add_router("/missions", missions.router)
+    api.add_router("/strategies", strategies.router)
+    for prefix, router in elements.routers():
+        api.add_router(prefix, router)
+    api.add_router("/linkages", attachments.linkages)
+    api.add_router("/risks", attachments.risks)
+    indicators.register(api)
+    api.add_router("/exports", exports.router)
+    api.add_router("/imports", imports.router)
+    api.add_router("/search", search.router)

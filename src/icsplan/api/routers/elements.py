@@ -1,0 +1,226 @@
+"""Goals, objectives, sub-objectives and management objectives: one router each, same shape.
+
+    GET    /goals              list (filters, ordering, pages)
+    POST   /goals              create (editors)
+    GET    /goals/{id}         read (ETag)
+    PATCH  /goals/{id}         change (If-Match)
+    DELETE /goals/{id}         delete with what hangs from it (If-Match)
+"""
+
+# No "from __future__ import annotations": ninja reads the closures' annotations at runtime.
+
+from typing import Any, Literal
+
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Query, Router, Schema
+
+from icsplan.accounts.roles import Action
+from icsplan.strategies import models as sm
+
+from .. import schemas as s
+from ..schemas import MAX_ID, PathId
+from .. import serialize
+from ..access import Access
+from ..auth import WRITE_AUTH
+from ..etag import IF_MATCH, require_if_match, resource_tag
+from ..pagination import PageParams, apply_ordering, ordering_choices, page_of, paginate
+
+ElementOrdering = Literal[ordering_choices("number", "position", "title", "updated_at")]
+
+
+class ElementFilters(Schema):
+    strategy: int | None = Field(None, ge=1, le=MAX_ID, description="Strategy edition id")
+    mission: int | None = Field(None, ge=1, le=MAX_ID, description="Mission id")
+    number: str | None = Field(None, max_length=20, description='Exact number, e.g. "1.2"')
+    q: str | None = Field(None, max_length=200, description="Part of the title")
+    ordering: ElementOrdering | None = None
+
+
+class ObjectiveFilters(ElementFilters):
+    goal: int | None = Field(None, ge=1, le=MAX_ID, description="Goal id")
+
+
+class SubObjectiveFilters(ElementFilters):
+    objective: int | None = Field(None, ge=1, le=MAX_ID, description="Objective id")
+    management_objective: int | None = Field(None, ge=1, le=MAX_ID, description="Management objective id")
+
+
+class ElementCreate(Schema):
+    number: str = Field(..., min_length=1, max_length=20, pattern=r"^\d+(\.\d+)*$")
+    title: str = Field(..., min_length=1, max_length=5000)
+    framework_title: str | None = Field(None, max_length=5000)
+    linkages_text: str | None = None
+    linkages_text_sensitivity: s.Sensitivity = "public"
+    reason: str = Field("", max_length=500)
+
+
+class GoalCreate(ElementCreate):
+    strategy: int = Field(..., ge=1, le=MAX_ID, description="Strategy edition id")
+    description: str | None = None
+    description_sensitivity: s.Sensitivity = "public"
+
+
+class ObjectiveCreate(ElementCreate):
+    goal: int = Field(..., ge=1, le=MAX_ID, description="Goal id")
+    justification: str | None = None
+    justification_sensitivity: s.Sensitivity = "public"
+
+
+class ManagementObjectiveCreate(ElementCreate):
+    strategy: int = Field(..., ge=1, le=MAX_ID, description="Strategy edition id")
+    justification: str | None = None
+    justification_sensitivity: s.Sensitivity = "public"
+
+
+class SubObjectiveCreate(ElementCreate):
+    objective: int | None = Field(None, ge=1, le=MAX_ID, description="Parent objective id (or management_objective)")
+    management_objective: int | None = Field(None, ge=1, le=MAX_ID, description="Parent management objective id")
+    justification: str | None = None
+    justification_sensitivity: s.Sensitivity = "public"
+
+
+KINDS = {
+    # kind: (model, prefix, tag, out schema, update schema, create schema, filters)
+    "goal": (sm.Goal, "/goals", "goals", s.GoalSchema, s.GoalUpdate, GoalCreate, ElementFilters),
+    "objective": (sm.Objective, "/objectives", "objectives", s.ObjectiveSchema, s.ObjectiveUpdate,
+                  ObjectiveCreate, ObjectiveFilters),
+    "sub_objective": (sm.SubObjective, "/sub-objectives", "sub-objectives", s.SubObjectiveSchema,
+                      s.SubObjectiveUpdate, SubObjectiveCreate, SubObjectiveFilters),
+    "management_objective": (sm.ManagementObjective, "/management-objectives", "management objectives",
+                             s.ManagementObjectiveSchema, s.ManagementObjectiveUpdate, ManagementObjectiveCreate,
+                             ElementFilters),
+}
+
+
+def element_queryset(model):
+    return model.objects.select_related("strategy")
+
+
+def get_element(access: Access, kind: str, pk: int):
+    model = KINDS[kind][0]
+    return access.get(element_queryset(model), pk=pk)
+
+
+def element_tag(access: Access, row) -> str:
+    return resource_tag(row, full=access.sbu_ok(row.strategy.mission_id))
+
+
+def _visible_parent(access: Access, model, pk: int | None, field: str):
+    from icsplan.errors import Location, NotFoundError
+
+    if pk is None:
+        return None
+    try:
+        related = "mission" if model is sm.Strategy else "strategy__mission"
+        return access.get(model.objects.select_related(related), pk=pk)
+    except NotFoundError:
+        raise NotFoundError(f"No {model._meta.verbose_name} {pk} that you may see.", where=Location(field=field))
+
+
+def _make_router(kind: str) -> Router:
+    model, _prefix, tag, out_schema, update_schema, create_schema, filters_schema = KINDS[kind]
+    to_dict = serialize.ELEMENT_SERIALIZERS[kind]
+    label = model._meta.verbose_name
+    router = Router(tags=[tag])
+
+    def list_elements(request: HttpRequest, filters: Query[filters_schema], page: Query[PageParams]):  # type: ignore[valid-type]
+        access = Access(request)
+        qs = access.visible(element_queryset(model))
+        if filters.strategy:
+            qs = qs.filter(strategy_id=filters.strategy)
+        if filters.mission:
+            qs = qs.filter(strategy__mission_id=filters.mission)
+        if filters.number:
+            qs = qs.filter(number=filters.number)
+        if filters.q:
+            qs = qs.filter(Q(title__icontains=filters.q) | Q(framework_title__icontains=filters.q))
+        for parent in ("goal", "objective", "management_objective"):
+            value = getattr(filters, parent, None)
+            if value:
+                qs = qs.filter(**{f"{parent}_id": value})
+        qs = apply_ordering(qs, filters.ordering, default=("strategy_id", "position"))
+        return paginate(request, qs, page, lambda rows: [to_dict(access, r) for r in rows])
+
+    list_elements.__name__ = f"list_{kind}s"
+    router.get("", response=page_of(out_schema), summary=f"List {label}s",
+               description=f"{label.capitalize()}s of the editions the caller may see.")(list_elements)
+
+    def get_one(request: HttpRequest, element_id: PathId, response: HttpResponse):
+        access = Access(request)
+        row = get_element(access, kind, element_id)
+        response["ETag"] = element_tag(access, row)
+        return to_dict(access, row)
+
+    get_one.__name__ = f"get_{kind}"
+    router.get("/{int:element_id}", response=out_schema, summary=f"Get a {label}")(get_one)
+
+    def update_one(request: HttpRequest, element_id: PathId, payload: update_schema, response: HttpResponse):  # type: ignore[valid-type]
+        from icsplan.strategies import services
+
+        access = Access(request)
+        access.require_writer()
+        row = get_element(access, kind, element_id)
+        access.require(Action.EDIT, row)
+        expected = require_if_match(request, row)
+        changes = payload.model_dump(exclude_unset=True)
+        reason = changes.pop("reason", "") or ""
+        services.update_element(row, changes, expected_version=expected, actor=access.user, reason=reason)
+        row = get_element(access, kind, element_id)
+        response["ETag"] = element_tag(access, row)
+        return to_dict(access, row)
+
+    update_one.__name__ = f"update_{kind}"
+    router.patch("/{int:element_id}", response=out_schema, auth=WRITE_AUTH, openapi_extra=IF_MATCH,
+                 summary=f"Change a {label}")(update_one)
+
+    def create_one(request: HttpRequest, payload: create_schema, response: HttpResponse):  # type: ignore[valid-type]
+        from icsplan.errors import ValidationError
+        from icsplan.strategies import services
+
+        access = Access(request)
+        access.require_writer()
+        data: dict[str, Any] = payload.model_dump()
+        reason = data.pop("reason", "") or ""
+        parent = None
+        if kind in ("goal", "management_objective"):
+            strategy = _visible_parent(access, sm.Strategy, data.pop("strategy"), "strategy")
+        elif kind == "objective":
+            parent = _visible_parent(access, sm.Goal, data.pop("goal"), "goal")
+            strategy = parent.strategy
+        else:
+            objective_id, mo_id = data.pop("objective"), data.pop("management_objective")
+            if (objective_id is None) == (mo_id is None):
+                raise ValidationError("Give exactly one of objective or management_objective.")
+            parent = (_visible_parent(access, sm.Objective, objective_id, "objective") if objective_id
+                      else _visible_parent(access, sm.ManagementObjective, mo_id, "management_objective"))
+            strategy = parent.strategy
+        access.require(Action.EDIT, strategy)
+        row = services.create_element(model, data, strategy=strategy, parent=parent, actor=access.user, reason=reason)
+        row = get_element(access, kind, row.pk)
+        response["ETag"] = element_tag(access, row)
+        response.status_code = 201
+        return to_dict(access, row)
+
+    create_one.__name__ = f"create_{kind}"
+    router.post("", response={201: out_schema}, auth=WRITE_AUTH, summary=f"Create a {label}")(create_one)
+
+    def delete_one(request: HttpRequest, element_id: PathId):
+        from icsplan.strategies import services
+
+        access = Access(request)
+        access.require_writer()
+        row = get_element(access, kind, element_id)
+        access.require(Action.EDIT, row)
+        expected = require_if_match(request, row)
+        services.delete_element(row, expected_version=expected, actor=access.user)
+        return {"deleted": True, "id": element_id}
+
+    delete_one.__name__ = f"delete_{kind}"
+    router.delete("/{int:element_id}", response=s.DeletedSchema, auth=WRITE_AUTH, openapi_extra=IF_MATCH,
+                  summary=f"Delete a {label} and everything below it")(delete_one)
+    return router
+
+
+def routers() -> list[tuple[str, Router]]:
+    return [(KINDS[kind][1], _make_router(kind)) for kind in KINDS]

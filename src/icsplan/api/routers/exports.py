@@ -1,0 +1,70 @@
+"""Exports: an edition in any format the publishing package has (Markdown, HTML, DOCX, PDF,
+IATI XML, JSON, Excel…).
+
+Callers who may not read the mission's SBU always get the public-release copy, whatever they
+ask; exports that contain SBU are recorded in the audit trail.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Query, Router, Schema
+
+from icsplan.strategies import models as sm
+
+from ..access import Access
+from ..schemas import MAX_ID, PathId
+from ..api import finish_read
+from ..schemas import FormatSchema
+
+router = Router(tags=["exports"])
+
+
+def _formats() -> list[str]:
+    from icsplan.publishing import available_formats
+
+    return available_formats()
+
+
+def _media_types() -> dict[str, dict]:
+    from icsplan.publishing import get_renderer
+
+    types = {}
+    for fmt in _formats():
+        types[get_renderer(fmt).media_type] = {"schema": {"type": "string", "format": "binary"}}
+    return types
+
+
+class ExportParams(Schema):
+    public: bool = Field(False, description="Leave out everything marked SBU (always so for those who may not read it)")
+
+
+@router.get("/formats", response=list[FormatSchema], summary="Export formats")
+def list_formats(request: HttpRequest):
+    from icsplan.publishing import get_renderer
+
+    return [{"format": f, "media_type": get_renderer(f).media_type, "extension": get_renderer(f).extension}
+            for f in _formats()]
+
+
+@router.get("/strategies/{int:strategy_id}/{fmt}", summary="Export an edition",
+            response={200: None},
+            openapi_extra={"responses": {"200": {"description": "The document", "content": _media_types()}}},
+            description="`fmt` is one of the names listed by `GET /exports/formats`.")
+def export_strategy(request: HttpRequest, strategy_id: PathId, fmt: str, params: Query[ExportParams]):
+    from icsplan.accounts.redaction import document_for
+    from icsplan.audit.services import record_export
+    from icsplan.publishing import get_renderer
+
+    access = Access(request)
+    renderer = get_renderer(fmt)
+    row = access.get(sm.Strategy.objects.select_related("mission__bureau"), pk=strategy_id)
+    public = params.public or not access.sbu_ok(row.mission_id)
+    document = document_for(access.user, row)
+    data = renderer.render(document, public=public)
+    if access.principal.is_authenticated:
+        record_export(access.user, row, renderer.format, public)
+    response = HttpResponse(data, content_type=renderer.media_type)
+    filename = renderer.filename(document, public=public)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return finish_read(request, response)

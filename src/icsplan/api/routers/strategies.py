@@ -1,0 +1,141 @@
+"""Strategy editions: list, read, change, approve, the whole tree and the canonical document."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Query, Router, Schema
+
+from icsplan.accounts.roles import Action
+from icsplan.strategies import models as sm
+
+from .. import serialize
+from ..access import Access
+from ..schemas import MAX_ID, PathId
+from ..auth import WRITE_AUTH
+from ..etag import IF_MATCH, require_if_match, resource_tag
+from ..pagination import PageParams, apply_ordering, ordering_choices, page_of, paginate
+from ..schemas import ApproveRequest, StrategySchema, StrategyUpdate
+from ..tree import TreeSchema, build_tree
+
+router = Router(tags=["strategies"])
+
+StrategyOrdering = Literal[ordering_choices("country", "edition", "status", "approved_date", "updated_at")]
+
+
+class StrategyFilters(Schema):
+    mission: int | None = Field(None, ge=1, le=MAX_ID, description="Mission id")
+    country: str | None = Field(None, max_length=100, description="Country name (case-insensitive)")
+    edition: str | None = Field(None, max_length=20)
+    status: Literal["draft", "approved", "archived"] | None = None
+    bureau: str | None = Field(None, max_length=10)
+    ordering: StrategyOrdering | None = None
+
+
+def _queryset():
+    return sm.Strategy.objects.select_related("mission__bureau")
+
+
+def get_visible(access: Access, strategy_id: int) -> sm.Strategy:
+    return access.get(_queryset(), pk=strategy_id)
+
+
+def tag_for(access: Access, row: sm.Strategy) -> str:
+    return resource_tag(row, full=access.sbu_ok(row.mission_id))
+
+
+@router.get("", response=page_of(StrategySchema), summary="List strategy editions")
+def list_strategies(request: HttpRequest, filters: Query[StrategyFilters], page: Query[PageParams]):
+    """Editions the caller may see: approved ones for everyone, drafts for the mission's members."""
+    access = Access(request)
+    qs = access.visible(_queryset())
+    if filters.mission:
+        qs = qs.filter(mission_id=filters.mission)
+    if filters.country:
+        qs = qs.filter(mission__country__iexact=filters.country)
+    if filters.edition:
+        qs = qs.filter(edition=filters.edition)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.bureau:
+        qs = qs.filter(mission__bureau__code__iexact=filters.bureau)
+    qs = apply_ordering(qs, filters.ordering, {"country": "mission__country"}, default=("mission__country", "-edition"))
+    return paginate(request, qs, page, lambda rows: [serialize.strategy(access, r) for r in rows])
+
+
+@router.get("/{int:strategy_id}", response=StrategySchema, summary="Get a strategy edition")
+def get_strategy(request: HttpRequest, strategy_id: PathId, response: HttpResponse):
+    access = Access(request)
+    row = get_visible(access, strategy_id)
+    response["ETag"] = tag_for(access, row)
+    return serialize.strategy(access, row)
+
+
+@router.patch("/{int:strategy_id}", response=StrategySchema, auth=WRITE_AUTH, openapi_extra=IF_MATCH,
+              summary="Change an edition's title, priorities or fiscal years")
+def update_strategy(request: HttpRequest, strategy_id: PathId, payload: StrategyUpdate, response: HttpResponse):
+    access = Access(request)
+    access.require_writer()
+    row = get_visible(access, strategy_id)
+    access.require(Action.EDIT, row)
+    expected = require_if_match(request, row)
+    changes = payload.model_dump(exclude_unset=True)
+    reason = changes.pop("reason", "") or ""
+    from icsplan.strategies import services
+
+    row = services.update_element(row, changes, expected_version=expected, actor=access.user, reason=reason)
+    row = get_visible(access, strategy_id)
+    response["ETag"] = tag_for(access, row)
+    return serialize.strategy(access, row)
+
+
+@router.post("/{int:strategy_id}/approve", response=StrategySchema, auth=WRITE_AUTH, openapi_extra=IF_MATCH,
+             summary="Approve an edition (Chief of Mission / DCM)")
+def approve_strategy(request: HttpRequest, strategy_id: PathId, payload: ApproveRequest, response: HttpResponse):
+    access = Access(request)
+    access.require_writer()
+    row = get_visible(access, strategy_id)
+    access.require(Action.APPROVE, row)
+    expected = require_if_match(request, row)
+    from icsplan.strategies import services
+
+    kwargs: dict[str, Any] = {"actor": access.user}
+    if payload.comment:
+        kwargs["comment"] = payload.comment
+    if payload.approved_date:
+        kwargs["approved_date"] = payload.approved_date
+    services.approve_strategy(row, expected_version=expected, **kwargs)
+    row = get_visible(access, strategy_id)
+    response["ETag"] = tag_for(access, row)
+    return serialize.strategy(access, row)
+
+
+@router.get("/{int:strategy_id}/tree", response=TreeSchema, summary="The whole edition in one request",
+            description="Goals, objectives, sub-objectives, management objectives, linkages, risks and "
+                        "indicators with their latest result and status, read with a constant number of "
+                        "SQL queries whatever the size of the edition.")
+def strategy_tree(request: HttpRequest, strategy_id: PathId):
+    access = Access(request)
+    row = get_visible(access, strategy_id)
+    return build_tree(access, row)
+
+
+@router.get("/{int:strategy_id}/document", summary="The canonical document (interchange JSON)",
+            response={200: dict[str, Any]})
+def strategy_document(request: HttpRequest, strategy_id: PathId):
+    """The edition as the canonical ``icsplan.strategy/1`` JSON, without SBU for those who may
+    not read it (the same document every export starts from)."""
+    from icsplan.accounts.redaction import document_for
+
+    access = Access(request)
+    row = get_visible(access, strategy_id)
+    document = document_for(access.user, row)
+    return document.model_dump(mode="json", by_alias=True)
+
+
+def visible_strategy_ids_q(access: Access, prefix: str = "strategy") -> Q:
+    """A filter for rows of editions the caller may see."""
+    ids = access.visible(sm.Strategy.objects.all()).values("pk")
+    return Q(**{f"{prefix}__in": ids})

@@ -1,0 +1,241 @@
+"""Request and response shapes of the API (one ``…Schema`` per resource, ``…Update`` for writes).
+
+Dates and times are ISO 8601; reporting periods are fiscal-period ids (``FY2019``, ``FY2019Q1``,
+``FY2019H1``). Narrative text the caller may not read (SBU) is ``null`` and marked public, as in
+the public-release document, which never reveals that anything was withheld.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from ninja import Field, Path, Schema
+
+Sensitivity = Literal["public", "sbu"]
+ElementKind = Literal["goal", "objective", "sub_objective", "management_objective"]
+RiskLevel = Literal["low", "medium", "high"]
+
+PERIOD_PATTERN = r"^FY\d{4}(Q[1-4]|H[12])?$"
+#: the largest id a database row can have (a signed 64-bit integer)
+MAX_ID = 2**63 - 1
+#: a row id in a URL path
+PathId = Annotated[int, Path(..., ge=1, le=MAX_ID)]
+
+
+class ProblemItemSchema(Schema):
+    code: str
+    message: str
+    field: str | None = None
+    in_: str | None = Field(None, alias="in")
+
+
+class ProblemSchema(Schema):
+    """RFC 9457 problem details, with icsplan's stable ``code`` and the field at fault."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    code: str
+    field: str | None = None
+    errors: list[dict[str, Any]] = Field(default_factory=list)
+
+
+# -- missions and strategies ----------------------------------------------------------------------
+
+class MissionSchema(Schema):
+    id: int
+    country: str
+    slug: str
+    post: str
+    bureau: str | None = Field(None, description="Regional bureau code, e.g. AF")
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class StrategySchema(Schema):
+    """One edition of a mission's Integrated Country Strategy."""
+
+    id: int
+    mission_id: int
+    country: str
+    edition: str
+    title: str
+    status: Literal["draft", "approved", "archived"]
+    layout: int | None = None
+    fiscal_year_start: int | None = None
+    fiscal_year_end: int | None = None
+    approved_date: dt.date | None = None
+    review_dates: list[str] = Field(default_factory=list, description="ISO dates")
+    classification: str
+    priorities: str | None = None
+    priorities_sensitivity: Sensitivity
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class StrategyUpdate(Schema):
+    """Fields of an edition that can be changed (send only those that change)."""
+
+    title: str | None = Field(None, min_length=1, max_length=300)
+    classification: str | None = Field(None, max_length=100)
+    priorities: str | None = None
+    priorities_sensitivity: Sensitivity | None = None
+    fiscal_year_start: int | None = Field(None, ge=1990, le=2100)
+    fiscal_year_end: int | None = Field(None, ge=1990, le=2100)
+    reason: str = Field("", max_length=500, description="Why the change was made (kept in the history).")
+
+
+class ApproveRequest(Schema):
+    comment: str = Field("", max_length=2000)
+    approved_date: dt.date | None = None
+
+
+# -- framework elements ---------------------------------------------------------------------------
+
+class ElementSchema(Schema):
+    id: int
+    strategy_id: int
+    number: str
+    title: str
+    framework_title: str | None = None
+    linkages_text: str | None = None
+    linkages_text_sensitivity: Sensitivity
+    position: int
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class GoalSchema(ElementSchema):
+    """A mission goal (1, 2, 3…)."""
+
+    description: str | None = None
+    description_sensitivity: Sensitivity
+
+
+class ObjectiveSchema(ElementSchema):
+    """A mission objective (1.1, 1.2…) under a goal."""
+
+    goal_id: int
+    justification: str | None = None
+    justification_sensitivity: Sensitivity
+
+
+class SubObjectiveSchema(ElementSchema):
+    """A sub-objective (1.1.1) under an objective or a management objective."""
+
+    objective_id: int | None = None
+    management_objective_id: int | None = None
+    justification: str | None = None
+    justification_sensitivity: Sensitivity
+
+
+class ManagementObjectiveSchema(ElementSchema):
+    """A management objective (1, 2…) beside the goals."""
+
+    justification: str | None = None
+    justification_sensitivity: Sensitivity
+
+
+class ElementUpdate(Schema):
+    title: str | None = Field(None, min_length=1, max_length=5000)
+    framework_title: str | None = Field(None, max_length=5000)
+    linkages_text: str | None = None
+    linkages_text_sensitivity: Sensitivity | None = None
+    reason: str = Field("", max_length=500, description="Why the change was made (kept in the history).")
+
+
+class GoalUpdate(ElementUpdate):
+    description: str | None = None
+    description_sensitivity: Sensitivity | None = None
+
+
+class ObjectiveUpdate(ElementUpdate):
+    justification: str | None = None
+    justification_sensitivity: Sensitivity | None = None
+
+
+class SubObjectiveUpdate(ObjectiveUpdate):
+    pass
+
+
+class ManagementObjectiveUpdate(ObjectiveUpdate):
+    pass
+
+
+class ElementRef(Schema):
+    kind: ElementKind
+    id: int = Field(..., ge=1, le=MAX_ID)
+
+
+class LinkageSchema(Schema):
+    """An alignment of an element with an item of another framework ("CDCS DO2")."""
+
+    id: int
+    strategy_id: int
+    element: ElementRef
+    tag: str
+    framework: str | None = None
+    code: str
+    position: int
+
+
+class LinkageCreate(Schema):
+    element: ElementRef
+    tag: str = Field(..., min_length=1, max_length=100, description='Normalized tag, e.g. "CDCS DO2", "NSS Pillar 1"')
+
+
+class RiskSchema(Schema):
+    """A risk of not achieving an element."""
+
+    id: int
+    strategy_id: int
+    element: ElementRef
+    statement: str
+    likelihood: RiskLevel | None = None
+    impact: RiskLevel | None = None
+    mitigation: str | None = None
+    owner: str | None = None
+    sensitivity: Sensitivity
+    in_narrative: bool
+    position: int
+
+
+class RiskCreate(Schema):
+    element: ElementRef
+    statement: str = Field(..., min_length=1, max_length=5000)
+    likelihood: RiskLevel | None = None
+    impact: RiskLevel | None = None
+    mitigation: str | None = Field(None, max_length=5000)
+    owner: str | None = Field(None, max_length=100)
+    sensitivity: Sensitivity = "public"
+
+
+class DeletedSchema(Schema):
+    deleted: bool = True
+    id: int
+
+
+# -- search, exports ------------------------------------------------------------------------------
+
+class SearchHitSchema(Schema):
+    kind: str = Field(..., description="strategy, goal, objective, sub_objective, management_objective, risk, indicator")
+    id: int
+    strategy_id: int
+    mission_id: int
+    country: str
+    edition: str
+    number: str | None = None
+    title: str
+    field: str = Field(..., description="The field that matched")
+    snippet: str
+
+
+class FormatSchema(Schema):
+    format: str
+    media_type: str
+    extension: str

@@ -1,0 +1,517 @@
+"""Results in and out of spreadsheets: the data-entry template, import and export (xlsx, csv).
+
+One row per indicator × breakdown value × period. Key columns (mission, edition, indicator,
+period, category) identify the result; the person fills in the result, numerator/denominator,
+comment, evidence link and SBU marking. Target, status and sample flag are shown for reference
+and ignored on import.
+
+Import validates every row before writing anything and reports every problem with file, sheet,
+row and column. A row whose figures equal the stored result changes nothing, so a workbook
+exported and imported unchanged writes nothing and adds no history. New or changed rows are
+stored as submitted (ready for approval). The whole file is read with a fixed number of queries
+and written with bulk inserts/updates, whatever its length.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from icsplan.accounts.roles import Action
+from icsplan.errors import InputError, Location, Problem, ValidationError
+from icsplan.strategies.models import Strategy
+
+from . import models as m
+from .choices import NUMERIC_TYPES, ResultStatus
+from .periods import Period, sort_key
+from .services import _authorize, load_context, user_or_none
+from .validation import EntryProblem, check_category, check_period, check_value, sum_problems
+from .values import Parsed, parse_value, to_decimal
+
+RESULTS_SHEET = "Results"
+INSTRUCTIONS_SHEET = "Instructions"
+BATCH = 1000
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    width: int
+    editable: bool = False
+
+
+COLUMNS = [
+    Column("mission", "Mission", 10), Column("edition", "Edition", 8), Column("element", "Objective", 10),
+    Column("code", "Indicator code", 14), Column("name", "Indicator", 50), Column("unit", "Unit", 14),
+    Column("value_type", "Value type", 11), Column("period", "Period", 10), Column("category", "Category", 10),
+    Column("category_value", "Category value", 14), Column("target", "Target", 12),
+    Column("value", "Result", 14, True), Column("numerator", "Numerator", 11, True),
+    Column("denominator", "Denominator", 12, True), Column("comment", "Comment", 40, True),
+    Column("evidence_url", "Evidence link", 30, True), Column("sbu", "SBU", 6, True),
+    Column("status", "Status", 11), Column("sample", "Sample data", 11),
+]
+_BY_HEADER = {c.header.lower(): c for c in COLUMNS} | {c.key: c for c in COLUMNS}
+REQUIRED = ("mission", "edition", "code", "period", "value")
+
+INSTRUCTIONS = """\
+How to fill in this workbook
+1. Enter each indicator's result for the period in the Result column of the Results sheet.
+   Percent indicators may instead give Numerator and Denominator (the percent is computed).
+   Milestones take yes or no; qualitative indicators take text.
+2. Rows with a Category are breakdowns (for example sex: female, male). Where a breakdown is
+   exhaustive, its values must add up to the total row of the same indicator and period.
+3. Add a Comment and an Evidence link (a URL) where useful; mark a result SBU when it is
+   Sensitive But Unclassified (an SBU indicator's results are SBU in any case).
+4. Do not change the grey key columns: they identify the result. Target, Status and Sample data
+   are shown for reference only and are ignored on import.
+5. Import with:  icsplan results import FILE.xlsx
+   Every row is checked first; if any row is wrong, nothing is written and every problem is
+   listed with its row and column. Imported results are submitted for approval; rows left
+   unchanged change nothing.
+"""
+SAMPLE_NOTICE = "SAMPLE DATA: figures marked 'Sample data: yes' are illustrative, not official."
+
+
+@dataclass
+class ImportReport:
+    """What an import did."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    blank: int = 0
+    strategies: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return (f"{self.created} results created, {self.updated} updated, {self.unchanged} unchanged, "
+                f"{self.blank} blank rows skipped")
+
+
+# -- rows out ------------------------------------------------------------------------------------
+
+def _cell_value(indicator, text):
+    """A stored value as a spreadsheet cell: numbers as numbers, so Excel can compute with them."""
+    if text is None:
+        return None
+    if indicator.value_type in NUMERIC_TYPES:
+        try:
+            number = to_decimal(text)
+        except ValueError:
+            return text
+        return int(number) if number == number.to_integral_value() else float(number)
+    return text
+
+
+def _element_label(indicator) -> str:
+    for name, prefix in (("objective", ""), ("sub_objective", ""), ("management_objective", "M"), ("goal", "G")):
+        row = getattr(indicator, name)
+        if row is not None:
+            return f"{prefix}{row.number}"
+    return ""
+
+
+def _indicators(strategy: Strategy):
+    from .progress import indicator_rows
+
+    return list(indicator_rows(strategy).select_related(
+        "objective", "sub_objective", "management_objective", "goal", "strategy__mission"))
+
+
+def _row(strategy, indicator, period, category, category_value, target, result) -> dict:
+    return {
+        "mission": strategy.mission.country, "edition": strategy.edition, "element": _element_label(indicator),
+        "code": indicator.code, "name": indicator.name, "unit": indicator.unit or "",
+        "value_type": indicator.value_type, "period": period, "category": category,
+        "category_value": category_value,
+        "target": _cell_value(indicator, target.value) if target else None,
+        "value": _cell_value(indicator, result.value) if result else None,
+        "numerator": result.numerator if result else None, "denominator": result.denominator if result else None,
+        "comment": result.comment if result else None, "evidence_url": result.evidence_url if result else None,
+        "sbu": ("yes" if result.sensitivity == "sbu" else "no") if result else None,
+        "status": result.status if result else "", "sample": "yes" if indicator.sample else "no",
+        "_indicator": indicator,
+    }
+
+
+def _keys_of(indicator):
+    yield "", ""
+    for d in indicator.disaggregations.all():
+        for value in d.values:
+            yield d.category, value
+
+
+def template_rows(strategy: Strategy, period: str) -> list[dict]:
+    """One row per indicator × breakdown value for ``period`` (indicators of that frequency),
+    prefilled with results already entered."""
+    context = load_context(strategy)
+    rows = []
+    for indicator in _indicators(strategy):
+        try:
+            p = check_period(context, indicator, period)
+        except EntryProblem as exc:
+            if exc.message.startswith(f"{Period.parse(period).id} is outside"):
+                raise InputError(exc.message, code="period-outside") from None
+            continue  # another frequency
+        targets = {t.key(): t for t in indicator.targets.all()}
+        results = {r.key(): r for r in indicator.results.all()}
+        for cat, value in _keys_of(indicator):
+            key = (p.id, cat, value)
+            rows.append(_row(strategy, indicator, p.id, cat, value, targets.get(key), results.get(key)))
+    return rows
+
+
+def export_rows(strategy: Strategy) -> list[dict]:
+    """Every period with a target or a result, for every indicator and breakdown value."""
+    rows = []
+    for indicator in _indicators(strategy):
+        targets = {t.key(): t for t in indicator.targets.all()}
+        results = {r.key(): r for r in indicator.results.all()}
+        periods = sorted({k[0] for k in targets} | {k[0] for k in results}, key=sort_key)
+        for period in periods:
+            for cat, value in _keys_of(indicator):
+                key = (period, cat, value)
+                if key in targets or key in results:
+                    rows.append(_row(strategy, indicator, period, cat, value, targets.get(key), results.get(key)))
+    return rows
+
+
+def write_xlsx(rows: list[dict], *, title: str, protect: bool = True) -> bytes:
+    """The data-entry workbook: an instructions sheet and a results sheet with locked key
+    columns and data validation lists."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill, Protection
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = Workbook()
+    info = wb.active
+    info.title = INSTRUCTIONS_SHEET
+    info["A1"] = title
+    info["A1"].font = Font(bold=True, size=14)
+    lines = INSTRUCTIONS.splitlines()
+    if any(r["sample"] == "yes" for r in rows):
+        lines = [SAMPLE_NOTICE, ""] + lines
+    for i, line in enumerate(lines, start=3):
+        info.cell(row=i, column=1, value=line)
+    info.column_dimensions["A"].width = 100
+
+    ws = wb.create_sheet(RESULTS_SHEET)
+    grey = PatternFill("solid", fgColor="DDDDDD")
+    for j, col in enumerate(COLUMNS, start=1):
+        cell = ws.cell(row=1, column=j, value=col.header)
+        cell.font = Font(bold=True)
+        ws.column_dimensions[get_column_letter(j)].width = col.width
+    ws.freeze_panes = "A2"
+    letters = {c.key: get_column_letter(j) for j, c in enumerate(COLUMNS, start=1)}
+    yes_no = DataValidation(type="list", formula1='"yes,no"', allow_blank=True)
+    percent = DataValidation(type="decimal", operator="between", formula1="0", formula2="100", allow_blank=True,
+                             error="A percent is between 0 and 100.", showErrorMessage=True)
+    number = DataValidation(type="decimal", operator="between", formula1="-1E+15", formula2="1E+15",
+                            allow_blank=True, error="Enter a number.", showErrorMessage=True)
+    for dv in (yes_no, percent, number):
+        ws.add_data_validation(dv)
+    for i, row in enumerate(rows, start=2):
+        for j, col in enumerate(COLUMNS, start=1):
+            cell = ws.cell(row=i, column=j, value=row.get(col.key))
+            if col.editable:
+                cell.protection = Protection(locked=False)
+            elif col.key not in ("target", "status", "sample"):
+                cell.fill = grey
+    # One validation range per run of rows of the same value type: adding cells one by one makes
+    # openpyxl's range bookkeeping quadratic on a 10,000-row workbook.
+    rules = {"milestone": yes_no, "percent": percent, "number": number, "currency": number}
+    run_start = 2
+    for i in range(2, len(rows) + 3):
+        current = rows[i - 2]["value_type"] if i - 2 < len(rows) else None
+        if i == run_start or current == rows[run_start - 2]["value_type"]:
+            continue
+        rule = rules.get(rows[run_start - 2]["value_type"])
+        if rule is not None:
+            rule.add(f"{letters['value']}{run_start}:{letters['value']}{i - 1}")
+        run_start = i
+    if rows:
+        yes_no.add(f"{letters['sbu']}2:{letters['sbu']}{len(rows) + 1}")
+    if protect:
+        # Key columns are locked so a typo cannot re-point a result; the sheet has no password
+        # (it guards against slips, not people), and filtering and sorting stay allowed.
+        ws.protection.sheet = True
+        ws.protection.autoFilter = False
+        ws.protection.sort = False
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(1, len(rows) + 1)}"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def write_csv(rows: list[dict]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([c.header for c in COLUMNS])
+    for row in rows:
+        writer.writerow(["" if row.get(c.key) is None else row.get(c.key) for c in COLUMNS])
+    return buffer.getvalue().encode("utf-8")
+
+
+def template_workbook(strategy: Strategy, period: str) -> bytes:
+    """The data-entry workbook of one period (``icsplan results template``)."""
+    rows = template_rows(strategy, period)
+    return write_xlsx(rows, title=f"{strategy} — results for {Period.parse(period).id}")
+
+
+def export_results(strategy: Strategy, fmt: str = "xlsx") -> bytes:
+    """Every target and result of a strategy as xlsx or csv (``icsplan results export``)."""
+    rows = export_rows(strategy)
+    if fmt == "csv":
+        return write_csv(rows)
+    if fmt == "xlsx":
+        return write_xlsx(rows, title=f"{strategy} — targets and results")
+    raise InputError(f"unknown format {fmt!r}; use xlsx or csv", code="unknown-format")
+
+
+# -- rows in -------------------------------------------------------------------------------------
+
+@dataclass
+class _Row:
+    number: int
+    cells: dict
+    strategy: Strategy | None = None
+    indicator: object = None
+    period: str = ""
+    key: tuple = ("", "")
+    parsed: Parsed | None = None
+    comment: str | None = None
+    evidence_url: str | None = None
+    sensitivity: str = "public"
+
+
+def _read(path: Path, data: bytes | None = None):
+    """(sheet name or None, column letters by key, rows as (row number, {key: raw})) of a file."""
+    from openpyxl.utils import get_column_letter
+
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        text = (data if data is not None else path.read_bytes()).decode("utf-8-sig")
+        table = list(csv.reader(io.StringIO(text)))
+        sheet = None
+    elif suffix in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook
+
+        try:
+            wb = load_workbook(io.BytesIO(data) if data is not None else path, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many types for a damaged file
+            raise InputError(f"{path.name}: not a readable xlsx workbook ({exc})", code="unreadable",
+                             where=Location(file=path.name)) from None
+        names = [n for n in wb.sheetnames if n != INSTRUCTIONS_SHEET]
+        sheet = RESULTS_SHEET if RESULTS_SHEET in wb.sheetnames else (names[0] if names else wb.sheetnames[0])
+        table = list(wb[sheet].iter_rows(values_only=True))
+        wb.close()
+    else:
+        raise InputError(f"{path.name}: results import reads .xlsx or .csv files", code="unknown-format",
+                         where=Location(file=path.name))
+    if not table:
+        raise InputError(f"{path.name}: the file is empty", code="empty", where=Location(file=path.name))
+    letters, positions = {}, {}
+    for j, header in enumerate(table[0]):
+        col = _BY_HEADER.get(str(header or "").strip().lower())
+        if col is not None:
+            letters[col.key], positions[col.key] = get_column_letter(j + 1), j
+    missing = [c for c in REQUIRED if c not in positions]
+    if missing:
+        headers = ", ".join(_BY_HEADER[c].header for c in missing)
+        raise ValidationError([Problem(f"missing column(s): {headers}",
+                                       Location(file=path.name, sheet=sheet, row=1), code="missing-column")])
+
+    def rows():
+        for i, raw in enumerate(table[1:], start=2):
+            cells = {k: (raw[j] if j < len(raw) else None) for k, j in positions.items()}
+            for k, v in cells.items():
+                if isinstance(v, str):
+                    v = v.strip()
+                    cells[k] = v or None
+            yield i, cells
+
+    return sheet, letters, rows()
+
+
+def _may_report(actor, indicator, state: dict) -> bool:
+    """Whether ``actor`` may report on ``indicator``, asked once per indicator (not per row)."""
+    if actor is None:
+        return True
+    allowed = state.setdefault("may_report", {})
+    if indicator.pk not in allowed:
+        from icsplan.accounts.permissions import can
+
+        allowed[indicator.pk] = can(actor, Action.REPORT, indicator)
+    return allowed[indicator.pk]
+
+
+def _same(indicator, stored: m.Result, row: _Row) -> bool:
+    """Whether a row carries exactly what is stored (compared by meaning: 1200 equals "1,200")."""
+    new = row.parsed
+    old = parse_value(indicator.value_type, stored.value, stored.numerator, stored.denominator)
+    if indicator.value_type in NUMERIC_TYPES or indicator.value_type == "milestone":
+        same_value = old.number == new.number
+    else:
+        same_value = (old.value or None) == (new.value or None)
+    return (same_value and old.numerator == new.numerator and old.denominator == new.denominator
+            and (stored.comment or None) == row.comment and (stored.evidence_url or None) == row.evidence_url
+            and stored.sensitivity == row.sensitivity)
+
+
+def import_results(path: Path | str, *, actor=None, submit: bool = True, data: bytes | None = None,
+                   file_label: str | None = None) -> ImportReport:
+    """Import results from an xlsx or csv file: every row checked first, then all written or none.
+
+    ``data`` passes the file's bytes directly (a web upload), ``path`` then only names it.
+    Raises ``ValidationError`` listing every problem (file, sheet, row, column, reason).
+    """
+    path = Path(path)
+    label = file_label or path.name
+    sheet, letters, rows = _read(path, data)
+    problems: list[Problem] = []
+
+    def problem(row_number: int, key: str, message: str, code: str = "invalid"):
+        column = letters.get(key) or letters.get("value")
+        problems.append(Problem(message, Location(file=label, sheet=sheet, row=row_number,
+                                                  column=f"{column} ({_BY_HEADER[key].header})", field=key),
+                                code=code))
+
+    report = ImportReport()
+    strategies: dict[tuple, Strategy | None] = {}
+    per_strategy: dict[int, dict] = {}
+    parsed_rows: list[_Row] = []
+    seen: dict[tuple, int] = {}
+    for number, cells in rows:
+        if all(cells.get(k) is None for k in ("value", "numerator", "denominator", "comment", "evidence_url")):
+            report.blank += 1
+            continue
+        row = _Row(number, cells)
+        ident = (str(cells.get("mission") or ""), str(cells.get("edition") or "").removesuffix(".0"))
+        if ident not in strategies:
+            strategies[ident] = (Strategy.objects.select_related("mission")
+                                 .filter(mission__country__iexact=ident[0], edition=ident[1]).first())
+            if strategies[ident] is not None:
+                _authorize(actor, Action.VIEW, strategies[ident])
+        strategy = strategies[ident]
+        if strategy is None:
+            problem(number, "mission", f"no strategy {ident[0]!r} edition {ident[1]!r}", "unknown-strategy")
+            continue
+        if strategy.pk not in per_strategy:
+            per_strategy[strategy.pk] = {
+                "context": load_context(strategy),
+                "indicators": {i.code: i for i in m.Indicator.objects.filter(strategy=strategy)},
+                "results": None,
+            }
+        state = per_strategy[strategy.pk]
+        indicator = state["indicators"].get(str(cells.get("code") or "").strip())
+        if indicator is None:
+            problem(number, "code", f"unknown indicator {cells.get('code')!r} in {strategy}", "unknown-indicator")
+            continue
+        if not _may_report(actor, indicator, state):
+            problem(number, "code", f"you may not report on indicator {indicator.code}", "forbidden")
+            continue
+        row.strategy, row.indicator = strategy, indicator
+        try:
+            row.period = check_period(state["context"], indicator, cells.get("period")).id
+            row.key = check_category(state["context"], indicator, cells.get("category"), cells.get("category_value"))
+            row.parsed = check_value(indicator, cells.get("value"), cells.get("numerator"), cells.get("denominator"))
+        except EntryProblem as exc:
+            problem(number, exc.field, exc.message, {"period": "period", "value": "wrong-value"}.get(exc.field, "invalid"))
+            continue
+        sbu = str(cells.get("sbu") or "no").strip().lower()
+        if sbu not in ("yes", "no", "sbu", "public", "y", "n"):
+            problem(number, "sbu", f"SBU is yes or no, got {cells.get('sbu')!r}")
+            continue
+        row.sensitivity = "sbu" if sbu in ("yes", "sbu", "y") else "public"
+        row.comment = None if cells.get("comment") is None else str(cells["comment"])
+        row.evidence_url = None if cells.get("evidence_url") is None else str(cells["evidence_url"])
+        if row.evidence_url and not row.evidence_url.lower().startswith(("http://", "https://")):
+            problem(number, "evidence_url", "the evidence link must be a web address (http:// or https://)")
+            continue
+        full_key = (strategy.pk, indicator.pk, row.period, *row.key)
+        if full_key in seen:
+            problem(number, "period", f"the same result is given on row {seen[full_key]}", "duplicate")
+            continue
+        seen[full_key] = number
+        parsed_rows.append(row)
+
+    # Stored results of the touched indicators, in one query per strategy.
+    existing: dict[tuple, m.Result] = {}
+    for pk, state in per_strategy.items():
+        touched = {r.indicator.pk for r in parsed_rows if r.strategy.pk == pk}
+        for r in m.Result.objects.filter(strategy_id=pk, indicator_id__in=touched):
+            existing[(r.indicator_id, r.period, r.category, r.category_value)] = r
+
+    changes: list[_Row] = []
+    for row in parsed_rows:
+        stored = existing.get((row.indicator.pk, row.period, *row.key))
+        if stored is not None and _same(row.indicator, stored, row):
+            report.unchanged += 1
+            continue
+        lock = per_strategy[row.strategy.pk]["context"].locked(Period.parse(row.period))
+        if lock is not None:
+            problem(row.number, "period", f"{row.period} is locked (period {lock.id} is closed); "
+                    "its results can no longer change", "locked")
+            continue
+        changes.append(row)
+
+    # Breakdowns must add up: stored figures overlaid with the file's, per indicator and period.
+    groups: dict[tuple, dict] = defaultdict(dict)
+    for key, r in existing.items():
+        groups[(key[0], key[1])][(key[2], key[3])] = Parsed(r.value, r.number, r.numerator, r.denominator)
+    first_row: dict[tuple, _Row] = {}
+    for row in parsed_rows:
+        group = (row.indicator.pk, row.period)
+        groups[group][row.key] = row.parsed
+        if group not in first_row or row.key == ("", ""):
+            first_row[group] = row
+    for group, row in first_row.items():
+        context = per_strategy[row.strategy.pk]["context"]
+        for message in sum_problems(context, row.indicator, groups[group]):
+            problem(row.number, "value", f"{row.period}: {message}", "sum")
+
+    if problems:
+        problems.sort(key=lambda p: (p.where.row or 0))
+        raise ValidationError(problems)
+    _write(changes, existing, actor, submit, report)
+    report.strategies = sorted({str(s) for s in strategies.values() if s is not None})
+    return report
+
+
+def _write(changes: list[_Row], existing: dict, actor, submit: bool, report: ImportReport) -> None:
+    user, now = user_or_none(actor), timezone.now()
+    status = ResultStatus.SUBMITTED if submit else ResultStatus.DRAFT
+    created, updated = [], []
+    for row in changes:
+        stored = existing.get((row.indicator.pk, row.period, *row.key))
+        result = stored or m.Result(strategy=row.strategy, indicator=row.indicator, period=row.period,
+                                    category=row.key[0], category_value=row.key[1])
+        p = row.parsed
+        result.value, result.number, result.numerator, result.denominator = p.value, p.number, p.numerator, p.denominator
+        result.comment, result.evidence_url, result.sensitivity = row.comment, row.evidence_url, row.sensitivity
+        result.status, result.return_reason, result.decided_by, result.decided_at = status, "", None, None
+        result.submitted_by, result.submitted_at = (user, now) if submit else (None, None)
+        result.updated_at = now
+        if stored is None:
+            created.append(result)
+        else:
+            result.version += 1
+            updated.append(result)
+    with transaction.atomic():
+        if created:
+            bulk_create_with_history(created, m.Result, batch_size=BATCH, default_user=user)
+        if updated:
+            bulk_update_with_history(updated, m.Result, [
+                "value", "number", "numerator", "denominator", "comment", "evidence_url", "sensitivity", "status",
+                "return_reason", "decided_by", "decided_at", "submitted_by", "submitted_at", "updated_at", "version",
+            ], batch_size=BATCH, default_user=user)
+    report.created, report.updated = len(created), len(updated)
+

@@ -1,0 +1,196 @@
+"""Reads indicators, targets and approved results of a strategy into the plain figures the
+status rules (``status.py``) and the charts (``charts.py``) take — in a constant number of
+queries, whatever the size of the strategy.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch
+
+from icsplan.strategies.models import Strategy
+
+from . import models as m
+from .choices import ResultStatus
+from .periods import Period, periods_between, sort_key
+from .status import Assessment, Series, Status, assess, rollup, score, thresholds
+from .validation import strategy_years
+
+
+def series_of(indicator: m.Indicator, targets, results, disaggregations=()) -> Series:
+    """The status inputs of one indicator; only approved results count towards actuals.
+
+    When a period has no approved total but every value of an exhaustive breakdown is approved,
+    the actual is their sum (for percents: summed numerators over summed denominators).
+    """
+    baseline = getattr(indicator, "baseline", None) if _has_baseline(indicator) else None
+    series = Series(value_type=indicator.value_type, direction=indicator.direction,
+                    cumulative=indicator.cumulative, frequency=indicator.frequency,
+                    baseline=baseline.number if baseline is not None else None)
+    for t in targets:
+        if not t.category:
+            series.targets[t.period] = t.number
+    approved = defaultdict(dict)
+    for r in results:
+        if r.status == ResultStatus.APPROVED:
+            approved[r.period][(r.category, r.category_value)] = r
+    for period, rows in approved.items():
+        total = rows.get(("", ""))
+        if total is not None:
+            series.actuals[period] = total.number
+            continue
+        for d in disaggregations:
+            parts = [rows.get((d.category, v)) for v in d.values]
+            if not d.exhaustive or any(p is None for p in parts):
+                continue
+            if indicator.value_type == "percent":
+                if all(p.denominator for p in parts):
+                    den = sum(p.denominator for p in parts)
+                    series.actuals[period] = Decimal(repr(sum(p.numerator for p in parts) * 100 / den))
+                    break
+            elif all(p.number is not None for p in parts):
+                series.actuals[period] = sum((p.number for p in parts), Decimal(0))
+                break
+    return series
+
+
+def _has_baseline(indicator) -> bool:
+    try:
+        return indicator.baseline is not None
+    except m.Baseline.DoesNotExist:
+        return False
+
+
+@dataclass
+class IndicatorProgress:
+    """One indicator with its figures and its status per period."""
+
+    indicator: m.Indicator
+    series: Series
+    assessments: dict[str, Assessment] = field(default_factory=dict)
+    targets: list = field(default_factory=list)
+    results: list = field(default_factory=list)
+
+    def status(self, period: str) -> Status:
+        return self.assessments[period].status
+
+
+@dataclass
+class ElementProgress:
+    """A roll-up row: an objective, management objective or goal with its status per period."""
+
+    kind: str
+    number: str
+    title: str
+    statuses: dict[str, Status] = field(default_factory=dict)
+    scores: dict[str, float | None] = field(default_factory=dict)
+    indicators: list[IndicatorProgress] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        prefix = {"goal": "Goal", "objective": "Objective", "management_objective": "Mgmt Objective"}[self.kind]
+        return f"{prefix} {self.number}"
+
+
+@dataclass
+class StrategyProgress:
+    """Status of every indicator, objective and goal of a strategy, for each period."""
+
+    strategy: Strategy
+    periods: list[str]
+    indicators: list[IndicatorProgress]
+    objectives: list[ElementProgress]  # mission objectives, then management objectives
+    goals: list[ElementProgress]
+
+    @property
+    def sample(self) -> bool:
+        return any(p.indicator.sample for p in self.indicators)
+
+
+def strategy_periods(strategy: Strategy) -> list[str]:
+    """The fiscal years a strategy covers, as period ids (the columns of the status matrix)."""
+    years = strategy_years(strategy)
+    return [p.id for p in periods_between(years[0], years[1], "annual")] if years else []
+
+
+def indicator_rows(strategy: Strategy, *, include_sbu: bool = True):
+    """Indicators of a strategy with baselines, breakdowns, targets and results prefetched."""
+    qs = (m.Indicator.objects.filter(strategy=strategy).select_related("baseline")
+          .prefetch_related(
+              Prefetch("disaggregations", queryset=m.Disaggregation.objects.order_by("position", "pk")),
+              # Entry order (pk), so a document's lists come back in the order they were written.
+              Prefetch("targets", queryset=m.Target.objects.order_by("pk")),
+              Prefetch("results", queryset=m.Result.objects.order_by("pk")),
+          ).order_by("position", "pk"))
+    if not include_sbu:
+        qs = qs.exclude(sensitivity="sbu")
+    return qs
+
+
+def strategy_progress(strategy: Strategy, periods: list[str] | None = None, *, include_sbu: bool = True,
+                      limits: dict | None = None) -> StrategyProgress:
+    """Status of every indicator and element of ``strategy`` for ``periods`` (default: its years).
+
+    ``include_sbu=False`` leaves out SBU indicators and SBU results (for public views).
+    """
+    limits = thresholds(limits)
+    periods = periods or strategy_periods(strategy)
+    items = []
+    for indicator in indicator_rows(strategy, include_sbu=include_sbu):
+        targets = [t for t in indicator.targets.all() if include_sbu or t.sensitivity != "sbu"]
+        results = [r for r in indicator.results.all() if include_sbu or r.sensitivity != "sbu"]
+        series = series_of(indicator, targets, results, list(indicator.disaggregations.all()))
+        item = IndicatorProgress(indicator, series, targets=targets, results=results)
+        for period in periods:
+            item.assessments[period] = assess(series, period, limits)
+        items.append(item)
+    by_element = defaultdict(list)
+    for item in items:
+        ind = item.indicator
+        for name in ("goal", "objective", "sub_objective", "management_objective"):
+            if getattr(ind, f"{name}_id"):
+                by_element[(name, getattr(ind, f"{name}_id"))].append(item)
+    goal_rows = list(strategy.goals.order_by("position"))
+    objective_rows = list(strategy.objectives.order_by("position"))
+    sub_rows = list(strategy.sub_objectives.all())
+    mo_rows = list(strategy.management_objectives.order_by("position"))
+    subs_of = defaultdict(list)
+    for sub in sub_rows:
+        subs_of[("objective", sub.objective_id) if sub.objective_id else
+                ("management_objective", sub.management_objective_id)].extend(by_element[("sub_objective", sub.pk)])
+
+    def element(kind, row) -> ElementProgress:
+        own = by_element[(kind, row.pk)] + subs_of[(kind, row.pk)]
+        e = ElementProgress(kind, row.number, row.title, indicators=own)
+        for period in periods:
+            e.scores[period] = score(i.status(period) for i in own)
+            e.statuses[period] = rollup([i.status(period) for i in own], limits)
+        return e
+
+    objectives = [element("objective", row) for row in objective_rows]
+    managements = [element("management_objective", row) for row in mo_rows]
+    by_goal = defaultdict(list)
+    for row, e in zip(objective_rows, objectives):
+        by_goal[row.goal_id].append(e)
+    goals = []
+    for row in goal_rows:
+        own = by_element[("goal", row.pk)]
+        g = ElementProgress("goal", row.number, row.title, indicators=own)
+        for period in periods:
+            parts = [o.scores[period] for o in by_goal[row.pk]] + [i.status(period) for i in own]
+            g.scores[period] = score(parts)
+            g.statuses[period] = rollup(parts, limits)
+        goals.append(g)
+    return StrategyProgress(strategy, periods, items, objectives + managements, goals)
+
+
+def sorted_periods(ids) -> list[str]:
+    return sorted(set(ids), key=sort_key)
+
+
+def period_label(period_id: str) -> str:
+    p = Period.parse(period_id)
+    return f"{p.id} ({p.start:%b %Y}–{p.end:%b %Y})"

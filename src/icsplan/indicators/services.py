@@ -1,0 +1,373 @@
+"""Every change to indicators, targets and results goes through these functions.
+
+Each one checks permissions, validates, writes and records history in one transaction, and
+raises icsplan errors (``ValidationError`` with every problem, ``ConflictError`` on a stale
+``expected_version``, ``NotFoundError``/``PermissionDenied`` from the permission layer). Views,
+the API, the importers and the CLI all call them.
+
+``actor`` is the user doing the change; ``None`` means the trusted local operator (the CLI, the
+demo loader, tests) and skips the permission checks. Roles: reporters report results, approvers
+approve or return them and lock periods, editors edit indicators, baselines, breakdowns and
+targets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from icsplan.accounts.permissions import require
+from icsplan.accounts.roles import Action
+from icsplan.errors import ConflictError, InputError, Location, Problem, ValidationError
+from icsplan.strategies.models import Goal, ManagementObjective, Objective, Strategy, SubObjective
+
+from . import models as m
+from .choices import Direction, Frequency, ResultStatus, ValueType
+from .periods import Period
+from .validation import (
+    Context,
+    EntryProblem,
+    check_category,
+    check_period,
+    check_value,
+    strategy_years,
+    sum_problems,
+)
+from .values import Parsed, parse_value
+
+_ELEMENT_FIELD = {Goal: "goal", Objective: "objective", SubObjective: "sub_objective",
+                  ManagementObjective: "management_objective"}
+
+# Fields of an indicator a person may set; the rest (strategy, element, version) are managed here.
+INDICATOR_FIELDS = (
+    "code", "name", "definition", "unit", "value_type", "direction", "cumulative", "data_source",
+    "collection_method", "frequency", "responsible", "standard_code", "sensitivity", "sample", "position",
+)
+_CHOICES = {"value_type": ValueType, "direction": Direction, "frequency": Frequency}
+
+
+# -- helpers -------------------------------------------------------------------------------------
+
+def _authorize(actor, action: Action, obj) -> None:
+    if actor is not None:
+        require(actor, action, obj)
+
+
+def _stamp(obj, actor):
+    # simple_history reads _history_user; the web's request middleware covers views anyway.
+    if actor is not None and getattr(actor, "pk", None):
+        obj._history_user = actor
+    return obj
+
+
+def user_or_none(actor):
+    return actor if actor is not None and getattr(actor, "pk", None) else None
+
+
+def _check_version(obj, expected_version: int | None) -> None:
+    if expected_version is not None and obj.version != expected_version:
+        raise ConflictError(
+            f"{obj} changed since you read it (version {obj.version}, yours {expected_version}); reload and retry.",
+            current_version=obj.version, given_version=expected_version,
+        )
+
+
+def _save(obj, actor, *, bump: bool = True):
+    if bump and obj.pk is not None:
+        obj.version += 1
+    _stamp(obj, actor).save()
+    return obj
+
+
+def _invalid(message: str, *, field: str | None = None, element: str | None = None, code: str = "invalid"):
+    return ValidationError([Problem(message, Location(field=field, element=element), code=code)])
+
+
+def _entry_error(exc: EntryProblem, indicator) -> ValidationError:
+    return _invalid(exc.message, field=exc.field, element=indicator.code)
+
+
+def load_context(strategy: Strategy) -> Context:
+    """Everything validation needs about a strategy, in two queries."""
+    context = Context(strategy=strategy, years=strategy_years(strategy))
+    for period in m.PeriodLock.objects.filter(strategy=strategy).values_list("period", flat=True):
+        context.locks.append(Period.parse(period))
+    for d in m.Disaggregation.objects.filter(indicator__strategy=strategy).order_by("position", "pk"):
+        context.disaggregations.setdefault(d.indicator_id, {})[d.category] = (list(d.values), d.exhaustive)
+    return context
+
+
+def _refuse_locked(context: Context, period: Period, indicator) -> None:
+    lock = context.locked(period)
+    if lock is not None:
+        raise _invalid(f"{period.id} is locked (period {lock.id} is closed); its results can no longer change",
+                       field="period", element=indicator.code, code="locked")
+
+
+def parsed_of(row) -> Parsed:
+    return Parsed(row.value, row.number, row.numerator, row.denominator)
+
+
+# -- indicators ----------------------------------------------------------------------------------
+
+def _clean_indicator_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = set(fields) - set(INDICATOR_FIELDS)
+    if unknown:
+        raise _invalid(f"unknown indicator fields: {', '.join(sorted(unknown))}", code="unknown-field")
+    cleaned = dict(fields)
+    problems = []
+    for name, choices in _CHOICES.items():
+        if name in cleaned and cleaned[name] not in choices.values:
+            problems.append(Problem(f"{name} must be one of {', '.join(choices.values)}, got {cleaned[name]!r}",
+                                    Location(field=name)))
+    if "sensitivity" in cleaned and cleaned["sensitivity"] not in ("public", "sbu"):
+        problems.append(Problem("sensitivity must be public or sbu", Location(field="sensitivity")))
+    for name in ("code", "name"):
+        if name in cleaned:
+            cleaned[name] = str(cleaned[name] or "").strip()
+            if not cleaned[name]:
+                problems.append(Problem(f"an indicator needs a {name}", Location(field=name)))
+    if problems:
+        raise ValidationError(problems)
+    return cleaned
+
+
+def create_indicator(element, *, code: str, name: str, actor, **fields) -> m.Indicator:
+    """A new indicator on an objective, sub-objective or management objective (or a goal)."""
+    owner_field = _ELEMENT_FIELD.get(type(element))
+    if owner_field is None:
+        raise InputError(f"indicators attach to objectives, sub-objectives or management objectives, not {element!r}")
+    cleaned = _clean_indicator_fields({"code": code, "name": name, **fields})
+    _authorize(actor, Action.EDIT, element)
+    with transaction.atomic():
+        if m.Indicator.objects.filter(strategy_id=element.strategy_id, code=cleaned["code"]).exists():
+            raise _invalid(f"the strategy already has an indicator {cleaned['code']}", field="code", code="duplicate")
+        if "position" not in cleaned:
+            cleaned["position"] = m.Indicator.objects.filter(strategy_id=element.strategy_id).count()
+        indicator = m.Indicator(strategy_id=element.strategy_id, **{owner_field: element}, **cleaned)
+        return _save(indicator, actor)
+
+
+def update_indicator(indicator: m.Indicator, changes: Mapping[str, Any], *, expected_version: int, actor) -> m.Indicator:
+    """Change an indicator's definition; refused when it changed since ``expected_version``.
+
+    The value type and frequency cannot change once targets or results exist: their stored
+    values and periods were checked against the old ones.
+    """
+    cleaned = _clean_indicator_fields(changes)
+    _authorize(actor, Action.EDIT, indicator)
+    with transaction.atomic():
+        current = m.Indicator.objects.select_for_update().get(pk=indicator.pk)
+        _check_version(current, expected_version)
+        for name in ("value_type", "frequency"):
+            if name in cleaned and cleaned[name] != getattr(current, name) and (
+                current.targets.exists() or current.results.exists()
+            ):
+                raise _invalid(f"{name} cannot change once the indicator has targets or results",
+                               field=name, element=current.code)
+        if "code" in cleaned and cleaned["code"] != current.code and m.Indicator.objects.filter(
+            strategy_id=current.strategy_id, code=cleaned["code"]
+        ).exists():
+            raise _invalid(f"the strategy already has an indicator {cleaned['code']}", field="code", code="duplicate")
+        for name, value in cleaned.items():
+            setattr(current, name, value)
+        return _save(current, actor)
+
+
+def delete_indicator(indicator: m.Indicator, *, expected_version: int, actor) -> None:
+    """Delete an indicator with its baseline, breakdowns, targets and results (history keeps them)."""
+    _authorize(actor, Action.EDIT, indicator)
+    with transaction.atomic():
+        current = m.Indicator.objects.select_for_update().get(pk=indicator.pk)
+        _check_version(current, expected_version)
+        _stamp(current, actor).delete()
+
+
+def set_baseline(indicator: m.Indicator, value, *, date=None, note: str | None = None, actor) -> m.Baseline:
+    """Set (or replace) an indicator's baseline value and date."""
+    _authorize(actor, Action.EDIT, indicator)
+    try:
+        parsed = parse_value(indicator.value_type, value)
+    except ValueError as exc:
+        raise _invalid(str(exc), field="baseline", element=indicator.code) from None
+    with transaction.atomic():
+        baseline = m.Baseline.objects.filter(indicator=indicator).first() or m.Baseline(indicator=indicator)
+        baseline.value, baseline.number, baseline.date, baseline.note = parsed.value, parsed.number, date, note
+        return _save(baseline, actor)
+
+
+def define_disaggregation(indicator: m.Indicator, category: str, values: Iterable[str], *,
+                          exhaustive: bool = True, actor) -> m.Disaggregation:
+    """Define (or redefine) a breakdown of an indicator: a category and its values."""
+    _authorize(actor, Action.EDIT, indicator)
+    category = str(category or "").strip()
+    values = [str(v).strip() for v in values if str(v).strip()]
+    if not category or not values:
+        raise _invalid("a breakdown needs a category and at least one value", field="category", element=indicator.code)
+    if len(set(values)) != len(values):
+        raise _invalid(f"the values of {category} repeat", field="values", element=indicator.code)
+    with transaction.atomic():
+        row = m.Disaggregation.objects.filter(indicator=indicator, category=category).first()
+        if row is None:
+            row = m.Disaggregation(indicator=indicator, category=category,
+                                   position=m.Disaggregation.objects.filter(indicator=indicator).count())
+        row.values, row.exhaustive = values, exhaustive
+        return _save(row, actor)
+
+
+# -- targets and results -------------------------------------------------------------------------
+
+def _prepare(indicator: m.Indicator, period, category, category_value, value, numerator, denominator):
+    context = load_context(indicator.strategy)
+    try:
+        p = check_period(context, indicator, period)
+        key = check_category(context, indicator, category, category_value)
+        parsed = check_value(indicator, value, numerator, denominator)
+    except EntryProblem as exc:
+        raise _entry_error(exc, indicator) from None
+    return context, p, key, parsed
+
+
+def _check_sums(context: Context, indicator, model, period: Period) -> None:
+    entries = {(r.category, r.category_value): parsed_of(r)
+               for r in model.objects.filter(indicator=indicator, period=period.id)}
+    messages = sum_problems(context, indicator, entries)
+    if messages:
+        raise ValidationError([Problem(msg, Location(field="value", element=indicator.code), code="sum")
+                               for msg in messages])
+
+
+def set_target(indicator: m.Indicator, period: str, value, *, numerator=None, denominator=None,
+               category: str | None = None, category_value: str | None = None, comment: str | None = None,
+               sensitivity: str = "public", expected_version: int | None = None, actor) -> m.Target:
+    """Set the target of an indicator for a period (and, optionally, one breakdown value)."""
+    _authorize(actor, Action.EDIT, indicator)
+    with transaction.atomic():
+        context, p, (cat, cat_value), parsed = _prepare(indicator, period, category, category_value,
+                                                        value, numerator, denominator)
+        target = m.Target.objects.filter(indicator=indicator, period=p.id, category=cat,
+                                         category_value=cat_value).first()
+        if target is None:
+            target = m.Target(strategy_id=indicator.strategy_id, indicator=indicator, period=p.id,
+                              category=cat, category_value=cat_value)
+        else:
+            _check_version(target, expected_version)
+        target.value, target.number = parsed.value, parsed.number
+        target.numerator, target.denominator = parsed.numerator, parsed.denominator
+        target.comment, target.sensitivity = comment, sensitivity
+        _save(target, actor)
+        _check_sums(context, indicator, m.Target, p)
+        return target
+
+
+def _write_result(indicator, period, value, *, numerator, denominator, category, category_value, comment,
+                  evidence_url, sensitivity, expected_version, actor, status: str) -> m.Result:
+    _authorize(actor, Action.REPORT, indicator)
+    with transaction.atomic():
+        context, p, (cat, cat_value), parsed = _prepare(indicator, period, category, category_value,
+                                                        value, numerator, denominator)
+        _refuse_locked(context, p, indicator)
+        result = (m.Result.objects.select_for_update()
+                  .filter(indicator=indicator, period=p.id, category=cat, category_value=cat_value).first())
+        if result is None:
+            result = m.Result(strategy_id=indicator.strategy_id, indicator=indicator, period=p.id,
+                              category=cat, category_value=cat_value)
+        else:
+            _check_version(result, expected_version)
+        result.value, result.number = parsed.value, parsed.number
+        result.numerator, result.denominator = parsed.numerator, parsed.denominator
+        result.comment, result.evidence_url, result.sensitivity = comment, evidence_url or None, sensitivity
+        # Any change sends the result back through clearance: an approved figure that is edited
+        # no longer counts until it is approved again.
+        result.status, result.return_reason = status, ""
+        result.decided_by = result.decided_at = None
+        if status == ResultStatus.SUBMITTED:
+            result.submitted_by, result.submitted_at = user_or_none(actor), timezone.now()
+        _save(result, actor)
+        _check_sums(context, indicator, m.Result, p)
+        return result
+
+
+def save_result(indicator: m.Indicator, period: str, value, *, numerator=None, denominator=None,
+                category: str | None = None, category_value: str | None = None, comment: str | None = None,
+                evidence_url: str | None = None, sensitivity: str = "public",
+                expected_version: int | None = None, actor) -> m.Result:
+    """Record a result as a draft (not yet sent for approval)."""
+    return _write_result(indicator, period, value, numerator=numerator, denominator=denominator,
+                         category=category, category_value=category_value, comment=comment,
+                         evidence_url=evidence_url, sensitivity=sensitivity, expected_version=expected_version,
+                         actor=actor, status=ResultStatus.DRAFT)
+
+
+def submit_result(indicator: m.Indicator, period: str, value, *, numerator=None, denominator=None,
+                  category: str | None = None, category_value: str | None = None, comment: str | None = None,
+                  evidence_url: str | None = None, sensitivity: str = "public",
+                  expected_version: int | None = None, actor) -> m.Result:
+    """Record a result and send it for approval (status ``submitted``)."""
+    return _write_result(indicator, period, value, numerator=numerator, denominator=denominator,
+                         category=category, category_value=category_value, comment=comment,
+                         evidence_url=evidence_url, sensitivity=sensitivity, expected_version=expected_version,
+                         actor=actor, status=ResultStatus.SUBMITTED)
+
+
+def _decide(result: m.Result, *, actor, expected_version: int | None, status: str, reason: str = "") -> m.Result:
+    _authorize(actor, Action.APPROVE, result)
+    with transaction.atomic():
+        current = m.Result.objects.select_for_update().select_related("indicator", "strategy").get(pk=result.pk)
+        _check_version(current, expected_version)
+        if current.status != ResultStatus.SUBMITTED:
+            raise InputError(f"only a submitted result can be {status}; this one is {current.status}",
+                             code="wrong-state")
+        _refuse_locked(load_context(current.strategy), Period.parse(current.period), current.indicator)
+        current.status, current.return_reason = status, reason
+        current.decided_by, current.decided_at = user_or_none(actor), timezone.now()
+        return _save(current, actor)
+
+
+def approve_result(result: m.Result, *, actor, expected_version: int | None = None) -> m.Result:
+    """Approve a submitted result: from now on it counts towards the period's actual."""
+    return _decide(result, actor=actor, expected_version=expected_version, status=ResultStatus.APPROVED)
+
+
+def return_result(result: m.Result, reason: str, *, actor, expected_version: int | None = None) -> m.Result:
+    """Send a submitted result back to its reporter with a reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise _invalid("say why the result is returned", field="reason", code="reason-required")
+    return _decide(result, actor=actor, expected_version=expected_version, status=ResultStatus.RETURNED,
+                   reason=reason)
+
+
+# -- period locks --------------------------------------------------------------------------------
+
+def lock_period(strategy: Strategy, period: str, *, reason: str = "", actor) -> m.PeriodLock:
+    """Close a reporting period: its results (and those of overlapping periods) can no longer change."""
+    _authorize(actor, Action.APPROVE, strategy)
+    try:
+        p = Period.parse(period)
+    except ValueError as exc:
+        raise _invalid(str(exc), field="period") from None
+    with transaction.atomic():
+        existing = m.PeriodLock.objects.filter(strategy=strategy, period=p.id).first()
+        if existing is not None:
+            return existing
+        lock = m.PeriodLock(strategy=strategy, period=p.id, reason=reason, locked_by=user_or_none(actor))
+        try:
+            return _save(lock, actor, bump=False)
+        except IntegrityError as exc:  # a concurrent lock of the same period
+            raise ConflictError(f"{p.id} was locked meanwhile") from exc
+
+
+def unlock_period(strategy: Strategy, period: str, *, actor) -> None:
+    """Reopen a reporting period (the lock's history stays)."""
+    _authorize(actor, Action.APPROVE, strategy)
+    with transaction.atomic():
+        for lock in m.PeriodLock.objects.filter(strategy=strategy, period=Period.parse(period).id):
+            _stamp(lock, actor).delete()
+
+
+def is_locked(strategy: Strategy, period: str) -> bool:
+    return load_context(strategy).locked(Period.parse(period)) is not None

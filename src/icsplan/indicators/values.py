@@ -1,0 +1,146 @@
+"""Reading and checking one indicator value, and the disaggregation sum check. No Django.
+
+Each check raises ``ValueError`` with a sentence a person can act on; callers (services, the
+document stage, the Excel importer) turn it into a ``Problem`` with the place it came from, so a
+single edit and a bulk import go through exactly the same rules.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+YES = {"yes", "y", "true", "1", "achieved", "done"}
+NO = {"no", "n", "false", "0", "not achieved"}
+
+# Relative tolerance of the sum check: spreadsheets store floats, so 0.1 + 0.2 must equal 0.3.
+SUM_TOLERANCE = Decimal("1e-6")
+
+
+class FieldValueError(ValueError):
+    """A value problem that belongs to another field than the value (numerator, denominator)."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A checked value: as written, and the number the status rules use (None for text)."""
+
+    value: str | None
+    number: Decimal | None
+    numerator: float | None = None
+    denominator: float | None = None
+
+
+def _text(raw) -> str | None:
+    if raw is None:
+        return None
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)  # a spreadsheet's 120.0 is the 120 a person typed
+    text = str(raw).strip()
+    return text or None
+
+
+def to_decimal(raw) -> Decimal:
+    """A number from a cell or a string ("1,200", "45%", " 3.5 "); ValueError otherwise."""
+    if isinstance(raw, bool):
+        raise ValueError("expected a number, got yes/no")
+    if isinstance(raw, (int, Decimal)):
+        return Decimal(raw)
+    if isinstance(raw, float):
+        if not math.isfinite(raw):
+            raise ValueError("expected a finite number")
+        return Decimal(repr(raw))
+    text = str(raw).strip().replace(",", "").replace("%", "").replace("$", "").strip()
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"expected a number, got {str(raw).strip()!r}") from None
+    if not number.is_finite():
+        raise ValueError("expected a finite number")
+    return number
+
+
+def _fraction(raw, name: str) -> float | None:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    try:
+        return float(to_decimal(raw))
+    except ValueError as exc:
+        raise FieldValueError(name, f"{name}: {exc}") from None
+
+
+def parse_value(value_type: str, raw, numerator=None, denominator=None) -> Parsed:
+    """Check ``raw`` (and a percent's numerator/denominator) against an indicator's value type."""
+    text = _text(raw)
+    num, den = _fraction(numerator, "numerator"), _fraction(denominator, "denominator")
+    if value_type != "percent" and (num is not None or den is not None):
+        raise ValueError("only percent indicators take a numerator and denominator")
+    if value_type == "qualitative":
+        return Parsed(text, None)
+    if value_type == "milestone":
+        if text is None:
+            return Parsed(None, None)
+        word = text.lower()
+        if word in YES:
+            return Parsed(text, Decimal(1))
+        if word in NO:
+            return Parsed(text, Decimal(0))
+        raise ValueError(f"a milestone is yes or no, got {text!r}")
+    if value_type == "percent":
+        if (num is None) != (den is None):
+            raise ValueError("give both numerator and denominator, or neither")
+        if den is not None:
+            if den <= 0:
+                raise FieldValueError("denominator", f"the denominator must be above 0, got {den:g}")
+            if num < 0 or num > den:
+                raise FieldValueError(
+                    "numerator", f"the numerator must be between 0 and the denominator, got {num:g} of {den:g}")
+        computed = None if den is None else Decimal(repr(num)) * 100 / Decimal(repr(den))
+        if text is None:
+            if computed is None:
+                return Parsed(None, None)
+            return Parsed(_text(round(float(computed), 4)), computed, num, den)
+        number = to_decimal(text)
+        if number < 0 or number > 100:
+            raise ValueError(f"a percent is between 0 and 100, got {text}")
+        if computed is not None and abs(computed - number) > Decimal("0.5"):
+            raise ValueError(f"{text} does not match numerator/denominator ({float(computed):.1f}%)")
+        return Parsed(text, number, num, den)
+    # number and currency
+    if text is None:
+        return Parsed(None, None)
+    number = to_decimal(text)
+    if value_type == "currency" and number < 0:
+        raise ValueError(f"an amount of money is not negative, got {text}")
+    return Parsed(text, number)
+
+
+def check_sum(value_type: str, total: Parsed, parts: dict[str, Parsed]) -> None:
+    """Refuse an exhaustive breakdown whose values do not add up to the total.
+
+    Percent indicators add numerators and denominators (percentages themselves do not add);
+    when they have none the check does not apply. Missing parts mean the breakdown is not
+    complete yet, and nothing is checked.
+    """
+    if value_type == "percent":
+        if total.denominator is None or any(p.denominator is None for p in parts.values()):
+            return
+        for name in ("numerator", "denominator"):
+            whole = Decimal(repr(getattr(total, name)))
+            summed = sum((Decimal(repr(getattr(p, name))) for p in parts.values()), Decimal(0))
+            if abs(whole - summed) > SUM_TOLERANCE * max(Decimal(1), abs(whole)):
+                raise ValueError(f"the {name}s of the breakdown add up to {summed.normalize():f}, "
+                                 f"not the total {whole.normalize():f}")
+        return
+    if value_type not in ("number", "currency") or total.number is None:
+        return
+    if any(p.number is None for p in parts.values()):
+        return
+    summed = sum((p.number for p in parts.values()), Decimal(0))
+    if abs(total.number - summed) > SUM_TOLERANCE * max(Decimal(1), abs(total.number)):
+        raise ValueError(f"the breakdown adds up to {summed.normalize():f}, not the total {total.number.normalize():f}")

@@ -1,0 +1,82 @@
+"""How pages find what a person may see: every lookup goes through the permission layer.
+
+Views never query a model directly: they call these helpers, which narrow with ``restrict`` /
+``get_restricted`` first, so a forgotten check fails closed (a 404, never a leak).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from icsplan.accounts.models import Mission
+from icsplan.accounts.permissions import can, can_view_sbu, get_restricted, mission_ids, restrict  # noqa: F401
+from icsplan.errors import NotFoundError
+from icsplan.strategies import models as sm
+
+# URL kind -> model of a framework element.
+ELEMENT_MODELS = {
+    "goal": sm.Goal,
+    "objective": sm.Objective,
+    "sub-objective": sm.SubObjective,
+    "management-objective": sm.ManagementObjective,
+}
+KIND_OF_MODEL = {model: kind for kind, model in ELEMENT_MODELS.items()}
+
+
+@dataclass(frozen=True)
+class Allowed:
+    """What the person may do in one mission (drives the navigation and the buttons)."""
+
+    view_sbu: bool = False
+    report: bool = False
+    edit: bool = False
+    approve: bool = False
+    audit: bool = False
+
+
+def allowed_in(user, mission: Mission) -> Allowed:
+    return Allowed(
+        view_sbu=can_view_sbu(user, mission),
+        report=can(user, "report", mission),
+        edit=can(user, "edit", mission),
+        approve=can(user, "approve", mission),
+        audit=can(user, "audit", mission),
+    )
+
+
+def visible_missions(user) -> list[Mission]:
+    return list(restrict(Mission.objects.select_related("bureau"), user, "view_public").order_by("country"))
+
+
+def own_mission_ids(user) -> set[int] | None:
+    """Missions the person belongs to (directly or through a bureau); None for admins (all)."""
+    return mission_ids(user, "view_public")
+
+
+def mission_for(user, slug: str, action: str = "view_public") -> Mission:
+    return get_restricted(Mission.objects.select_related("bureau"), user, action, slug=slug)
+
+
+def strategies_of(user, mission: Mission) -> list[sm.Strategy]:
+    """The editions of a mission the person may see, newest first."""
+    rows = restrict(sm.Strategy.objects.filter(mission=mission), user, "view_public")
+    return list(rows.order_by("-edition", "-created_at"))
+
+
+def strategy_for(user, mission: Mission, edition: str | None = None, action: str = "view_public") -> sm.Strategy:
+    """An edition the person may see (the newest one when ``edition`` is None)."""
+    rows = restrict(sm.Strategy.objects.filter(mission=mission), user, action).select_related("mission__bureau")
+    if edition:
+        row = rows.filter(edition=edition).first()
+    else:
+        row = rows.order_by("-edition", "-created_at").first()
+    if row is None:
+        raise NotFoundError("No such edition.")
+    return row
+
+
+def element_for(user, strategy: sm.Strategy, kind: str, pk: int, action: str = "view_public"):
+    model = ELEMENT_MODELS.get(kind)
+    if model is None:
+        raise NotFoundError("No such element.")
+    return get_restricted(model.objects.filter(strategy=strategy), user, action, pk=pk)

@@ -1,0 +1,37 @@
+"""Turn icsplan's errors into pages: not found (and not permitted) is a 404, a refused action a 403.
+
+A person who is not signed in and asks for something they cannot see is sent to sign in first:
+the answer is the same whether the thing exists or not, so nothing leaks.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import render
+
+from icsplan.errors import NotFoundError, PermissionDenied
+
+
+def page(view):
+    """Decorator for views: NotFoundError -> 404 page (or sign-in), PermissionDenied -> 403 page."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFoundError:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            return render(request, "web/error.html", {
+                "heading": "Not found",
+                "text": "This page does not exist, or your account has no access to it.",
+            }, status=404)
+        except PermissionDenied as exc:
+            return render(request, "web/error.html", {
+                "heading": "Not allowed",
+                "text": exc.message or "Your role in this mission does not allow this action.",
+            }, status=403)
+
+    return wrapper

@@ -1,0 +1,121 @@
+"""What the dashboard and the strategy browser show about indicators, results and reviews.
+
+A thin adapter over ``indicators.progress`` (status is always computed, never stored) and the
+results workflow; every queryset here goes through the permission layer, and SBU indicators and
+results are left out for people who may not read SBU. Constant number of queries per page.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from icsplan.accounts.permissions import restrict
+
+SUBMITTED = "submitted"
+
+
+@dataclass
+class Monitoring:
+    """Monitoring facts of one edition, for one person."""
+
+    period: str | None = None  # the period the statuses are shown for
+    periods: list = field(default_factory=list)
+    element_status: dict = field(default_factory=dict)  # (url kind, pk) -> status key
+    indicator_status: dict = field(default_factory=dict)  # indicator code -> status key
+    counts: dict = field(default_factory=dict)  # status key -> number of objectives
+    off_track: list = field(default_factory=list)
+    awaiting_approval: list = field(default_factory=list)
+    periods_due: list = field(default_factory=list)
+    review: object | None = None
+    has_indicators: bool = False
+    matrix_available: bool = False
+    matrix_alt: str = ""
+    sample: bool = False
+    indicator_ids: dict = field(default_factory=dict)  # indicator code -> pk
+    indicator_alt: dict = field(default_factory=dict)  # indicator code -> chart alt text
+
+
+def _pick_period(progress, requested: str | None) -> str | None:
+    """The requested period, else the latest one with an approved actual, else the first."""
+    if requested in progress.periods:
+        return requested
+    for period in reversed(progress.periods):
+        if any(item.series.actuals.get(period) is not None for item in progress.indicators):
+            return period
+    return progress.periods[0] if progress.periods else None
+
+
+def _key(status) -> str:
+    return getattr(status, "value", status) or "no_data"
+
+
+def awaiting_approval(user, strategy, *, view_sbu: bool):
+    """Submitted results of an edition that the person may see, oldest first."""
+    from icsplan.indicators.models import Result
+
+    rows = restrict(Result.objects.filter(strategy=strategy, status=SUBMITTED), user, "view")
+    if not view_sbu:
+        rows = rows.exclude(sensitivity="sbu").exclude(indicator__sensitivity="sbu")
+    return list(rows.select_related("indicator", "submitted_by").order_by("submitted_at", "pk"))
+
+
+def for_strategy(user, strategy, allowed, period: str | None = None, *, queue: bool = True) -> Monitoring:
+    from icsplan.indicators.progress import strategy_progress
+
+    facts = Monitoring()
+    progress = strategy_progress(strategy, include_sbu=allowed.view_sbu)
+    facts.periods = progress.periods
+    facts.has_indicators = bool(progress.indicators)
+    facts.sample = progress.sample
+    facts.period = _pick_period(progress, period)
+    facts.indicator_ids = {item.indicator.code: item.indicator.pk for item in progress.indicators}
+    if facts.period is None:
+        return facts
+    p = facts.period
+    objective_pks = dict(strategy.objectives.values_list("number", "pk"))
+    mo_pks = dict(strategy.management_objectives.values_list("number", "pk"))
+    goal_pks = dict(strategy.goals.values_list("number", "pk"))
+    for row in progress.goals:
+        facts.element_status[("goal", goal_pks.get(row.number))] = _key(row.statuses.get(p))
+    counts: Counter = Counter()
+    for row in progress.objectives:
+        if row.kind == "objective":
+            pk, kind = objective_pks.get(row.number), "objective"
+        else:
+            pk, kind = mo_pks.get(row.number), "management-objective"
+        status = _key(row.statuses.get(p))
+        facts.element_status[(kind, pk)] = status
+        counts[status] += 1
+    facts.counts = dict(counts)
+    for item in progress.indicators:
+        assessment = item.assessments.get(p)
+        status = _key(assessment.status) if assessment else "no_data"
+        facts.indicator_status[item.indicator.code] = status
+        if item.indicator.sub_objective_id:
+            facts.element_status.setdefault(("sub-objective", item.indicator.sub_objective_id), status)
+        if status == "off_track":
+            detail = ""
+            if assessment.actual is not None and assessment.target is not None:
+                detail = f"result {assessment.actual.normalize():f} against target {assessment.target.normalize():f}"
+            facts.off_track.append({"pk": item.indicator.pk, "code": item.indicator.code,
+                                    "name": item.indicator.name, "period": p, "detail": detail})
+    # Periods due: periods up to the shown one where targets still wait for a result.
+    due = []
+    for period in progress.periods:
+        missing = [item for item in progress.indicators
+                   if any(t.period == period and not t.category for t in item.targets)
+                   and not any(r.period == period and not r.category for r in item.results)]
+        if missing:
+            due.append({"label": period, "detail": f"{len(missing)} indicator{'s' if len(missing) != 1 else ''} without a result"})
+    facts.periods_due = due[:3]
+    if queue and (allowed.approve or allowed.report):
+        facts.awaiting_approval = awaiting_approval(user, strategy, view_sbu=allowed.view_sbu)
+    from icsplan.indicators import charts
+
+    facts.matrix_available = facts.has_indicators
+    if facts.has_indicators:
+        facts.matrix_alt = charts.status_matrix_alt_text(progress)
+        facts.indicator_alt = {item.indicator.code: charts.indicator_alt_text(charts.indicator_chart_data(item))
+                               for item in progress.indicators}
+    return facts

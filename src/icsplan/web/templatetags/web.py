@@ -1,0 +1,70 @@
+"""Template helpers: status pills (text + icon + colour), SBU badges."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+# key -> (label, icon). The label is always printed: colour is never the only signal.
+STATUSES = {
+    "on_track": ("On track", "✓"),
+    "at_risk": ("At risk", "!"),
+    "some_concerns": ("Some concerns", "!"),
+    "off_track": ("Off track", "✕"),
+    "no_data": ("No data", "–"),
+    "draft": ("Draft", "✎"),
+    "submitted": ("Submitted", "…"),
+    "approved": ("Approved", "✓"),
+    "returned": ("Returned", "↩"),
+    "none": ("Not reported", "○"),
+    "not_rated": ("Not rated", "◇"),
+}
+
+
+def _key(value) -> str:
+    value = getattr(value, "value", value)
+    return str(value or "no_data").strip().lower().replace(" ", "_").replace("-", "_")
+
+
+@register.simple_tag
+def status(value, label: str = ""):
+    """A status pill: icon, text and colour."""
+    key = _key(value)
+    text, icon = STATUSES.get(key, (str(value).replace("_", " ").capitalize(), "•"))
+    return format_html(
+        '<span class="status status-{}"><span class="icon" aria-hidden="true">{}</span>{}{}</span>',
+        key, icon, format_html('<span class="sr-only">{}: </span>', label) if label else "", text,
+    )
+
+
+@register.filter
+def is_sbu(value) -> bool:
+    return _key(value) == "sbu"
+
+
+@register.simple_tag
+def sbu(value):
+    """The SBU badge when ``value`` (a sensitivity) is SBU, else nothing."""
+    if _key(value) == "sbu":
+        return mark_safe('<span class="sbu" title="Sensitive But Unclassified">SBU</span>')
+    return ""
+
+
+@register.filter
+def get(mapping, key):
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
+
+
+@register.filter
+def framework(tag) -> str:
+    """The catalogue code of a linkage tag ("CDCS DO2" -> "CDCS"), or "" when unknown."""
+    from icsplan.strategies.catalogue import split_tag
+
+    code, _rest = split_tag(str(tag))
+    return code or ""

@@ -1,0 +1,18 @@
+"""Pages for people. Views stay thin: they find what the person may see through ``web.access``,
+call services for every change, and render templates."""
+
+from .auth import SignInView, SignOutView
+from .charts import indicator_chart, status_matrix
+from .edit import add_linkage, add_risk, edit_element, remove_linkage, update_risk
+from .exports import export_download, exports
+from .history import element_history
+from .imports import import_preview, import_results_preview, import_results_upload, import_upload
+from .missions import dashboard, health, home
+from .results import approval_decide, approvals, result_save, results_entry
+from .strategy import frameworks, strategy, strategy_latest
+
+__all__ = [
+    "SignInView", "SignOutView", "add_linkage", "add_risk", "approval_decide", "approvals", "result_save", "dashboard", "edit_element",
+    "element_history", "export_download", "exports", "frameworks", "health", "home", "import_preview",
+    "import_results_preview", "import_results_upload", "import_upload", "indicator_chart", "status_matrix", "remove_linkage", "results_entry", "strategy", "strategy_latest", "update_risk",
+]

@@ -1,0 +1,184 @@
+"""Import: upload a strategy document → preview of the parsed structure and the linter's findings →
+confirm to create the edition (through ``strategies.services.import_strategy``)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from icsplan.errors import IcsplanError, InputError
+from icsplan.strategies import services
+from icsplan.web import access, uploads
+from icsplan.web.errors import page
+from icsplan.web.models import PendingUpload
+
+from .common import mission_context
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="Strategy document",
+                           help_text="Text or Markdown (.txt, .md), Word (.docx), PDF or icsplan JSON; up to 20 MB.")
+
+
+class ConfirmForm(forms.Form):
+    edition = forms.CharField(label="Edition label", max_length=20, help_text="Usually the year: 2018, 2022.")
+    replace = forms.BooleanField(label="Replace an existing edition with the same label", required=False)
+
+
+def _summary(document) -> dict:
+    objectives = list(document.iter_objectives())
+    subs = sum(len(o.sub_objectives) for o in objectives) + sum(len(m.sub_objectives) for m in document.management_objectives)
+    return {"goals": len(document.goals), "objectives": len(objectives), "sub_objectives": subs,
+            "management": len(document.management_objectives),
+            "linkages": sum(len(el.linkages) for _k, el in document.iter_elements()),
+            "risks": sum(len(el.risks) for _k, el in document.iter_elements())}
+
+
+@page
+def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
+    mission = access.mission_for(request.user, slug, "edit")
+    editions = access.strategies_of(request.user, mission)
+    context = mission_context(request, mission, editions[0] if editions else None, tab="import")
+    form = UploadForm()
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            data = upload.read()
+            try:
+                kind = uploads.check(upload.name, data, uploads.STRATEGY_KINDS)
+                uploads.parse_upload(upload.name, kind, data)  # refuse what cannot be read at all, now
+            except IcsplanError as exc:
+                form.add_error("file", exc.message if upload.name in exc.message else f"{upload.name}: {exc.message}")
+            else:
+                row = uploads.store(request, mission, PendingUpload.KIND_STRATEGY, upload.name, kind, data)
+                return redirect("web:import-preview", mission.slug, row.token)
+    context["form"] = form
+    return render(request, "web/import.html", context, status=422 if form.errors else 200)
+
+
+@page
+def import_preview(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    mission = access.mission_for(request.user, slug, "edit")
+    editions = access.strategies_of(request.user, mission)
+    context = mission_context(request, mission, editions[0] if editions else None, tab="import")
+    try:
+        pending = uploads.fetch(request, mission, token, PendingUpload.KIND_STRATEGY)
+    except InputError as exc:
+        messages.error(request, exc.message)
+        return redirect("web:import", mission.slug)
+    if request.method == "POST" and request.POST.get("cancel"):
+        uploads.discard(request, pending)
+        messages.info(request, f"Import of {pending.name} cancelled; nothing was saved.")
+        return redirect("web:import", mission.slug)
+    document, findings = uploads.parse_upload(pending.name, pending.file_kind, bytes(pending.data))
+    errors = [f for f in findings if f.severity == "error"]
+    suggested = document.edition or (str(document.approved_date.year) if document.approved_date else "")
+    form = ConfirmForm(initial={"edition": suggested})
+    status = 200
+    if request.method == "POST":
+        form = ConfirmForm(request.POST)
+        if errors:
+            form.add_error(None, "The linter found errors; correct the document and upload it again.")
+        elif form.is_valid():
+            try:
+                row = services.import_strategy(
+                    document, actor=request.user, mission=mission, edition=form.cleaned_data["edition"].strip(),
+                    source_name=pending.name, replace=form.cleaned_data["replace"])
+            except InputError as exc:
+                form.add_error("edition" if exc.code == "edition-exists" else None, exc.message)
+            else:
+                uploads.discard(request, pending)
+                messages.success(request, f"Edition {row.edition} of Mission {mission.country} created from {pending.name}.")
+                return redirect("web:strategy", mission.slug, row.edition)
+        status = 422
+    context.update({
+        "pending": pending, "doc": document, "findings": findings, "errors": errors, "form": form,
+        "summary": _summary(document), "other_country": document.mission.country.lower() != mission.country.lower(),
+    })
+    return render(request, "web/import_preview.html", context, status=status)
+
+
+# -- results workbooks ---------------------------------------------------------------------------
+
+class _Preview(Exception):
+    """Raised to roll back a trial import after reading its report."""
+
+    def __init__(self, report):
+        super().__init__("preview")
+        self.report = report
+
+
+class ResultsUploadForm(forms.Form):
+    file = forms.FileField(label="Results workbook",
+                           help_text="The icsplan results workbook (.xlsx) or a CSV with the same columns.")
+
+
+def _trial(pending, user):
+    """Run the import in a transaction that is always rolled back: (report, problems)."""
+    from django.db import transaction
+
+    from icsplan.errors import ValidationError
+    from icsplan.indicators.excel import import_results
+
+    try:
+        with transaction.atomic():
+            report = import_results(pending.name, actor=user, data=bytes(pending.data), file_label=pending.name)
+            raise _Preview(report)
+    except _Preview as preview:
+        return preview.report, []
+    except ValidationError as exc:
+        return None, [str(p) for p in exc.problems]
+    except IcsplanError as exc:
+        return None, [str(exc)]
+
+
+@page
+def import_results_upload(request: HttpRequest, slug: str) -> HttpResponse:
+    mission = access.mission_for(request.user, slug, "report")
+    form = ResultsUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        try:
+            kind = uploads.check(upload.name, data, uploads.RESULTS_KINDS)
+        except IcsplanError as exc:
+            messages.error(request, exc.message)
+        else:
+            row = uploads.store(request, mission, PendingUpload.KIND_RESULTS, upload.name, kind, data)
+            return redirect("web:import-results-preview", mission.slug, row.token)
+    elif request.method == "POST":
+        messages.error(request, "Choose a results workbook to upload.")
+    return redirect("web:results", mission.slug)
+
+
+@page
+def import_results_preview(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    mission = access.mission_for(request.user, slug, "report")
+    editions = access.strategies_of(request.user, mission)
+    try:
+        pending = uploads.fetch(request, mission, token, PendingUpload.KIND_RESULTS)
+    except InputError as exc:
+        messages.error(request, exc.message)
+        return redirect("web:results", mission.slug)
+    if request.method == "POST":
+        if request.POST.get("cancel"):
+            uploads.discard(request, pending)
+            messages.info(request, f"Import of {pending.name} cancelled; nothing was saved.")
+            return redirect("web:results", mission.slug)
+        from icsplan.indicators.excel import import_results
+
+        try:
+            report = import_results(pending.name, actor=request.user, data=bytes(pending.data), file_label=pending.name)
+        except IcsplanError as exc:
+            messages.error(request, f"Nothing was saved: {exc}")
+        else:
+            uploads.discard(request, pending)
+            messages.success(request, f"{pending.name}: {report}.")
+            return redirect("web:results", mission.slug)
+    report, problems = _trial(pending, request.user)
+    context = mission_context(request, mission, editions[0] if editions else None, tab="results")
+    context.update({"pending": pending, "report": report, "problems": problems})
+    return render(request, "web/results_preview.html", context)

@@ -1,0 +1,218 @@
+"""Results entry for reporters (a period's form for their indicators, targets shown; save a draft
+or submit) and the approval queue for approvers (approve, or return with a reason).
+
+Every change goes through ``indicators.services``; each row carries the version it was read at,
+so a result changed meanwhile is refused (``ConflictError``) and reported, never overwritten.
+With JavaScript, htmx posts one row and swaps it in place; without, the form posts and the page
+reloads with a message.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from icsplan.accounts.permissions import can_report, get_restricted, restrict
+from icsplan.errors import ConflictError, IcsplanError, ValidationError
+from icsplan.indicators import models as im
+from icsplan.indicators import services as isv
+from icsplan.indicators.periods import Period, periods_between
+from icsplan.indicators.validation import strategy_years
+from icsplan.web import access, monitoring
+from icsplan.web.errors import page
+
+from .common import mission_context
+
+
+class ResultForm(forms.Form):
+    """One indicator's result for one period."""
+
+    period = forms.CharField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    value = forms.CharField(label="Result", required=False, max_length=2000)
+    numerator = forms.FloatField(required=False)
+    denominator = forms.FloatField(required=False)
+    comment = forms.CharField(label="Comment", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    evidence_url = forms.URLField(label="Evidence link", required=False, max_length=1000, assume_scheme="https")
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _periods(strategy, indicators) -> list[str]:
+    """Annual periods of the strategy, with halves and quarters when some indicator uses them."""
+    years = strategy_years(strategy)
+    if not years:
+        return []
+    frequencies = {i.frequency for i in indicators} | {"annual"}
+    out = []
+    for year in range(years[0], years[1] + 1):
+        for frequency in ("annual", "semiannual", "quarterly"):
+            if frequency in frequencies:
+                out += [p.id for p in periods_between(year, year, frequency)]
+    return out
+
+
+def _my_indicators(user, mission, strategy) -> list:
+    """The indicators of an edition the person may report on (assignments for reporters)."""
+    rows = restrict(im.Indicator.objects.filter(strategy=strategy), user, "report")
+    if not access.allowed_in(user, mission).view_sbu:
+        rows = rows.exclude(sensitivity="sbu")
+    rows = rows.select_related("strategy__mission", "sub_objective", "objective", "management_objective", "baseline")
+    return [i for i in rows.order_by("position", "pk") if can_report(user, i)]
+
+
+def _row(indicator, period: str, targets: dict, results: dict, form=None, note: str = "", ok: bool = True) -> dict:
+    result = results.get((indicator.pk, period))
+    if form is None:
+        form = ResultForm(prefix=f"i{indicator.pk}", initial={
+            "period": period, "version": result.version if result else None,
+            "value": result.value if result else "", "numerator": result.numerator if result else None,
+            "denominator": result.denominator if result else None, "comment": result.comment if result else "",
+            "evidence_url": result.evidence_url if result else "",
+        })
+    return {"indicator": indicator, "target": targets.get((indicator.pk, period)), "result": result, "form": form,
+            "note": note, "ok": ok, "period": period}
+
+
+def _tables(indicators, period):
+    ids = [i.pk for i in indicators]
+    targets = {(t.indicator_id, t.period): t for t in
+               im.Target.objects.filter(indicator_id__in=ids, period=period, category="")}
+    results = {(r.indicator_id, r.period): r for r in
+               im.Result.objects.filter(indicator_id__in=ids, period=period, category="").select_related("decided_by")}
+    return targets, results
+
+
+@page
+def results_entry(request: HttpRequest, slug: str) -> HttpResponse:
+    mission = access.mission_for(request.user, slug, "report")
+    strategy = access.strategy_for(request.user, mission, request.GET.get("edition"), "report")
+    indicators = _my_indicators(request.user, mission, strategy)
+    periods = _periods(strategy, indicators)
+    period = request.GET.get("period") or next((p for p in reversed(periods) if Period.parse(p).frequency == "annual"), None)
+    if period not in periods:
+        period = periods[-1] if periods else None
+    shown = [i for i in indicators if period and i.frequency == Period.parse(period).frequency]
+    targets, results = _tables(shown, period)
+    context = mission_context(request, mission, strategy, tab="results")
+    context.update({"periods": periods, "period": period, "rows": [_row(i, period, targets, results) for i in shown],
+                    "other_frequency": len(indicators) - len(shown), "upload_form": _upload_form(),
+                    "locked": bool(period) and isv.is_locked(strategy, period)})
+    return render(request, "web/results.html", context)
+
+
+def _upload_form():
+    from .imports import ResultsUploadForm
+
+    return ResultsUploadForm()
+
+
+@page
+def result_save(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    mission = access.mission_for(request.user, slug, "report")
+    indicator = get_restricted(im.Indicator.objects.select_related("strategy__mission", "sub_objective", "baseline"),
+                               request.user, "report", pk=pk, strategy__mission=mission)
+    strategy = indicator.strategy
+    back = reverse("web:results", args=[mission.slug]) + f"?period={request.POST.get(f'i{pk}-period', '')}&edition={strategy.edition}"
+    if request.method != "POST":
+        return redirect(back)
+    form = ResultForm(request.POST, prefix=f"i{pk}")
+    submit = request.POST.get("action") == "submit"
+    note = ""
+    status = 200
+    if form.is_valid():
+        data = form.cleaned_data
+        service = isv.submit_result if submit else isv.save_result
+        try:
+            service(indicator, data["period"], data["value"] or None, numerator=data["numerator"],
+                    denominator=data["denominator"], comment=data["comment"] or None,
+                    evidence_url=data["evidence_url"] or None, expected_version=data["version"], actor=request.user)
+        except ConflictError as exc:
+            note = (f"Not saved: this result was changed by someone else meanwhile (you had version {exc.given_version}, "
+                    f"it is now version {exc.current_version}). The current figures are shown; enter yours again if needed.")
+            form = None
+            status = 409
+        except ValidationError as exc:
+            for problem in exc.problems:
+                field = problem.where.field if problem.where.field in form.fields else None
+                form.add_error(field if field != "period" else None, problem.message)
+            status = 422
+        except IcsplanError as exc:
+            form.add_error(None, exc.message)
+            status = 422
+        else:
+            note = f"{indicator.code} {data['period']}: " + ("submitted for approval." if submit else "draft saved.")
+            form = None
+    else:
+        status = 422
+    if not _is_htmx(request):
+        if status == 200:
+            messages.success(request, note)
+        elif status == 409:
+            messages.error(request, note)
+        else:
+            errors = "; ".join(f"{e}" for errs in form.errors.values() for e in errs)
+            messages.error(request, f"{indicator.code}: not saved — {errors}")
+        return redirect(back)
+    period = request.POST.get(f"i{pk}-period", "")
+    targets, results = _tables([indicator], period)
+    row = _row(indicator, period, targets, results, form=form, note=note, ok=status == 200)
+    # htmx swaps 2xx answers only: the row (with its messages) always comes back as 200.
+    return render(request, "web/partials/result_row.html", {"row": row, "mission": mission})
+
+
+@page
+def approvals(request: HttpRequest, slug: str) -> HttpResponse:
+    mission = access.mission_for(request.user, slug, "approve")
+    strategy = access.strategy_for(request.user, mission, request.GET.get("edition"))
+    allowed = access.allowed_in(request.user, mission)
+    queue = monitoring.awaiting_approval(request.user, strategy, view_sbu=allowed.view_sbu)
+    ids = {r.indicator_id for r in queue}
+    targets = {(t.indicator_id, t.period): t for t in
+               im.Target.objects.filter(indicator_id__in=ids, category="")} if ids else {}
+    context = mission_context(request, mission, strategy, tab="approvals", allowed=allowed)
+    context.update({"queue": [{"result": r, "target": targets.get((r.indicator_id, r.period))} for r in queue],
+                    "pending_count": len(queue)})
+    return render(request, "web/approvals.html", context)
+
+
+@page
+def approval_decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    mission = access.mission_for(request.user, slug, "approve")
+    result = get_restricted(im.Result.objects.select_related("indicator", "strategy", "submitted_by"),
+                            request.user, "approve", pk=pk, strategy__mission=mission)
+    back = reverse("web:approvals", args=[mission.slug]) + f"?edition={result.strategy.edition}"
+    if request.method != "POST":
+        return redirect(back)
+    action = request.POST.get("action")
+    reason = (request.POST.get("reason") or "").strip()
+    try:
+        version = int(request.POST.get("version") or 0) or None
+    except ValueError:
+        version = None
+    ok, text = False, ""
+    try:
+        if action == "approve":
+            isv.approve_result(result, actor=request.user, expected_version=version)
+            ok, text = True, f"{result.indicator.code} {result.period} approved."
+        elif action == "return":
+            isv.return_result(result, reason, actor=request.user, expected_version=version)
+            ok, text = True, f"{result.indicator.code} {result.period} returned to the reporter."
+        else:
+            text = "Choose approve or return."
+    except ConflictError as exc:
+        text = (f"{result.indicator.code} {result.period} changed meanwhile (version {exc.given_version} → "
+                f"{exc.current_version}); reload the queue to see the current figures.")
+    except IcsplanError as exc:
+        text = f"{result.indicator.code} {result.period}: {exc.message}"
+    if _is_htmx(request):
+        result.refresh_from_db()
+        return render(request, "web/partials/approval_row.html",
+                      {"item": {"result": result, "target": None}, "mission": mission, "decided": ok, "note": text})
+    (messages.success if ok else messages.error)(request, text)
+    return redirect(back)

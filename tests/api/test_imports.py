@@ -1,0 +1,59 @@
+"""Document import through the API: a preview with lint findings, then a confirming call."""
+
+from __future__ import annotations
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tests.conftest import MALI_TEXT
+
+from .conftest import Api, token_for
+
+
+def _upload(api: Api, name: str, data: bytes, **form):
+    extra = {"HTTP_AUTHORIZATION": f"Bearer {api.token}"} if api.token else {}
+    return api.client.post("/api/v1/imports", {"file": SimpleUploadedFile(name, data), **form}, **extra)
+
+
+def test_preview_then_confirm(world):
+    admin = Api(token_for(world.user("admin")))
+    preview = _upload(admin, "mali-2018.txt", MALI_TEXT.read_bytes(), edition="2018")
+    assert preview.status_code == 201, preview.content
+    body = preview.json()
+    assert body["country"] == "Mali" and body["mission_id"] is None and body["edition"] == "2018"
+    assert body["counts"]["goals"] >= 3 and isinstance(body["findings"], list)
+    assert body["document"]["schema"] == "icsplan.strategy/1"
+    # Nothing is imported yet, and another person cannot see the preview.
+    assert admin.get("strategies", country="Mali").json()["count"] == 0
+    assert Api(token_for(world.user("editor"))).get(f"imports/{body['id']}").status_code == 404
+    confirmed = admin.post(f"imports/{body['id']}/confirm", {})
+    assert confirmed.status_code == 201, confirmed.content
+    assert confirmed.json()["country"] == "Mali" and confirmed.json()["status"] == "draft"
+    again = admin.post(f"imports/{body['id']}/confirm", {})
+    assert again.status_code == 400 and again.json()["code"] == "already-confirmed"
+
+
+def test_replacing_an_edition_needs_if_match(world):
+    editor = Api(token_for(world.user("editor")))
+    data = world.draft  # Testland 2026, a draft the editor may replace
+    from icsplan.strategies.services import load_strategy
+
+    document = load_strategy(data).to_json().encode()
+    preview = _upload(editor, "testland.json", document, edition="2026")
+    assert preview.status_code == 201, preview.content
+    assert preview.json()["replaces_existing"] is True
+    pid = preview.json()["id"]
+    refused = editor.post(f"imports/{pid}/confirm", {})
+    assert refused.status_code == 400 and refused.json()["code"] == "edition-exists"
+    assert editor.post(f"imports/{pid}/confirm", {"replace": True}).status_code == 428
+    tag = editor.get(f"strategies/{data.pk}")["ETag"]
+    assert editor.post(f"imports/{pid}/confirm", {"replace": True}, headers={"If-Match": tag}).status_code == 201
+
+
+def test_import_refuses_bad_files_and_outsiders(world):
+    editor = Api(token_for(world.user("editor")))
+    bad = _upload(editor, "x.txt", b"\x00\x01binary")
+    assert bad.status_code in (400, 422) and bad["Content-Type"].startswith("application/problem+json")
+    assert _upload(Api(), "mali.txt", MALI_TEXT.read_bytes()).status_code == 401
+    # An editor may not create a new mission by importing.
+    outsider = _upload(editor, "mali.txt", MALI_TEXT.read_bytes())
+    assert outsider.status_code == 403 and outsider.json()["code"] == "new-mission-needs-admin"

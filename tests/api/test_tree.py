@@ -1,0 +1,66 @@
+"""The whole tree in one request, with a constant number of SQL queries whatever its size."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from icsplan.strategies import services
+
+from .conftest import Api
+
+
+def _big_document(goals: int, objectives: int):
+    from tests.security.world import canary_document
+
+    document = canary_document(country=f"Bigland{goals}")
+    template = document.goals[0]
+    document.goals = []
+    for g in range(1, goals + 1):
+        goal = template.model_copy(deep=True)
+        goal.number = str(g)
+        goal.objectives = []
+        for o in range(1, objectives + 1):
+            objective = template.objectives[o % 2].model_copy(deep=True)
+            objective.number = f"{g}.{o}"
+            for sub in objective.sub_objectives:
+                sub.number = f"{g}.{o}.1"
+            for i, indicator in enumerate(objective.indicators):
+                indicator.code = f"{g}.{o}-{i}"
+            goal.objectives.append(objective)
+        document.goals.append(goal)
+    return document
+
+
+def _queries(api: Api, strategy) -> tuple[int, dict]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = api.get(f"strategies/{strategy.pk}/tree")
+    assert response.status_code == 200, response.content[:300]
+    return len(ctx.captured_queries), response.json()
+
+
+def test_tree_query_count_is_constant(world, api_as):
+    small = services.import_strategy(_big_document(2, 2), status="approved")
+    large = services.import_strategy(_big_document(6, 8), status="approved")
+    api = Api()
+    small_count, small_tree = _queries(api, small)
+    large_count, large_tree = _queries(api, large)
+    assert len(large_tree["goals"]) == 6 and len(large_tree["goals"][0]["objectives"]) == 8
+    indicators = sum(len(o["indicators"]) for g in large_tree["goals"] for o in g["objectives"])
+    assert indicators >= 48
+    assert small_count == large_count, (small_count, large_count)
+    assert large_count <= 16
+    # The same for a member who reads SBU (a different filtering path).
+    reader = api_as("admin", scope="read")
+    reader.get("missions")  # the token's first use writes last_used_at once: not part of the tree
+    assert _queries(reader, small)[0] == _queries(reader, large)[0]
+
+
+def test_tree_carries_indicators_and_latest_status(world):
+    tree = Api().get(f"strategies/{world.strategy.pk}/tree").json()
+    objective = tree["goals"][0]["objectives"][0]
+    assert objective["linkages"][0]["tag"] == "CDCS DO2"
+    indicator = objective["indicators"][0]
+    assert indicator["code"] == "1.1-P"
+    assert indicator["latest"]["status"] in {"on_track", "at_risk", "off_track", "no_data", "not_rated"}
+    assert {"id", "period", "status"} <= set(indicator["results"][0])

@@ -1,0 +1,222 @@
+"""End to end in a real browser: Debian's Chromium driven by Playwright, against the app served by
+the production server (``icsplan serve``, granian) on 127.0.0.1 with a fresh database.
+
+Flows: sign in, the Mali dashboard, a reporter enters and submits a result, an approver approves
+it and the dashboard changes, an editor imports a strategy document through the preview and edits
+an objective, and the change shows in its history. Screenshots of every step are saved under
+``artifacts/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[2]
+SHOTS = REPO / "artifacts" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--no-first-run", "--disable-gpu"]
+PASSWORD = os.environ.get("ICSPLAN_DEMO_PASSWORD") or "demo-password-2018"
+# The console script installed beside this Python (``python -m icsplan.cli`` would import the CLI twice).
+ICSPLAN = [str(Path(sys.executable).with_name("icsplan")) if Path(sys.executable).with_name("icsplan").exists()
+           else shutil.which("icsplan") or "icsplan"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _postgres_database(url: str):
+    """(throwaway database URL, drop function) on the server of ``url``."""
+    import psycopg
+
+    parts = urlsplit(url)
+    name = f"icsplan_browser_{uuid.uuid4().hex[:10]}"
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+    def drop():
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return urlunsplit(parts._replace(path=f"/{name}")), drop
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    data = tmp_path_factory.mktemp("browser-data")
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env.update(ICSPLAN_DATA_DIR=str(data), ICSPLAN_DEMO_PASSWORD=PASSWORD, PYTHONUNBUFFERED="1")
+    drop = None
+    if env.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        env["DATABASE_URL"], drop = _postgres_database(env["DATABASE_URL"])
+    else:
+        env.pop("DATABASE_URL", None)
+    subprocess.run([*ICSPLAN, "demo"], env=env, check=True, capture_output=True, timeout=300)
+    port = _free_port()
+    log = open(data / "serve.log", "wb")
+    proc = subprocess.Popen([*ICSPLAN, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
+                            stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=1)
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    raise RuntimeError((data / "serve.log").read_text()[-2000:])
+                time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+        if drop is not None:
+            drop()
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=server)
+    pg = context.new_page()
+    problems: list[str] = []
+    pg.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: problems.append(str(e)))
+    pg.problems = problems
+    yield pg
+    context.close()
+    csp = [p for p in problems if "Content Security Policy" in p or "Refused to" in p]
+    assert not csp, csp
+
+
+def shot(page, name: str, full: bool = False) -> None:
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full)
+
+
+def sign_in(page, username: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("User name").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def sign_out(page) -> None:
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_load_state()
+
+
+def off_track_list(page) -> str:
+    return page.locator("section[aria-labelledby=off-h]").inner_text()
+
+
+def test_report_approve_and_dashboard_changes(page):
+    page.goto("/accounts/login/")
+    shot(page, "01-sign-in")
+    sign_in(page, "mali-reporter")
+    # One mission: the reporter lands on the Mali dashboard.
+    assert page.url.endswith("/missions/mali/")
+    page.get_by_role("heading", name="Goals and objectives").wait_for()
+    shot(page, "02-dashboard-reporter")
+    assert "1.1-B" not in off_track_list(page)
+
+    page.get_by_role("link", name="Results entry").first.click()
+    page.get_by_label("Reporting period").select_option("FY2022")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_load_state()
+    row = page.locator("article", has=page.get_by_role("heading", name="1.1-B"))
+    row.get_by_label("Result").fill("9")
+    row.get_by_label("Comment").fill("Provisional figure from the sample data set.")
+    row.get_by_role("button", name="Submit 1.1-B for approval").click()
+    page.locator("#" + row.get_attribute("id")).get_by_text("submitted for approval").wait_for()
+    shot(page, "03-result-submitted")
+    sign_out(page)
+
+    sign_in(page, "mali-approver")
+    page.get_by_role("link", name="Approvals").click()
+    page.wait_for_load_state()
+    shot(page, "04-approval-queue")
+    item = page.locator("article", has=page.get_by_role("heading", name="1.1-B"))
+    item.get_by_role("button", name="Approve 1.1-B FY2022").click()
+    page.get_by_text("1.1-B FY2022 approved.").wait_for()
+    shot(page, "05-approved")
+    page.get_by_role("link", name="Dashboard").click()
+    page.wait_for_load_state()
+    assert "1.1-B" in off_track_list(page)
+    shot(page, "06-dashboard-after-approval")
+    shutil.copy(SHOTS / "06-dashboard-after-approval.png", SHOTS / "dashboard.png")
+
+
+def test_import_through_preview_then_edit_and_history(page):
+    sign_in(page, "mali-editor")
+    page.get_by_role("link", name="Import").click()
+    page.get_by_label("Strategy document").set_input_files(str(REPO / "src" / "icsplan" / "demo" / "mali-2018.txt"))
+    page.get_by_role("button", name="Upload and preview").click()
+    page.get_by_role("heading", name="Structure found").wait_for()
+    assert "/import/" in page.url
+    shot(page, "07-import-preview")
+    page.get_by_label("Edition label").fill("2019")
+    page.get_by_role("button", name="Create the edition").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/strategy/2019/")
+    page.get_by_text("Edition 2019 of Mission Mali created").wait_for()
+    shot(page, "08-imported-edition")
+
+    page.get_by_role("link", name="Edit Mission Objective 1.1").click()
+    page.wait_for_load_state()
+    title = page.get_by_label("Title", exact=True)
+    title.fill(title.input_value() + " — revised after the 2019 review")
+    page.get_by_label("Reason for the change (optional)").fill("annual review")
+    shot(page, "09-edit-objective")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_load_state()
+    page.get_by_text("Mission Objective 1.1 saved.").wait_for()
+    page.get_by_role("link", name="History of Mission Objective 1.1").click()
+    page.wait_for_load_state()
+    assert "revised after the 2019 review" in page.locator("ol.history tbody ins").first.inner_text()
+    assert "mali-editor" in page.locator("ol.history").inner_text()
+    shot(page, "10-history", full=True)
+
+
+def test_pages_work_without_javascript(browser, server):
+    context = browser.new_context(java_script_enabled=False, base_url=server, viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    sign_in(pg, "mali-reader")
+    assert pg.url.endswith("/missions/mali/")
+    pg.goto("/missions/mali/strategy/2018/")
+    assert pg.get_by_role("heading", name="Chief of Mission Priorities").is_visible()
+    shot(pg, "11-strategy-no-javascript")
+    context.close()
