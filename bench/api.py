@@ -1,6 +1,6 @@
 """API benchmark: the strategy tree and result submission against the same server's /healthz.
 
-    .venv/bin/python bench/api.py [--requests 300] [--concurrency 4] [--seconds 20]
+    .venv/bin/python bench/api.py [--requests 300] [--concurrency 4] [--seconds 20] [--compare-src DIR]
 
 Loads the Mali demo into a throwaway SQLite data folder, starts ``icsplan serve`` (granian) on
 127.0.0.1 in a child process, then drives it from a second process with a small bounded load
@@ -8,6 +8,11 @@ generator (``http.client`` in threads; every phase stops at its request count or
 whichever comes first). Prints requests/s, p50 and p99 for each endpoint and each as a ratio to
 /healthz measured in the same run, and the tree's SQL query count at the Mali size and at ten times
 that size.
+
+``--compare-src DIR`` also serves another version of the code (``DIR/src``, e.g. the last commit
+exported with ``git archive HEAD src | tar -x -C DIR``) from the same data, and measures /healthz
+and the tree on both servers in alternating rounds, so that load from elsewhere on the machine
+falls on both alike: a before/after comparison measured side by side in one run.
 """
 
 from __future__ import annotations
@@ -36,11 +41,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _env(data_dir: Path) -> dict[str, str]:
+def _env(data_dir: Path, src: Path = ROOT / "src") -> dict[str, str]:
     env = dict(os.environ)
     env.pop("DATABASE_URL", None)
     env.update({"ICSPLAN_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "icsplan.config.settings",
-                "PYTHONPATH": str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")})
+                "PYTHONPATH": str(src) + os.pathsep + env.get("PYTHONPATH", "")})
     return env
 
 
@@ -188,13 +193,48 @@ def _load(port: int, make_request, total: int, concurrency: int, seconds: float)
     for t in threads:
         t.join()
     wall = time.perf_counter() - began
-    latencies.sort()
+    return _figures(latencies, errors[0], wall)
+
+
+def _figures(latencies: list[float], errors: int, wall: float) -> dict:
+    latencies = sorted(latencies)
     n = len(latencies)
     return {
-        "requests": n, "errors": errors[0], "rps": n / wall if wall else 0.0,
+        "requests": n, "errors": errors, "rps": n / wall if wall else 0.0, "wall": wall, "latencies": latencies,
         "p50_ms": 1000 * statistics.median(latencies) if n else 0.0,
         "p99_ms": 1000 * latencies[min(n - 1, int(0.99 * n))] if n else 0.0,
     }
+
+
+def _merged(runs: list[dict]) -> dict:
+    return _figures([x for r in runs for x in r["latencies"]], sum(r["errors"] for r in runs),
+                    sum(r["wall"] for r in runs))
+
+
+def _start_server(command: list[str], port: int, env: dict[str, str]) -> subprocess.Popen:
+    server = subprocess.Popen([*command, "serve", "--port", str(port), "--threads", "4"],
+                              env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _wait_up(port, time.time() + 60)
+    return server
+
+
+def _stop(server: subprocess.Popen | None) -> None:
+    if server is None:
+        return
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
+def _print_table(title: str, rows: list[tuple[str, dict]], base: dict) -> None:
+    print(title)
+    print(f"{'endpoint':<22}{'requests':>9}{'errors':>8}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}"
+          f"{'rps ratio':>11}{'p50 ratio':>11}{'p99 ratio':>11}")
+    for label, f in rows:
+        print(f"{label:<22}{f['requests']:>9}{f['errors']:>8}{f['rps']:>10.1f}{f['p50_ms']:>9.2f}{f['p99_ms']:>9.2f}"
+              f"{f['rps'] / base['rps']:>11.3f}{f['p50_ms'] / base['p50_ms']:>11.1f}{f['p99_ms'] / base['p99_ms']:>11.1f}")
 
 
 def main() -> None:
@@ -202,20 +242,22 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300, help="requests per endpoint (upper bound)")
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=20.0, help="time budget per endpoint")
+    parser.add_argument("--compare-src", type=Path, default=None,
+                        help="a source tree of another version (its src/): tree and /healthz side by side")
+    parser.add_argument("--rounds", type=int, default=4, help="alternating rounds of the comparison")
     args = parser.parse_args()
 
     data_dir = Path(tempfile.mkdtemp(prefix="icsplan-bench-api-"))
     env = _env(data_dir)
-    server = None
+    server = other = None
+    compared: dict[str, dict] = {}
     try:
         setup = _run_python(SETUP, env)
         port = _free_port()
         # The installed console script (``python -m icsplan.cli`` would load the CLI module twice).
         script = Path(PYTHON).with_name("icsplan")
         command = [str(script)] if script.exists() else [PYTHON, "-c", "from icsplan.cli import main; main()"]
-        server = subprocess.Popen([*command, "serve", "--port", str(port), "--threads", "4"],
-                                  env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _wait_up(port, time.time() + 60)
+        server = _start_server(command, port, env)
         auth = {"Authorization": f"Bearer {setup['token']}"}
         tree_path = f"/api/v1/strategies/{setup['strategy']}/tree"
 
@@ -244,28 +286,41 @@ def main() -> None:
         figures["tree"] = _load(port, tree, args.requests, args.concurrency, args.seconds)
         # Submissions write; a bounded number of distinct periods keeps each one a real insert.
         figures["submit"] = _load(port, submit, min(args.requests, len(jobs)), 1, args.seconds)
+        if args.compare_src is not None:
+            other_port = _free_port()
+            other = _start_server(command, other_port, _env(data_dir, args.compare_src.resolve() / "src"))
+            _load(other_port, tree, 5, 1, 10)  # warm-up
+            runs: dict[str, list[dict]] = {k: [] for k in ("healthz", "tree", "other_healthz", "other_tree")}
+            per_round = max(1, args.requests // args.rounds)
+            budget = args.seconds / args.rounds
+            for _round in range(args.rounds):
+                for prefix, p in (("", port), ("other_", other_port)):
+                    runs[prefix + "healthz"].append(_load(p, health, per_round, args.concurrency, budget))
+                    runs[prefix + "tree"].append(_load(p, tree, per_round, args.concurrency, budget))
+            compared = {name: _merged(r) for name, r in runs.items()}
         queries = _run_python(QUERY_COUNT, env)
     finally:
-        if server is not None:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
+        _stop(server)
+        _stop(other)
         shutil.rmtree(data_dir, ignore_errors=True)
 
-    base = figures["healthz"]
-    print(f"icsplan API benchmark (granian, 1 worker x 4 threads, {args.concurrency} client threads; "
-          "submissions from 1 client thread)")
-    print(f"{'endpoint':<22}{'requests':>9}{'errors':>8}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}"
-          f"{'rps ratio':>11}{'p50 ratio':>11}{'p99 ratio':>11}")
-    for name, label in (("healthz", "GET /healthz"), ("tree", "GET strategy tree"), ("submit", "POST result")):
-        f = figures[name]
-        print(f"{label:<22}{f['requests']:>9}{f['errors']:>8}{f['rps']:>10.1f}{f['p50_ms']:>9.2f}{f['p99_ms']:>9.2f}"
-              f"{f['rps'] / base['rps']:>11.3f}{f['p50_ms'] / base['p50_ms']:>11.1f}{f['p99_ms'] / base['p99_ms']:>11.1f}")
+    _print_table(f"icsplan API benchmark (granian, 1 worker x 4 threads, {args.concurrency} client threads; "
+                 "submissions from 1 client thread)",
+                 [("GET /healthz", figures["healthz"]), ("GET strategy tree", figures["tree"]),
+                  ("POST result", figures["submit"])], figures["healthz"])
     print("tree SQL queries: Mali {q[mali][queries]} ({q[mali][objectives]} objectives, {q[mali][indicators]} "
           "indicators); ten times Mali {q[mali_x10][queries]} ({q[mali_x10][objectives]} objectives, "
           "{q[mali_x10][indicators]} indicators)".format(q=queries))
+    if compared:
+        print()
+        _print_table(f"side by side, {args.rounds} alternating rounds: this code vs {args.compare_src}",
+                     [("GET /healthz (this)", compared["healthz"]), ("GET tree (this)", compared["tree"])],
+                     compared["healthz"])
+        _print_table("", [("GET /healthz (other)", compared["other_healthz"]),
+                          ("GET tree (other)", compared["other_tree"])], compared["other_healthz"])
+        now, before = compared["tree"], compared["other_tree"]
+        print(f"tree, this vs other: {now['rps'] / before['rps']:.2f}x the requests/s, "
+              f"p50 {before['p50_ms'] / now['p50_ms']:.2f}x lower, p99 {before['p99_ms'] / now['p99_ms']:.2f}x lower")
 
 
 if __name__ == "__main__":

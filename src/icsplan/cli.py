@@ -139,6 +139,31 @@ def export(
     record_export(None, row, format, public)  # an export with SBU text joins the audit trail
 
 
+@app.command()
+@handle_errors
+def report(
+    country: str = typer.Argument(..., help="Country of the mission."),
+    period: str = typer.Option(..., "--period", "-p", help="Reporting period: FY2021, FY2021H1 or FY2021Q3."),
+    format: str = typer.Option("pdf", "--format", "-f", help="pdf, docx or html"),
+    public: bool = typer.Option(False, "--public", help="Leave out every SBU narrative, indicator and result."),
+    edition: Optional[str] = typer.Option(None, "--edition", help="Edition (default: the newest)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o"),
+):
+    """Write the progress report of a strategy for one fiscal period."""
+    from icsplan.publishing.report import render_report, report_format, report_period
+
+    report_format(format)  # a bad format or period is refused before Django starts
+    report_period(period)
+    setup_django()
+    from icsplan.audit.services import record_export
+    from icsplan.strategies import services
+
+    row = services.find_strategy(country, edition)
+    data = render_report(row, period=period, fmt=format, public=public)
+    _write_output(data, output)
+    record_export(None, row, f"report-{format}", public)  # a report with SBU figures joins the audit trail
+
+
 def load_demo(*, quiet: bool = False) -> bool:
     """Migrate and load the Mali demo unless it is already there. Returns True when loaded now."""
     from django.core.management import call_command

@@ -67,3 +67,13 @@ def test_set_target(world, api_as):
     replaced = editor.post("targets", {"indicator": indicator.pk, "period": "FY2026", "value": "21"},
                            headers={"If-Match": created["ETag"]})
     assert replaced.status_code == 200 and replaced.json()["value"] == "21"
+
+
+def test_deciding_a_result_twice_is_a_conflict(world, api_as):
+    indicator = _indicator(world)
+    approver = api_as("approver")
+    submitted = api_as("reporter").post("results", {"indicator": indicator.pk, "period": "FY2026", "value": "4"})
+    approved = approver.post(f"results/{submitted.json()['id']}/approve", headers={"If-Match": submitted["ETag"]})
+    assert approved.status_code == 200
+    twice = approver.post(f"results/{submitted.json()['id']}/approve", headers={"If-Match": approved["ETag"]})
+    assert twice.status_code == 409 and twice.json()["errors"][0]["code"] == "wrong-state"

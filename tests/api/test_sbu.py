@@ -64,3 +64,45 @@ def test_readers_do_see_sbu(world):
     assert api.get("search", q="CANARY").json()["count"] > 0
     sbu_results = api.get("results", strategy=world.strategy.pk, page_size=500).json()["items"]
     assert any(r["sensitivity"] == "sbu" for r in sbu_results)
+
+
+def _narratives(node, out):
+    """Every (text, marking) pair of narrative fields in a response, recursively."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key.endswith("_sensitivity"):
+                out.append((node.get(key[: -len("_sensitivity")]), value))
+            else:
+                _narratives(value, out)
+    elif isinstance(node, list):
+        for item in node:
+            _narratives(item, out)
+    return out
+
+
+def test_withheld_narratives_carry_no_marking(world, api_as):
+    """Those who may not read SBU get null for withheld narratives and no sensitivity marking on
+    any narrative, so a withheld one cannot be told from an empty one; readers get the markings."""
+    s = world.strategy.pk
+    urls = [f"strategies/{s}", f"strategies/{s}/tree", f"objectives?strategy={s}", f"goals?strategy={s}",
+            f"sub-objectives?strategy={s}", f"management-objectives?strategy={s}"]
+    public = []
+    for api in (Api(), api_as("viewer", scope="read"), api_as("other_member", scope="read")):
+        for url in urls:
+            public += _narratives(_get(api, url).json(), [])
+    assert len(public) > 50
+    assert {marking for _text, marking in public} == {None}
+    assert any(text is None for text, _m in public) and any(text for text, _m in public)
+    reader = []
+    for url in urls:
+        reader += _narratives(_get(api_as("reader", scope="read"), url).json(), [])
+    assert {marking for _text, marking in reader} == {"public", "sbu"}
+    assert all(text for text, marking in reader if marking == "sbu")
+
+
+def test_openapi_documents_the_narrative_rule(world):
+    schema = Api().get("/api/v1/openapi.json").json()
+    assert "withheld narrative and an empty one" in schema["info"]["description"]
+    objective = schema["components"]["schemas"]["ObjectiveSchema"]["properties"]["justification_sensitivity"]
+    assert "null" in objective["description"] and "justification_sensitivity" not in \
+        schema["components"]["schemas"]["ObjectiveSchema"].get("required", [])

@@ -64,3 +64,44 @@ def test_tree_carries_indicators_and_latest_status(world):
     assert indicator["code"] == "1.1-P"
     assert indicator["latest"]["status"] in {"on_track", "at_risk", "off_track", "no_data", "not_rated"}
     assert {"id", "period", "status"} <= set(indicator["results"][0])
+
+
+def _validated_body(tree: dict) -> bytes:
+    """What ninja would send had it validated the tree through its response schema."""
+    import json
+
+    from ninja.responses import NinjaJSONEncoder
+
+    from icsplan.api.tree import TreeSchema
+
+    return json.dumps(TreeSchema.model_validate(tree).model_dump(), cls=NinjaJSONEncoder).encode()
+
+
+def test_tree_body_is_exactly_what_its_schema_would_produce(world, api_as):
+    """The tree skips response validation for speed: its body must equal the validated one, for
+    the public copy and for readers of SBU, on a tree with breakdowns, baselines and statuses."""
+    from icsplan.indicators import services as indicators
+    from icsplan.indicators.models import Indicator
+
+    indicator = Indicator.objects.get(strategy=world.strategy, code="1.1-P")
+    indicators.set_baseline(indicator, "2", actor=None)
+    indicators.define_disaggregation(indicator, "sex", ["female", "male"], actor=None)
+    big = services.import_strategy(_big_document(3, 3), status="approved")
+    callers = [Api(), api_as("viewer", scope="read"), api_as("reader", scope="read"), api_as("admin", scope="read")]
+    checked = 0
+    for strategy in (world.strategy, world.draft, big):
+        for api in callers:
+            response = api.get(f"strategies/{strategy.pk}/tree")
+            if response.status_code == 404:  # the draft, for the public
+                continue
+            assert response.status_code == 200, response.content[:300]
+            assert response["Content-Type"] == "application/json; charset=utf-8"
+            assert response["ETag"]
+            assert response.content == _validated_body(response.json()), strategy
+            again = api.get(f"strategies/{strategy.pk}/tree", headers={"If-None-Match": response["ETag"]})
+            assert again.status_code == 304
+            checked += 1
+    assert checked == 10
+    statuses = {i["latest"]["status"] for g in Api().get(f"strategies/{world.strategy.pk}/tree").json()["goals"]
+                for o in g["objectives"] for i in o["indicators"]}
+    assert statuses - {"no_data"}, "some indicator should have a computed status"

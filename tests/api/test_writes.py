@@ -114,3 +114,25 @@ def test_approve_strategy(world, api_as):
     done = api.post(f"strategies/{draft.pk}/approve", {"approved_date": "2026-01-15"}, headers={"If-Match": tag})
     assert done.status_code == 200, done.content
     assert done.json()["status"] == "approved" and done.json()["approved_date"] == "2026-01-15"
+
+
+def test_approving_an_approved_edition_is_a_conflict(world, api_as):
+    api = api_as("approver")
+    url = f"strategies/{world.strategy.pk}"
+    tag = api.get(url)["ETag"]
+    again = api.post(f"{url}/approve", {"comment": "Again."}, headers={"If-Match": tag})
+    assert again.status_code == 409, again.content
+    body = again.json()
+    assert body["code"] == "conflict" and body["errors"][0]["code"] == "already-approved"
+    assert api.get(url)["ETag"] == tag  # nothing changed
+
+
+def test_approve_keeps_the_comment_as_the_reason(world, api_as):
+    from icsplan.strategies.models import Strategy
+
+    api = api_as("approver")
+    tag = api.get(f"strategies/{world.draft.pk}")["ETag"]
+    done = api.post(f"strategies/{world.draft.pk}/approve", {"comment": "Cleared by the COM."}, headers={"If-Match": tag})
+    assert done.status_code == 200, done.content
+    latest = Strategy.history.filter(id=world.draft.pk).order_by("-history_date").first()
+    assert latest.history_change_reason == "Cleared by the COM."

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from icsplan.errors import ValidationError
+from icsplan.errors import InputError, ValidationError
 from icsplan.indicators import excel
 from icsplan.indicators import models as m
 from icsplan.indicators import services as svc
@@ -193,3 +193,28 @@ def test_import_queries_do_not_grow_per_row(strategy, objective, tmp_path):
             excel.import_results(path)
         queries.append(len(ctx.captured_queries))
     assert queries[0] == queries[1], queries
+
+
+def test_csv_saved_by_excel_in_the_windows_code_page_imports(strategy, trainees, tmp_path):
+    """Excel's "Save as CSV" writes cp1252, not UTF-8: the comment's accents must survive."""
+    path = tmp_path / "results.csv"
+    blank = {c.header: "" for c in excel.COLUMNS}
+    row = {**blank, "Mission": "Testland", "Edition": "2022", "Indicator code": "T-1", "Period": "FY2023",
+           "Result": "12"}
+    comment_header = next(c.header for c in excel.COLUMNS if c.key == "comment")
+    row[comment_header] = "Données de la région de Ségou"
+    with path.open("w", newline="", encoding="cp1252") as fh:
+        csv.writer(fh).writerows([list(blank), list(row.values())])
+    excel.import_results(path)
+    assert trainees.results.get(period="FY2023").comment == "Données de la région de Ségou"
+
+
+def test_empty_and_binary_csv_are_clear_errors(tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    with pytest.raises(InputError, match="empty.csv: the file is empty"):
+        excel.import_results(empty)
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(b"\x00\x01\x02" * 100)
+    with pytest.raises(InputError, match="binary.csv"):
+        excel.import_results(binary)

@@ -30,13 +30,23 @@ def test_real_word_styles(document):
 def test_toc_field_with_static_entries(document):
     xml = document.element.xml
     assert 'TOC \\o "1-3" \\h \\z \\u' in xml
-    entries = [p.text for p in document.paragraphs if p.style.name == "toc 1"]
+    # Each entry: the heading, a tab (to the dotted right-aligned stop), a PAGEREF to its bookmark.
+    entries = [p.text.rstrip("\t") for p in document.paragraphs if p.style.name == "toc 1"]
     assert entries[:4] == [
         "1. Chief of Mission Priorities",
         "2. Mission Strategic Framework",
         "3. Mission Goals and Objectives",
         "4. Management Objectives",
     ]
+    assert "PAGEREF _Toc_priorities \\h" in xml and 'w:name="_Toc_priorities"' in xml
+
+
+def test_cover_has_the_banner_but_no_page_number(document):
+    section = document.sections[0]
+    assert section.different_first_page_header_footer
+    assert section.first_page_footer.paragraphs[0].text == section.header.paragraphs[0].text
+    assert "NUMPAGES" not in section.first_page_footer._element.xml
+    assert "NUMPAGES" in section.footer._element.xml
 
 
 def test_header_footer_banner_and_page_field(document):

@@ -54,3 +54,40 @@ def test_contents_page_numbers_point_at_the_sections(pdf_bytes):
     entry = next(line for line in pages[1].splitlines() if line.startswith("3. Mission Goals"))
     number = int(entry.rsplit(maxsplit=1)[-1].strip("."))
     assert pages[number - 1].split("\n")[1].startswith("3. Mission Goals and Objectives")
+
+
+def test_page_references_cache_matches_pydyf_and_follows_new_pages():
+    """The O(1) ``page_references`` (see ``publishing.pdf``) returns what pydyf's own would."""
+    import pydyf
+
+    from icsplan.publishing.pdf import _cache_page_references
+
+    _cache_page_references()
+    _cache_page_references()  # idempotent
+    pdf = pydyf.PDF()
+    for _ in range(3):
+        pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    first = pdf.page_references
+    assert len(first) == 3 and pdf.page_references is first  # cached
+    pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    refs = pdf.page_references
+    expected = tuple(f"{n} 0 R".encode("ascii") for n in pdf.pages["Kids"][::3])
+    assert refs == expected and len(refs) == 4
+
+
+def test_embedded_images_allow_data_urls_only():
+    from icsplan.publishing.pdf import html_to_pdf
+
+    pixel = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGA"
+             "hKmMIQAAAABJRU5ErkJggg==")
+    import io
+
+    import pdfplumber
+
+    def images(data: bytes) -> int:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            return sum(len(page.images) for page in pdf.pages)
+
+    assert images(html_to_pdf(f'<p>x</p><img src="{pixel}" alt="dot">', data_urls=True)) == 1
+    # Any other scheme is skipped (a warning), never read, and never crashes the render.
+    assert images(html_to_pdf('<p>x</p><img src="file:///etc/hostname" alt="local file">', data_urls=True)) == 0

@@ -17,13 +17,17 @@ when a route differs. ``LOGIN`` means "redirect to the sign-in page".
 The world: Mission Testland (bureau AF) with an approved edition 2022 (``w.strategy``) and a draft
 2026 (``w.draft``); Mission Otherland (EUR), approved. SBU canaries sit in every SBU-capable field.
 
-Write operations (POST/PATCH/DELETE) need a valid body to reach the permission check; until a
-``BODIES`` factory exists for one, it is listed in ``WRITES_WITHOUT_BODY`` with its owner — the
-coverage test accepts it there, and the cell-by-cell test skips it. Move it into MATRIX with a body.
+Writes (POST/PATCH/DELETE, and every page's POST) live in ``WRITE_MATRIX``, each with a
+``BODIES`` factory that builds a valid request (body, If-Match ETag, any state it needs) for the
+persona at hand; see "writes" below. A page that takes no form is listed in ``NON_WRITE_POSTS``:
+a POST to it must change nothing. Adding an API write: one BODIES entry and one WRITE_MATRIX line
+(``api_write(allowed, ok=201)`` usually says it all); adding a page with a form: the same with
+``page_write``; adding a page without a form: one NON_WRITE_POSTS line.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Callable
 
 LOGIN = "login"  # a 302 to settings.LOGIN_URL (a plain 302 means any other redirect)
@@ -63,6 +67,23 @@ def _indicator(w, strategy=None):
     return Indicator.objects.filter(strategy=strategy or w.strategy).order_by("pk").first()
 
 
+def _with_baseline(w):
+    """Indicator 1.2-P with a baseline (the writes use 1.1-P, which has none)."""
+    from icsplan.indicators import services
+    from icsplan.indicators.models import Indicator
+
+    indicator = Indicator.objects.get(strategy=w.strategy, code="1.2-P")
+    services.set_baseline(indicator, "3", actor=None)
+    return indicator
+
+
+def _other_lock(w):
+    """A locked period of Otherland (away from everything the Testland cells write)."""
+    from icsplan.indicators import services
+
+    return services.lock_period(w.other_strategy, "FY2022Q1", reason="closed", actor=None)
+
+
 ARGS: dict[object, Callable] = {
     "web:dashboard": lambda w: {"slug": w.mission.slug},
     "web:strategy-latest": lambda w: {"slug": w.mission.slug},
@@ -88,7 +109,25 @@ ARGS: dict[object, Callable] = {
     "web:export-download": lambda w: {"slug": w.mission.slug, "edition": "2022", "fmt": "md"},
     ("web:export-download", "json"): lambda w: {"slug": w.mission.slug, "edition": "2022", "fmt": "json"},
     ("web:export-download", "draft"): lambda w: {"slug": w.mission.slug, "edition": "2026", "fmt": "md"},
+    # The progress report as HTML (SVG charts keep their text), for the period holding the SBU results.
+    "web:progress-report": lambda w: {"slug": w.mission.slug, "edition": "2022", "?period": "FY2024", "?format": "html"},
+    ("web:progress-report", "draft"): lambda w: {"slug": w.mission.slug, "edition": "2026", "?period": "FY2024",
+                                                 "?format": "html"},
     "web:results": lambda w: {"slug": w.mission.slug},
+    # Editing pages of the web engineer (indicators, adding and deleting elements, results polish).
+    "web:add-element": lambda w: {"slug": w.mission.slug, "edition": "2022", "kind": "goal"},
+    "web:add-child": lambda w: _el(w, "goal", "1"),
+    "web:delete-element": _el,
+    "web:add-indicator": _el,
+    "web:edit-indicator": lambda w: {"slug": w.mission.slug, "edition": "2022", "pk": _indicator(w).pk},
+    "web:indicator-baseline": lambda w: {"slug": w.mission.slug, "edition": "2022", "pk": _indicator(w).pk},
+    "web:indicator-targets": lambda w: {"slug": w.mission.slug, "edition": "2022", "pk": _indicator(w).pk},
+    "web:indicator-breakdowns": lambda w: {"slug": w.mission.slug, "edition": "2022", "pk": _indicator(w).pk},
+    "web:remove-breakdown": lambda w: {"slug": w.mission.slug, "edition": "2022", "pk": _indicator(w).pk,
+                                       "breakdown_pk": 999999},  # GET redirects before any lookup
+    "web:delete-indicator": lambda w: {"slug": w.mission.slug, "edition": "2022", "pk": _indicator(w).pk},
+    "web:results-template": lambda w: {"slug": w.mission.slug},
+    "web:period-lock": lambda w: {"slug": w.mission.slug},
     "web:approvals": lambda w: {"slug": w.mission.slug},
     "web:import": lambda w: {"slug": w.mission.slug},
     # API operations: path parameters by name.
@@ -113,6 +152,11 @@ ARGS: dict[object, Callable] = {
     ("api:export_strategy", "draft"): lambda w: {"strategy_id": w.draft.pk, "fmt": "json"},
     "api:search": lambda w: {"?q": "Objective"},
     "api:list_periods": lambda w: {"?strategy": w.strategy.pk},
+    # API engineer: baselines, breakdowns and period locks (the state a read needs is made here).
+    "api:get_baseline": lambda w: {"indicator_id": _with_baseline(w).pk},
+    "api:list_disaggregations": lambda w: {"indicator_id": _indicator(w).pk},
+    "api:list_period_locks": lambda w: {"?strategy": w.strategy.pk},
+    "api:get_period_lock": lambda w: {"lock_id": _other_lock(w).pk},
 }
 
 PUBLIC = everyone(200)
@@ -138,7 +182,21 @@ MATRIX: dict[tuple, dict[str, int]] = {
     ('GET', 'web:indicator-chart'): everyone(200),
     ('GET', 'web:exports'): everyone(200),
     ('GET', 'web:export-download'): everyone(200),
-    ('GET', 'web:results'): only(('reporter', 'editor', 'admin'), ok=200, refused=404, anonymous=LOGIN),
+    ('GET', 'web:progress-report'): everyone(200),
+    # Approvers see the period's results there (read only) and lock or reopen the period.
+    ('GET', 'web:results'): only(('reporter', 'editor', 'approver', 'admin'), ok=200, refused=404, anonymous=LOGIN),
+    ('GET', 'web:results-template'): only(('reporter', 'editor', 'admin'), ok=200, refused=404, anonymous=LOGIN),
+    ('GET', 'web:period-lock'): only(('approver', 'admin'), ok=302, refused=404, anonymous=LOGIN),
+    ('GET', 'web:add-element'): only(('editor', 'admin'), ok=200, refused=404, anonymous=LOGIN),
+    ('GET', 'web:add-child'): only(('editor', 'admin'), ok=200, refused=404, anonymous=LOGIN),
+    ('GET', 'web:delete-element'): only(('editor', 'admin'), ok=200, refused=404, anonymous=LOGIN),
+    ('GET', 'web:add-indicator'): only(('editor', 'admin'), ok=200, refused=404, anonymous=LOGIN),
+    ('GET', 'web:edit-indicator'): only(('editor', 'admin'), ok=200, refused=404, anonymous=LOGIN),
+    ('GET', 'web:delete-indicator'): only(('editor', 'admin'), ok=200, refused=404, anonymous=LOGIN),
+    ('GET', 'web:indicator-baseline'): only(('editor', 'admin'), ok=302, refused=404, anonymous=LOGIN),
+    ('GET', 'web:indicator-targets'): only(('editor', 'admin'), ok=302, refused=404, anonymous=LOGIN),
+    ('GET', 'web:indicator-breakdowns'): only(('editor', 'admin'), ok=302, refused=404, anonymous=LOGIN),
+    ('GET', 'web:remove-breakdown'): only(('editor', 'admin'), ok=302, refused=404, anonymous=LOGIN),
     ('GET', 'web:result-save'): only(('reporter', 'editor', 'admin'), ok=302, refused=404, anonymous=LOGIN),
     ('GET', 'web:approvals'): only(('approver', 'admin'), ok=200, refused=404, anonymous=LOGIN),
     ('GET', 'web:approval-decide'): only(('approver', 'admin'), ok=302, refused=404, anonymous=LOGIN),
@@ -167,6 +225,10 @@ MATRIX: dict[tuple, dict[str, int]] = {
     ('GET', 'api:list_indicators'): everyone(200),
     ('GET', 'api:get_one_indicator'): everyone(200),
     ('GET', 'api:list_periods'): everyone(200),
+    ('GET', 'api:get_baseline'): everyone(200),
+    ('GET', 'api:list_disaggregations'): everyone(200),
+    ('GET', 'api:list_period_locks'): everyone(200),
+    ('GET', 'api:get_period_lock'): everyone(200),
     ('GET', 'api:list_targets'): everyone(200),
     ('GET', 'api:get_target'): everyone(200),
     ('GET', 'api:list_results'): everyone(200),
@@ -179,6 +241,7 @@ MATRIX: dict[tuple, dict[str, int]] = {
     ('GET', 'web:element-history', 'draft'): only(MEMBERS, anonymous=LOGIN),
     ('GET', 'web:export-download', 'json'): everyone(200),
     ('GET', 'web:export-download', 'draft'): only(MEMBERS, anonymous=LOGIN),
+    ('GET', 'web:progress-report', 'draft'): only(MEMBERS, anonymous=LOGIN),
     ('GET', 'api:get_strategy', 'draft'): only(MEMBERS, anonymous=404),
     ('GET', 'api:strategy_document', 'draft'): only(MEMBERS, anonymous=404),
     ('GET', 'api:get_objective', 'draft'): only(MEMBERS, anonymous=404),
@@ -186,18 +249,367 @@ MATRIX: dict[tuple, dict[str, int]] = {
     ('GET', 'api:export_strategy', 'draft'): only(MEMBERS, anonymous=404),
 }
 
-API_WRITES = [
-    ("DELETE", "delete_goal"), ("DELETE", "delete_objective"), ("DELETE", "delete_sub_objective"),
-    ("DELETE", "delete_management_objective"), ("DELETE", "delete_linkage"), ("DELETE", "delete_risk"),
-    ("DELETE", "delete_indicator"),
-    ("PATCH", "update_goal"), ("PATCH", "update_objective"), ("PATCH", "update_sub_objective"),
-    ("PATCH", "update_management_objective"), ("PATCH", "update_risk"), ("PATCH", "update_strategy"),
-    ("PATCH", "update_indicator"),
-    ("POST", "approve_strategy"), ("POST", "approve_result"), ("POST", "return_result"), ("POST", "confirm_preview"),
-    ("POST", "create_goal"), ("POST", "create_objective"), ("POST", "create_sub_objective"),
-    ("POST", "create_management_objective"), ("POST", "create_linkage"), ("POST", "create_risk"),
-    ("POST", "create_indicator"), ("POST", "create_preview"), ("POST", "set_target"), ("POST", "submit_result"),
-]
-WRITES_WITHOUT_BODY: dict[tuple[str, str], str] = {
-    (method, f"api:{name}"): "api engineer: add a BODIES factory and move to MATRIX" for method, name in API_WRITES
+
+
+# -- writes ----------------------------------------------------------------------------------------
+#
+# Every write cell (POST/PATCH/DELETE) runs in its own savepoint that is rolled back afterwards, so
+# one persona's success never changes the next persona's precondition. ``BODIES[key](w, user)``
+# runs inside that savepoint (it may create what the request needs, e.g. a submitted result to
+# approve) and returns a ``Call``. Expectations are statuses as for reads, and additionally:
+#   * a 2xx (or, for pages, the 302 that follows a successful form) must have changed the database;
+#   * any other answer must have left every row of the framework, indicators, results, imports and
+#     pending uploads exactly as it was.
+# A POST key without a BODIES entry is sent with an empty body and must change nothing for anyone.
+
+@dataclass
+class Call:
+    """How to send one write: URL arguments, a body and the row whose ETag goes in If-Match."""
+
+    args: dict = field(default_factory=dict)
+    json: dict | None = None  # API: a JSON body
+    form: dict | None = None  # a form (pages) or multipart fields (API uploads); files as SimpleUploadedFile
+    if_match: object = None  # a row: its current ETag is sent in If-Match
+    session: dict | None = None  # pages: keys put in the persona's session first
+
+
+def api_write(allowed, ok: int = 200, hidden: tuple[str, ...] = ()) -> dict:
+    """A write through the API: ``ok`` for ``allowed``; 401 for anonymous; 404 for personas that
+    cannot see the target (``hidden``); 403 for those who see it but may not act."""
+    cells = {p: (ok if p in allowed else 404 if p in hidden else 403) for p in PERSONAS}
+    if "anonymous" not in allowed:
+        cells["anonymous"] = 401
+    return cells
+
+
+def page_write(allowed) -> dict:
+    """A form post on a page: a 302 on success (and the database changed), 404 for every signed-in
+    persona who may not act, the sign-in page for anonymous visitors."""
+    return only(allowed, ok=302, refused=404, anonymous=LOGIN)
+
+
+EDITORS = ("editor", "admin")
+REPORTERS = ("reporter", "editor", "admin")
+APPROVERS = ("approver", "admin")
+#: personas who cannot see Testland's draft edition or SBU rows at all
+OUTSIDERS = ("viewer", "other_analyst", "other_member")
+
+
+def _row(model_path: str, **lookup):
+    from django.apps import apps as django_apps
+
+    return django_apps.get_model(model_path).objects.get(**lookup)
+
+
+def _obj(w, number="1.2", strategy=None):
+    return (strategy or w.strategy).objectives.get(number=number)
+
+
+def _public_indicator(w):
+    from icsplan.indicators.models import Indicator
+
+    return Indicator.objects.get(strategy=w.strategy, code="1.1-P")
+
+
+def _sbu_indicator(w):
+    from icsplan.indicators.models import Indicator
+
+    return Indicator.objects.get(strategy=w.strategy, code="1.1-S")
+
+
+def _submitted_result(w, period="FY2026"):
+    """A result waiting for approval (created by the trusted operator inside the cell)."""
+    from icsplan.indicators import services
+
+    return services.submit_result(_public_indicator(w), period, "6", actor=None)
+
+
+def _document_bytes(w, edition="2030") -> bytes:
+    from icsplan.strategies.services import load_strategy
+
+    document = load_strategy(w.strategy)
+    document.edition = edition
+    return document.model_dump_json(by_alias=True).encode()
+
+
+def _pending(w, user, kind: str, name: str, file_kind: str, data: bytes):
+    from icsplan.web.models import PendingUpload
+    from icsplan.web.uploads import SESSION_KEY
+
+    owner = user or w.user("editor")
+    row = PendingUpload.objects.create(token=f"t-{kind}-{owner.pk}", user=owner, mission=w.mission, kind=kind,
+                                       name=name, file_kind=file_kind, data=data)
+    return row, {SESSION_KEY: [row.token]}
+
+
+def _results_csv(w, value="7") -> bytes:
+    from icsplan.indicators.excel import template_rows, write_csv
+
+    rows = [r for r in template_rows(w.strategy, "FY2026") if r["code"] == "1.1-P" and not r["category"]]
+    for r in rows:
+        r["value"] = value
+    return write_csv(rows)
+
+
+def _upload(name: str, data: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data)
+
+
+def _element_form(w, element) -> dict:
+    return {"version": element.version, "number": element.number, "title": "Retitled by the matrix",
+            "framework_title": "", "narrative": "A new justification.", "narrative_sensitivity": "public",
+            "linkages_text": "", "linkages_text_sensitivity": "public", "reason": "matrix"}
+
+
+def _risk_form(risk, prefix) -> dict:
+    return {f"{prefix}-statement": "A changed risk.", f"{prefix}-sensitivity": "public",
+            f"{prefix}-likelihood": "", f"{prefix}-impact": "", f"{prefix}-mitigation": "", f"{prefix}-owner": ""}
+
+
+def _indicator_args(indicator) -> dict:
+    return {"slug": indicator.strategy.mission.slug, "edition": indicator.strategy.edition, "pk": indicator.pk}
+
+
+def _indicator_form(code: str) -> dict:
+    return {"d-code": code, "d-name": "Indicator from the matrix", "d-definition": "", "d-unit": "people",
+            "d-value_type": "number", "d-direction": "increase", "d-frequency": "annual", "d-data_source": "",
+            "d-collection_method": "", "d-responsible": "POL/ECON", "d-standard_code": "", "d-sensitivity": "public"}
+
+
+def _breakdown(indicator):
+    """A breakdown to remove (created by the trusted operator inside the cell)."""
+    from icsplan.indicators import services
+
+    return services.define_disaggregation(indicator, "region", ["north", "south"], actor=None)
+
+
+def _lock_to_remove(w):
+    """A locked quarter of Testland to reopen (made by the trusted operator inside the cell)."""
+    from icsplan.indicators import services
+
+    return services.lock_period(w.strategy, "FY2024Q4", actor=None)
+
+
+def _confirm_preview(w, user):
+    from icsplan.api.models import ImportPreview
+    from icsplan.strategies.services import load_strategy
+
+    document = load_strategy(w.strategy)
+    document.edition = "2030"
+    owner = user or w.user("editor")
+    row = ImportPreview.objects.create(user=owner, mission=w.mission, country=w.mission.country, edition="2030",
+                                       source_name="matrix.json", findings=[],
+                                       document=document.model_dump(mode="json", by_alias=True))
+    return Call({"preview_id": row.pk}, json={"replace": False})
+
+
+BODIES: dict[tuple, Callable] = {
+    # -- API: the framework --------------------------------------------------------------------
+    ("PATCH", "api:update_strategy"): lambda w, u: Call(
+        {"strategy_id": w.strategy.pk}, json={"title": "Retitled"}, if_match=w.strategy),
+    ("POST", "api:approve_strategy"): lambda w, u: Call(
+        {"strategy_id": w.draft.pk}, json={"comment": "Approved."}, if_match=w.draft),
+    ("PATCH", "api:update_goal"): lambda w, u: Call(
+        {"element_id": w.strategy.goals.get(number="2").pk}, json={"title": "Retitled"},
+        if_match=w.strategy.goals.get(number="2")),
+    ("PATCH", "api:update_objective"): lambda w, u: Call(
+        {"element_id": _obj(w).pk}, json={"title": "Retitled", "justification": "New."}, if_match=_obj(w)),
+    ("PATCH", "api:update_objective", "draft"): lambda w, u: Call(
+        {"element_id": _obj(w, strategy=w.draft).pk}, json={"title": "Retitled"},
+        if_match=_obj(w, strategy=w.draft)),
+    ("PATCH", "api:update_sub_objective"): lambda w, u: Call(
+        {"element_id": w.strategy.sub_objectives.get(number="1.2.1").pk}, json={"title": "Retitled"},
+        if_match=w.strategy.sub_objectives.get(number="1.2.1")),
+    ("PATCH", "api:update_management_objective"): lambda w, u: Call(
+        {"element_id": w.strategy.management_objectives.get().pk}, json={"title": "Retitled"},
+        if_match=w.strategy.management_objectives.get()),
+    ("DELETE", "api:delete_goal"): lambda w, u: Call(
+        {"element_id": w.strategy.goals.get(number="2").pk}, if_match=w.strategy.goals.get(number="2")),
+    ("DELETE", "api:delete_objective"): lambda w, u: Call({"element_id": _obj(w).pk}, if_match=_obj(w)),
+    ("DELETE", "api:delete_sub_objective"): lambda w, u: Call(
+        {"element_id": w.strategy.sub_objectives.get(number="1.1.1").pk},
+        if_match=w.strategy.sub_objectives.get(number="1.1.1")),
+    ("DELETE", "api:delete_management_objective"): lambda w, u: Call(
+        {"element_id": w.strategy.management_objectives.get().pk}, if_match=w.strategy.management_objectives.get()),
+    ("POST", "api:create_goal"): lambda w, u: Call(
+        json={"strategy": w.strategy.pk, "number": "9", "title": "A new goal"}),
+    ("POST", "api:create_objective"): lambda w, u: Call(
+        json={"goal": w.strategy.goals.get(number="1").pk, "number": "1.9", "title": "A new objective"}),
+    ("POST", "api:create_sub_objective"): lambda w, u: Call(
+        json={"objective": _obj(w, "1.1").pk, "number": "1.1.9", "title": "A new sub-objective"}),
+    ("POST", "api:create_management_objective"): lambda w, u: Call(
+        json={"strategy": w.strategy.pk, "number": "9", "title": "A new management objective"}),
+    ("POST", "api:create_linkage"): lambda w, u: Call(
+        json={"element": {"kind": "objective", "id": _obj(w, "1.1").pk}, "tag": "SDG 4"}, if_match=_obj(w, "1.1")),
+    ("DELETE", "api:delete_linkage"): lambda w, u: Call(
+        {"linkage_id": w.strategy.linkages.filter(objective__number="1.1").first().pk}, if_match=_obj(w, "1.1")),
+    ("POST", "api:create_risk"): lambda w, u: Call(
+        json={"element": {"kind": "objective", "id": _obj(w, "1.1").pk}, "statement": "A new risk."},
+        if_match=_obj(w, "1.1")),
+    ("PATCH", "api:update_risk"): lambda w, u: Call(
+        {"risk_id": w.strategy.risks.get(sensitivity="public", objective__number="1.1").pk},
+        json={"statement": "A changed risk."}, if_match=_obj(w, "1.1")),
+    ("DELETE", "api:delete_risk"): lambda w, u: Call(
+        {"risk_id": w.strategy.risks.get(sensitivity="public", objective__number="1.1").pk}, if_match=_obj(w, "1.1")),
+    # -- API: indicators, targets, results --------------------------------------------------------
+    ("POST", "api:create_indicator"): lambda w, u: Call(
+        json={"element": {"kind": "objective", "id": _obj(w, "1.1").pk}, "code": "NEW-1", "name": "A new indicator"}),
+    ("PATCH", "api:update_indicator"): lambda w, u: Call(
+        {"indicator_id": _public_indicator(w).pk}, json={"name": "Renamed"}, if_match=_public_indicator(w)),
+    ("DELETE", "api:delete_indicator"): lambda w, u: Call(
+        {"indicator_id": _public_indicator(w).pk}, if_match=_public_indicator(w)),
+    ("POST", "api:set_target"): lambda w, u: Call(
+        json={"indicator": _public_indicator(w).pk, "period": "FY2026", "value": "12"}),
+    ("POST", "api:set_target", "sbu"): lambda w, u: Call(
+        json={"indicator": _sbu_indicator(w).pk, "period": "FY2026", "value": "12"}),
+    ("POST", "api:submit_result"): lambda w, u: Call(
+        json={"indicator": _public_indicator(w).pk, "period": "FY2026", "value": "9"}),
+    ("POST", "api:submit_result", "replace"): lambda w, u: Call(
+        json={"indicator": _public_indicator(w).pk, "period": "FY2026", "value": "9"}, if_match=_submitted_result(w)),
+    ("POST", "api:approve_result"): lambda w, u: (lambda r: Call({"result_id": r.pk}, if_match=r))(
+        _submitted_result(w)),
+    ("POST", "api:return_result"): lambda w, u: (lambda r: Call({"result_id": r.pk}, json={"reason": "No source."},
+                                                                  if_match=r))(_submitted_result(w)),
+    # API engineer: baselines and breakdowns take the indicator's ETag; locks are for approvers.
+    ("PUT", "api:set_baseline"): lambda w, u: Call(
+        {"indicator_id": _public_indicator(w).pk}, json={"value": "4", "date": "2021-09-30"},
+        if_match=_public_indicator(w)),
+    ("POST", "api:define_disaggregation"): lambda w, u: Call(
+        {"indicator_id": _public_indicator(w).pk}, json={"category": "sex", "values": ["female", "male"]},
+        if_match=_public_indicator(w)),
+    ("POST", "api:lock_period"): lambda w, u: Call(
+        json={"strategy": w.strategy.pk, "period": "FY2024Q3", "reason": "Quarter closed."}),
+    ("DELETE", "api:unlock_period"): lambda w, u: (lambda lock: Call({"lock_id": lock.pk}, if_match=lock))(
+        _lock_to_remove(w)),
+    # -- API: imports ------------------------------------------------------------------------------
+    ("POST", "api:create_preview"): lambda w, u: Call(
+        form={"file": _upload("strategy.json", _document_bytes(w)), "mission": str(w.mission.pk)}),
+    ("POST", "api:confirm_preview"): _confirm_preview,
+    # -- pages ---------------------------------------------------------------------------------------
+    ("POST", "web:edit-element"): lambda w, u: Call(_el(w), form=_element_form(w, _obj(w))),
+    ("POST", "web:add-linkage"): lambda w, u: Call(_el(w), form={"tag": "SDG 4", "element_version": _obj(w).version}),
+    ("POST", "web:remove-linkage"): lambda w, u: Call(
+        {**_el(w, number="1.1"), "linkage_pk": w.strategy.linkages.filter(objective__number="1.1").first().pk},
+        form={"element_version": _obj(w, "1.1").version}),
+    ("POST", "web:add-risk"): lambda w, u: Call(
+        _el(w), form={**_risk_form(None, "new"), "element_version": _obj(w).version}),
+    ("POST", "web:update-risk"): lambda w, u: (lambda risk: Call(
+        {**_el(w), "risk_pk": risk.pk}, form={**_risk_form(risk, f"risk{risk.pk}"), "element_version": _obj(w).version}))(
+        w.strategy.risks.filter(objective__number="1.2").first()),
+    ("POST", "web:result-save"): lambda w, u: (lambda i: Call(
+        {"slug": w.mission.slug, "pk": i.pk},
+        form={f"i{i.pk}-period": "FY2026", f"i{i.pk}-value": "4", "action": "submit"}))(_public_indicator(w)),
+    ("POST", "web:approval-decide"): lambda w, u: (lambda r: Call(
+        {"slug": w.mission.slug, "pk": r.pk}, form={"action": "approve", "version": r.version}))(_submitted_result(w)),
+    ("POST", "web:import"): lambda w, u: Call(
+        {"slug": w.mission.slug}, form={"file": _upload("strategy.json", _document_bytes(w))}),
+    ("POST", "web:import-preview"): lambda w, u: (lambda pending: Call(
+        {"slug": w.mission.slug, "token": pending[0].token}, form={"edition": "2030"}, session=pending[1]))(
+        _pending(w, u, "strategy", "strategy.json", "json", _document_bytes(w))),
+    ("POST", "web:import-results"): lambda w, u: Call(
+        {"slug": w.mission.slug}, form={"file": _upload("results.csv", _results_csv(w))}),
+    # Editing pages of the web engineer: indicators, adding and deleting elements, period locks.
+    ("POST", "web:add-element"): lambda w, u: Call(
+        {"slug": w.mission.slug, "edition": "2022", "kind": "goal"},
+        form={**_element_form(w, _obj(w)), "number": "9", "title": "A goal added by the matrix"}),
+    ("POST", "web:add-child"): lambda w, u: Call(
+        _el(w, "goal", "1"), form={**_element_form(w, _obj(w)), "number": "1.9", "title": "An added objective"}),
+    ("POST", "web:delete-element"): lambda w, u: Call(_el(w), form={"version": _obj(w).version}),
+    ("POST", "web:add-indicator"): lambda w, u: Call(_el(w), form=_indicator_form(code="1.2-M")),
+    ("POST", "web:edit-indicator"): lambda w, u: (lambda i: Call(
+        _indicator_args(i), form={**_indicator_form(code=i.code), "d-version": i.version}))(_public_indicator(w)),
+    ("POST", "web:indicator-baseline"): lambda w, u: Call(
+        _indicator_args(_public_indicator(w)), form={"b-value": "3", "b-date": "2021-09-30", "b-note": "matrix"}),
+    ("POST", "web:indicator-targets"): lambda w, u: Call(_indicator_args(_public_indicator(w)), form={"t-FY2025": "42"}),
+    ("POST", "web:indicator-breakdowns"): lambda w, u: Call(
+        _indicator_args(_public_indicator(w)), form={"c-category": "sex", "c-values": "female, male", "c-exhaustive": "on"}),
+    ("POST", "web:remove-breakdown"): lambda w, u: (lambda i: Call(
+        {**_indicator_args(i), "breakdown_pk": _breakdown(i).pk}, form={}))(_public_indicator(w)),
+    ("POST", "web:delete-indicator"): lambda w, u: (lambda i: Call(
+        _indicator_args(i), form={"version": i.version}))(_public_indicator(w)),
+    ("POST", "web:period-lock"): lambda w, u: Call(
+        {"slug": w.mission.slug}, form={"edition": "2022", "period": "FY2023", "action": "lock"}),
+    ("POST", "web:import-results-preview"): lambda w, u: (lambda pending: Call(
+        {"slug": w.mission.slug, "token": pending[0].token}, form={}, session=pending[1]))(
+        _pending(w, u, "results", "results.csv", "csv", _results_csv(w))),
+}
+
+WRITE_MATRIX: dict[tuple, dict] = {
+    ('PATCH', 'api:update_strategy'): api_write(EDITORS),
+    ('POST', 'api:approve_strategy'): api_write(APPROVERS, hidden=OUTSIDERS),  # a draft
+    ('PATCH', 'api:update_goal'): api_write(EDITORS),
+    ('PATCH', 'api:update_objective'): api_write(EDITORS),
+    ('PATCH', 'api:update_objective', 'draft'): api_write(EDITORS, hidden=OUTSIDERS),
+    ('PATCH', 'api:update_sub_objective'): api_write(EDITORS),
+    ('PATCH', 'api:update_management_objective'): api_write(EDITORS),
+    ('DELETE', 'api:delete_goal'): api_write(EDITORS),
+    ('DELETE', 'api:delete_objective'): api_write(EDITORS),
+    ('DELETE', 'api:delete_sub_objective'): api_write(EDITORS),
+    ('DELETE', 'api:delete_management_objective'): api_write(EDITORS),
+    ('POST', 'api:create_goal'): api_write(EDITORS, ok=201),
+    ('POST', 'api:create_objective'): api_write(EDITORS, ok=201),
+    ('POST', 'api:create_sub_objective'): api_write(EDITORS, ok=201),
+    ('POST', 'api:create_management_objective'): api_write(EDITORS, ok=201),
+    ('POST', 'api:create_linkage'): api_write(EDITORS, ok=201),
+    ('DELETE', 'api:delete_linkage'): api_write(EDITORS),
+    ('POST', 'api:create_risk'): api_write(EDITORS, ok=201),
+    ('PATCH', 'api:update_risk'): api_write(EDITORS),
+    ('DELETE', 'api:delete_risk'): api_write(EDITORS),
+    ('POST', 'api:create_indicator'): api_write(EDITORS, ok=201),
+    ('PATCH', 'api:update_indicator'): api_write(EDITORS),
+    ('DELETE', 'api:delete_indicator'): api_write(EDITORS),
+    ('POST', 'api:set_target'): api_write(EDITORS, ok=201),
+    ('POST', 'api:set_target', 'sbu'): api_write(EDITORS, ok=201, hidden=OUTSIDERS),
+    ('POST', 'api:submit_result'): api_write(REPORTERS, ok=201),
+    ('POST', 'api:submit_result', 'replace'): api_write(REPORTERS, ok=200),
+    # A submitted result is visible to the mission's members only.
+    ('POST', 'api:approve_result'): api_write(APPROVERS, hidden=OUTSIDERS),
+    ('POST', 'api:return_result'): api_write(APPROVERS, hidden=OUTSIDERS),
+    ('PUT', 'api:set_baseline'): api_write(EDITORS, ok=201),
+    ('POST', 'api:define_disaggregation'): api_write(EDITORS, ok=201),
+    ('POST', 'api:lock_period'): api_write(APPROVERS, ok=201),
+    ('DELETE', 'api:unlock_period'): api_write(APPROVERS),
+    ('POST', 'api:create_preview'): api_write(EDITORS, ok=201),
+    # The preview is the persona's own; importing it into Testland needs ``edit`` there.
+    ('POST', 'api:confirm_preview'): api_write(EDITORS, ok=201),
+    ('POST', 'web:edit-element'): page_write(EDITORS),
+    ('POST', 'web:add-linkage'): page_write(EDITORS),
+    ('POST', 'web:remove-linkage'): page_write(EDITORS),
+    ('POST', 'web:add-risk'): page_write(EDITORS),
+    ('POST', 'web:update-risk'): page_write(EDITORS),
+    ('POST', 'web:result-save'): page_write(REPORTERS),
+    ('POST', 'web:approval-decide'): page_write(APPROVERS),
+    ('POST', 'web:import'): page_write(EDITORS),
+    ('POST', 'web:import-preview'): page_write(EDITORS),
+    ('POST', 'web:import-results'): page_write(REPORTERS),
+    ('POST', 'web:import-results-preview'): page_write(REPORTERS),
+    ('POST', 'web:add-element'): page_write(EDITORS),
+    ('POST', 'web:add-child'): page_write(EDITORS),
+    ('POST', 'web:delete-element'): page_write(EDITORS),
+    ('POST', 'web:add-indicator'): page_write(EDITORS),
+    ('POST', 'web:edit-indicator'): page_write(EDITORS),
+    ('POST', 'web:indicator-baseline'): page_write(EDITORS),
+    ('POST', 'web:indicator-targets'): page_write(EDITORS),
+    ('POST', 'web:indicator-breakdowns'): page_write(EDITORS),
+    ('POST', 'web:remove-breakdown'): page_write(EDITORS),
+    ('POST', 'web:delete-indicator'): page_write(EDITORS),
+    ('POST', 'web:period-lock'): page_write(APPROVERS),
+}
+
+#: Pages that take no form: a POST (empty body) must answer this and change nothing. These are
+#: rendered like their GET (already checked for every persona), so the POST is sent as a sample of
+#: personas only: nobody, the public, a member who may write, everybody's admin.
+NON_WRITE_PERSONAS = ("anonymous", "viewer", "editor", "admin")
+NON_WRITE_POSTS: dict[tuple, dict] = {
+    # These views do not look at the method: a POST is answered as a GET (and must change nothing).
+    **{("POST", name): MATRIX[("GET", name)] for name in (
+        "web:home", "web:health", "web:frameworks", "web:dashboard", "web:strategy-latest", "web:strategy",
+        "web:element-history", "web:status-matrix", "web:indicator-chart", "web:exports", "web:export-download",
+        "web:progress-report",
+        "web:results", "web:approvals", "web:results-template",
+        "web:login",  # an empty sign-in form: 200 with its errors; signed-in people are sent on
+    )},
+    ("POST", "web:logout"): everyone(302),  # signs out (sessions are not watched) and goes home
 }

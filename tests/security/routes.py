@@ -39,7 +39,10 @@ def web_routes() -> list[Route]:
                 name = f"{ns}:{p.name}" if ns and p.name else p.name
                 if name is None:
                     name = "<unnamed> " + prefix + str(p.pattern)
-                out.append(Route("GET", name, prefix + str(p.pattern)))
+                # Django's URL conf does not say which methods a view takes: every page is checked
+                # with GET and with POST (a POST that is no write must change nothing).
+                for method in ("GET", "POST"):
+                    out.append(Route(method, name, prefix + str(p.pattern)))
 
     walk(get_resolver())
     return out

@@ -60,21 +60,34 @@ def _body(response) -> bytes:
     return response.content
 
 
+def _all_expectations() -> dict[tuple, dict]:
+    return {**matrix.MATRIX, **matrix.WRITE_MATRIX, **matrix.NON_WRITE_POSTS}
+
+
 def test_every_route_is_in_the_matrix():
-    known = {(k[0], k[1]) for k in matrix.MATRIX} | set(matrix.WRITES_WITHOUT_BODY)
+    every = _all_expectations()
+    known = {(k[0], k[1]) for k in every}
     missing = sorted(f"{r.method} {r.name} ({r.path})" for r in all_routes() if (r.method, r.name) not in known)
     assert not missing, "routes with no entry in tests/security/matrix.py:\n  " + "\n  ".join(missing)
     routes = _routes_by_key()
     stale = sorted(f"{k[0]} {k[1]}" for k in known if k not in routes)
     assert not stale, "matrix entries for routes that no longer exist:\n  " + "\n  ".join(stale)
-    for key, cells in matrix.MATRIX.items():
+    for key, cells in every.items():
         assert set(cells) == set(PERSONAS), f"{key}: every persona needs an expectation"
+    for key in matrix.MATRIX:
+        assert key[0] == "GET", f"{key}: writes belong in WRITE_MATRIX (with a BODIES factory)"
+    for key in matrix.WRITE_MATRIX:
+        assert key in matrix.BODIES, f"{key}: a write needs a BODIES factory"
+    assert not set(matrix.WRITE_MATRIX) & set(matrix.NON_WRITE_POSTS)
+    assert not set(matrix.BODIES) - set(matrix.WRITE_MATRIX), "BODIES without expectations"
 
 
 def _walk(world, personas=PERSONAS):
     """Request every cell; yield (key, persona, url, response)."""
     clients = {p: _client(world, p) for p in personas}
     for key, route, expected in _cells():
+        if key[0] != "GET":
+            continue
         url = url_for(route, _args(world, key))
         for persona in personas:
             yield key, persona, url, expected[persona], _request(clients[persona], key[0], url)
@@ -118,3 +131,196 @@ def test_canary_catches_a_forgotten_redaction(world, monkeypatch):
     leaked = [key for key, persona, url, expected, response in _walk(world, personas=("viewer",))
               if canary_prefix("Testland").encode() in _body(response)]
     assert leaked, "with redaction broken, no response leaked: the canary test would not catch a leak"
+
+
+# -- writes ----------------------------------------------------------------------------------------
+
+#: apps whose every row a refused write must leave untouched (tokens record their last use; the
+#: audit trail records refusals and sign-ins: both are meant to change)
+WATCHED_APPS = ("accounts", "strategies", "indicators", "api", "web")
+UNWATCHED_MODELS = {"accounts.apitoken"}
+
+
+def _watched_models():
+    from django.apps import apps
+
+    return [m for m in apps.get_models() if m._meta.app_label in WATCHED_APPS
+            and m._meta.label_lower not in UNWATCHED_MODELS]
+
+
+def _fingerprint() -> dict[str, object]:
+    """A digest of every row of every watched table. History tables only grow (any save through
+    the ORM appends to them), so their row count and last id say enough; one query reads them all."""
+    import hashlib
+
+    from django.db import connection
+
+    out, history = {}, []
+    for model in _watched_models():
+        if model._meta.model_name.startswith("historical"):
+            history.append(model)
+            continue
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for model in _watched_models():
+            if model in history:
+                continue
+            cursor.execute(f"SELECT * FROM {qn(model._meta.db_table)} ORDER BY {qn(model._meta.pk.column)}")
+            rows = cursor.fetchall()
+            if any(f.get_internal_type() == "BinaryField" for f in model._meta.concrete_fields):
+                rows = [tuple(bytes(v) if isinstance(v, memoryview) else v for v in row) for row in rows]
+            try:
+                out[model._meta.label_lower] = hash(tuple(rows))
+            except TypeError:  # an unhashable value (a JSON column read as a list)
+                out[model._meta.label_lower] = hashlib.sha256(repr(rows).encode()).hexdigest()
+    sql = " UNION ALL ".join(
+        f"SELECT '{m._meta.label_lower}', COUNT(*), MAX({qn(m._meta.pk.column)}) FROM {qn(m._meta.db_table)}"
+        for m in history)
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        for label, count, last in cursor.fetchall():
+            out[label] = f"{count}/{last}"
+    return out
+
+
+def _changed(before: dict, after: dict) -> list[str]:
+    return sorted(k for k in before if before[k] != after[k])
+
+
+def _tokens(world) -> dict[str, str | None]:
+    from icsplan.accounts.services import create_token
+
+    out = {}
+    for persona in PERSONAS:
+        user = world.user(persona)
+        out[persona] = None if user is None else create_token(user, scope="write")[1]
+    return out
+
+
+#: where the API reads one row of a model (its ETag is what a client sends back in If-Match)
+API_PATHS = {"strategy": "strategies", "goal": "goals", "objective": "objectives", "subobjective": "sub-objectives",
+             "managementobjective": "management-objectives", "indicator": "indicators", "target": "targets",
+             "result": "results", "risk": "risks", "linkage": "linkages", "periodlock": "period-locks"}
+
+
+def _fresh_client(handler=None) -> Client:
+    """A client without cookies; sharing one handler spares loading the middleware (and WhiteNoise's
+    scan of every static file) for each of the hundreds of cells."""
+    client = Client(REMOTE_ADDR="10.9.9.9", raise_request_exception=False)  # a view's exception is a 500 cell
+    if handler is not None:
+        client.handler = handler
+    return client
+
+
+def _etag(row, admin_token: str, handler) -> str:
+    """The ETag a client holds after reading ``row`` (read by an admin: the full representation)."""
+    url = f"/api/v1/{API_PATHS[row._meta.model_name]}/{row.pk}"
+    response = _fresh_client(handler).get(url, HTTP_AUTHORIZATION=f"Bearer {admin_token}")
+    assert response.status_code == 200 and response.get("ETag"), (url, response.status_code)
+    return response["ETag"]
+
+
+def _send(client, method: str, url: str, call, token: str | None, admin_token: str):
+    import json as jsonlib
+
+    headers = {}
+    if token:
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    if call.if_match is not None:
+        headers["HTTP_IF_MATCH"] = _etag(call.if_match, admin_token, client.handler)
+    if call.json is not None:
+        return client.generic(method, url, jsonlib.dumps(call.json), content_type="application/json", **headers)
+    if call.form is not None and method == "POST":
+        return client.post(url, call.form, **headers)  # multipart, files included
+    return client.generic(method, url, b"", content_type="application/json", **headers)
+
+
+def _expects_change(key, expected) -> bool:
+    if expected == matrix.LOGIN:
+        return False
+    return 200 <= expected < 300 or (key[1].startswith("web:") and expected == 302)
+
+
+def _write_cells(world, keys=None):
+    """Run every write cell in a savepoint rolled back afterwards; yield
+    (key, persona, url, expected, status, location, changed tables)."""
+    from django.db import transaction
+
+    routes = _routes_by_key()
+    tokens = _tokens(world)
+    handler = _fresh_client().handler
+    cells = {**matrix.WRITE_MATRIX, **matrix.NON_WRITE_POSTS}
+    for key, expected in cells.items():
+        if keys is not None and key not in keys:
+            continue
+        route = routes[(key[0], key[1])]
+        factory = matrix.BODIES.get(key)
+        for persona in (PERSONAS if key in matrix.WRITE_MATRIX else matrix.NON_WRITE_PERSONAS):
+            user = world.user(persona)
+            with transaction.atomic():
+                client = _fresh_client(handler)
+                is_api = key[1].startswith("api:")
+                if user is not None and not is_api:
+                    client.force_login(user)
+                call = factory(world, user) if factory else matrix.Call(args=_args(world, key), form={})
+                if call.session and user is not None:
+                    session = client.session
+                    session.update(call.session)
+                    session.save()
+                url = url_for(route, call.args)
+                before = _fingerprint()
+                response = _send(client, key[0], url, call, tokens[persona] if is_api else None, tokens["admin"])
+                after = _fingerprint()
+                transaction.set_rollback(True)
+            location = response.get("Location", "")
+            yield key, persona, url, expected[persona], response, location, _changed(before, after)
+
+
+def _write_problems(cells) -> tuple[list[str], dict]:
+    import time
+
+    problems, observed, timings = [], {}, {}
+    started = time.perf_counter()
+    for key, persona, url, expected, response, location, changed in cells:
+        now = time.perf_counter()
+        timings[key] = timings.get(key, 0) + now - started
+        started = now
+        status = response.status_code
+        login = status == 302 and location.startswith(settings.LOGIN_URL)
+        observed.setdefault(key, {})[persona] = "login" if login else status
+        where = f"{key[0]} {url} as {persona}"
+        if expected == matrix.LOGIN:
+            if not login:
+                problems.append(f"{where}: expected the sign-in page, got {status} {location}")
+        elif status != expected or login:
+            detail = response.content[:200] if status != 302 else location
+            problems.append(f"{where}: expected {expected}, got {status} ({detail!r})")
+        if _expects_change(key, expected) and key in matrix.WRITE_MATRIX:
+            if status == expected and not changed:
+                problems.append(f"{where}: answered {status} but changed nothing (the write was refused silently?)")
+        elif changed:
+            problems.append(f"{where}: refused with {status} but changed {', '.join(changed)}")
+    if os.environ.get("ICSPLAN_MATRIX_PROBE"):
+        for key, seconds in sorted(timings.items(), key=lambda kv: -kv[1])[:10]:
+            print(f"    {seconds:6.2f}s {key}")
+    return problems, observed
+
+
+def test_write_matrix(world):
+    """Every API write and every page's POST × every persona: allowed ones change the database,
+    refused ones answer 401/403/404 or the sign-in page and change nothing."""
+    problems, observed = _write_problems(_write_cells(world))
+    if os.environ.get("ICSPLAN_MATRIX_PROBE"):
+        for key, cells in observed.items():
+            print(f"    {key!r}: {cells!r},")
+    assert not problems, f"{len(problems)} write cells differ from the matrix:\n  " + "\n  ".join(problems)
+
+
+def test_write_matrix_catches_a_missing_permission_check(world, monkeypatch):
+    """Break the permission layer on purpose (everyone may do anything): the matrix must notice."""
+    from icsplan.accounts import permissions
+
+    monkeypatch.setattr(permissions, "can", lambda user, action, obj: True)
+    keys = {("PATCH", "api:update_objective"), ("POST", "web:add-linkage")}
+    problems, _ = _write_problems(_write_cells(world, keys))
+    assert any("as reader" in p for p in problems), problems

@@ -94,3 +94,14 @@ def test_find_strategy_errors_name_what_is_missing():
 
 def test_framework_catalogue_is_seeded():
     assert set(m.Framework.objects.values_list("code", flat=True)) >= {"NSS", "JRS", "JSP", "CDCS", "SDG"}
+
+
+def test_default_edition_is_the_newest_approved_one():
+    services.import_strategy(sample_document(), status="approved")
+    draft = sample_document()
+    draft.edition = "2026"
+    services.import_strategy(draft)
+    assert services.find_strategy("Testland").edition == "2022"
+    assert services.find_strategy("Testland", "2026").status == "draft"
+    m.Strategy.objects.filter(edition="2022").update(status="archived")
+    assert services.find_strategy("Testland").edition == "2026"

@@ -3,7 +3,10 @@ the production server (``icsplan serve``, granian) on 127.0.0.1 with a fresh dat
 
 Flows: sign in, the Mali dashboard, a reporter enters and submits a result, an approver approves
 it and the dashboard changes, an editor imports a strategy document through the preview and edits
-an objective, and the change shows in its history. Screenshots of every step are saved under
+an objective, and the change shows in its history; an editor adds an indicator with a baseline and
+targets and finds it in the strategy; an approver locks and reopens a period; an editor adds a goal
+and deletes it after the confirmation page. On PostgreSQL (``DATABASE_URL`` set) the served app gets
+a throwaway database of its own, dropped afterwards. Screenshots of every step are saved under
 ``artifacts/screenshots/``.
 """
 
@@ -209,6 +212,82 @@ def test_import_through_preview_then_edit_and_history(page):
     assert "revised after the 2019 review" in page.locator("ol.history tbody ins").first.inner_text()
     assert "mali-editor" in page.locator("ol.history").inner_text()
     shot(page, "10-history", full=True)
+
+
+def test_editor_adds_an_indicator_with_a_target_and_sees_it_in_the_strategy(page):
+    sign_in(page, "mali-editor")
+    page.goto("/missions/mali/strategy/2018/")
+    page.get_by_role("link", name="Add indicator to Mission Objective 1.2").click()
+    page.wait_for_load_state()
+    page.get_by_role("heading", name="Add an indicator").wait_for()
+    code = page.get_by_label("Code", exact=True).input_value()
+    assert code.startswith("1.2-")
+    page.get_by_label("Name", exact=True).fill("Journalists completing the conflict-sensitive reporting course")
+    page.get_by_label("Unit").fill("journalists")
+    page.get_by_label("Responsible section").fill("PAS")
+    page.get_by_role("textbox", name="Definition").fill("Journalists who finish all modules of the course in the fiscal year.")
+    shot(page, "12-add-indicator", full=True)
+    page.get_by_role("button", name="Create indicator").click()
+    page.wait_for_load_state()
+    page.get_by_text(f"Indicator {code} created").wait_for()
+    page.get_by_label("Baseline value").fill("12")
+    page.get_by_role("button", name="Save baseline").click()
+    page.wait_for_load_state()
+    page.get_by_text(f"Baseline of {code} saved.").wait_for()
+    page.get_by_label("Target FY2020").fill("40")
+    page.get_by_label("Target FY2021").fill("60")
+    page.get_by_role("button", name="Save targets").click()
+    page.wait_for_load_state()
+    page.get_by_text(f"Targets of {code} saved").wait_for()
+    shot(page, "13-indicator-targets", full=True)
+    page.get_by_role("link", name="See it in the strategy").click()
+    page.wait_for_load_state()
+    card = page.locator("div.indicator", has=page.get_by_text(code, exact=True))
+    card.wait_for()
+    assert "Journalists completing" in card.inner_text()
+    assert "FY2020" in card.inner_text() and "40" in card.inner_text() and "baseline 12" in card.inner_text()
+    card.scroll_into_view_if_needed()
+    chart = card.locator("img")
+    chart.wait_for()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=chart.element_handle())
+    shot(page, "14-indicator-in-strategy")
+
+
+def test_approver_locks_a_period_on_the_results_page(page):
+    sign_in(page, "mali-approver")
+    page.get_by_role("link", name="Results", exact=True).click()
+    page.wait_for_load_state()
+    # An editor imported edition 2019 above (a draft, no indicators yet): look at 2018's figures.
+    page.goto("/missions/mali/results/?edition=2018&period=FY2021")
+    page.get_by_role("heading", name="Indicators reporting for FY2021").wait_for()
+    assert "1.1-B" in page.locator("section[aria-labelledby=overview-h]").inner_text()
+    page.get_by_role("button", name="Lock FY2021").click()
+    page.wait_for_load_state()
+    page.get_by_text("FY2021 locked: its results can no longer change.").wait_for()
+    shot(page, "15-results-period-locked", full=True)
+    page.get_by_role("button", name="Reopen FY2021").click()
+    page.wait_for_load_state()
+    page.get_by_text("FY2021 reopened").wait_for()
+
+
+def test_editor_adds_a_goal_and_deletes_it_after_confirming(page):
+    sign_in(page, "mali-editor")
+    page.goto("/missions/mali/strategy/2018/")
+    page.get_by_role("link", name="Add mission goal").click()
+    page.wait_for_load_state()
+    number = page.get_by_role("textbox", name="Number").input_value()
+    page.get_by_label("Title", exact=True).fill("Expand economic ties between Mali and the United States")
+    page.get_by_role("button", name="Add mission goal").click()
+    page.wait_for_load_state()
+    page.get_by_text(f"Mission Goal {number} added.").wait_for()
+    page.get_by_role("link", name=f"Edit Mission Goal {number}").click()
+    page.wait_for_load_state()
+    page.get_by_role("link", name=f"Delete mission goal {number}").click()
+    page.wait_for_load_state()
+    shot(page, "16-delete-confirmation")
+    page.get_by_role("button", name=f"Delete mission goal {number}").click()
+    page.wait_for_load_state()
+    page.get_by_text(f"Mission Goal {number} deleted.").wait_for()
 
 
 def test_pages_work_without_javascript(browser, server):

@@ -17,6 +17,8 @@ def _pages(row) -> list[tuple[str, str]]:
     slug, edition = row.mission.slug, row.edition
     objective = row.objectives.order_by("position").first()
     element = ["objective", objective.pk]
+    goal = row.goals.order_by("position").first()
+    indicator = row.indicators.order_by("position", "pk").first()
     return [
         ("mali-reader", reverse("web:dashboard", args=[slug])),
         ("mali-reader", reverse("web:strategy", args=[slug, edition])),
@@ -28,6 +30,15 @@ def _pages(row) -> list[tuple[str, str]]:
         ("mali-approver", reverse("web:approvals", args=[slug])),
         ("mali-reader", reverse("web:exports", args=[slug, edition])),
         ("mali-reader", reverse("web:status-matrix", args=[slug, edition])),
+        # Editing pages: indicators, adding and deleting elements; results for approvers, the workbook.
+        ("mali-editor", reverse("web:add-indicator", args=[slug, edition, *element])),
+        ("mali-editor", reverse("web:edit-indicator", args=[slug, edition, indicator.pk])),
+        ("mali-editor", reverse("web:delete-indicator", args=[slug, edition, indicator.pk])),
+        ("mali-editor", reverse("web:add-element", args=[slug, edition, "goal"])),
+        ("mali-editor", reverse("web:add-child", args=[slug, edition, "goal", goal.pk])),
+        ("mali-editor", reverse("web:delete-element", args=[slug, edition, "goal", goal.pk])),
+        ("mali-approver", reverse("web:results", args=[slug]) + "?period=FY2023"),
+        ("mali-reporter", reverse("web:results-template", args=[slug]) + "?period=FY2023"),
     ]
 
 

@@ -50,15 +50,26 @@ class Access:
         return ids is None or mission_id in ids
 
     def text(self, value, sensitivity: str, mission_id: int):
-        """``value`` when the caller may read it, else None."""
-        if sensitivity == SBU and not self.sbu_ok(mission_id):
-            return None
-        return value
+        """A narrative as the caller may read it.
 
-    def marking(self, sensitivity: str, mission_id: int) -> str:
-        # A withheld narrative reads as an empty public one: the public copy never reveals
-        # that something was withheld.
-        return sensitivity if self.sbu_ok(mission_id) else PUBLIC
+        Readers of the mission's SBU get it as stored. Everyone else gets public text only, and
+        ``None`` both for a withheld SBU narrative and for an empty one: the public view cannot
+        tell whether SBU text existed.
+        """
+        if self.sbu_ok(mission_id):
+            return value
+        if sensitivity == SBU:
+            return None
+        return value or None
+
+    def marking(self, sensitivity: str, mission_id: int) -> str | None:
+        """A narrative's sensitivity marking, for readers of the mission's SBU only.
+
+        Those who may not read SBU get ``None`` on every narrative, public or not (a "public"
+        marking on a withheld narrative would be untrue, and marking only the public ones would
+        point at the withheld ones).
+        """
+        return sensitivity if self.sbu_ok(mission_id) else None
 
     def without_sbu(self, qs: QuerySet, mission_lookup: str, field: str = "sensitivity") -> QuerySet:
         """``qs`` without the SBU rows of missions whose SBU the caller may not read."""

@@ -38,6 +38,14 @@ optionally limited to one mission) or use the browser session (writes then need 
 **Concurrency.** Every read returns an `ETag`. Every write to an existing resource must send it
 back in `If-Match`: a missing header answers 428, a stale one 412.
 
+**Sensitive but unclassified (SBU) text** is shown only to readers of the mission's SBU (its
+members and the bureau's analysts). Everyone else — the public, viewers, members of other
+missions, tokens limited to another mission — gets the public copy: SBU risks, indicators,
+targets and results are left out, unapproved results too, and a narrative (`priorities`,
+`description`, `justification`, `linkages_text`) is its public text or `null`. For these callers
+every `*_sensitivity` marking of a narrative is `null`: a withheld narrative and an empty one read
+the same, so a response never reveals that SBU text exists.
+
 **Errors** are RFC 9457 `application/problem+json` with a stable `code` and the `field` at fault.
 
 **Dates** are ISO 8601; reporting periods are fiscal-period ids: `FY2019` (year), `FY2019H1`
@@ -52,7 +60,8 @@ _ERROR_RESPONSES = {
     "401": "Missing, unknown, expired or revoked credentials",
     "403": "Not allowed (read-only token, CSRF, or a role that may see but not change this)",
     "404": "Not found, or not visible to the caller",
-    "409": "Conflict with the current state",
+    "409": "Conflict with the current state (`conflict`): e.g. approving an edition already approved, "
+           "deciding a result that is not submitted; `errors[0].code` says which",
     "412": "If-Match no longer matches: the resource changed since it was read",
     "422": "Invalid input; `errors` names each field at fault",
     "428": "If-Match is required on this write",

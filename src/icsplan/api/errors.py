@@ -17,7 +17,7 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
-from django.db import DataError
+from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -89,16 +89,28 @@ def _location_fields(where: e.Location) -> str | None:
     return where.field or where.column or where.element or None
 
 
+#: Service error codes that mean "not in this state" (approving an edition already approved, deciding
+#: a result that is not submitted): the request was valid, the resource's state conflicts with it.
+STATE_CONFLICTS = {"already-approved", "wrong-state"}
+
+
 def _icsplan_error(request, exc: e.IcsplanError) -> HttpResponse:
     status = exc.http_status
     code = exc.code
     extra: dict[str, Any] = {}
-    if isinstance(exc, e.ConflictError):
-        # A save based on a stale version: the If-Match the client sent is out of date.
-        status, code = 412, "precondition-failed"
-        if exc.current_version is not None:
-            extra["current_version"] = exc.current_version
     errors: list[dict[str, Any]] = []
+    if isinstance(exc, e.ConflictError):
+        if exc.current_version is not None or exc.given_version is not None:
+            # A save based on a stale version: the If-Match the client sent is out of date.
+            status, code = 412, "precondition-failed"
+            if exc.current_version is not None:
+                extra["current_version"] = exc.current_version
+        else:  # lost a race to create the same thing (a period locked meanwhile)
+            status, code = 409, "conflict"
+    elif exc.code in STATE_CONFLICTS:
+        # The specific reason stays in ``errors`` for clients that branch on it.
+        return problem(request, 409, "conflict", exc.message,
+                       errors=[{"code": exc.code, "message": exc.message, "field": None, "in": "body"}])
     if isinstance(exc, e.ValidationError):
         for p in exc.problems:
             entry: dict[str, Any] = {"code": p.code, "message": p.message, "field": _location_fields(p.where), "in": "body"}
@@ -164,6 +176,14 @@ def _database_refused(request, exc: Exception) -> HttpResponse:
                    "characters and out-of-range numbers.")
 
 
+def _integrity(request, exc: Exception) -> HttpResponse:
+    # A unique constraint refused a row another request stored a moment earlier (two clients
+    # creating the same result at once): a conflict with the current state, not a server error.
+    logger.info("integrity error on %s %s: %s", request.method, request.path, exc)
+    return problem(request, 409, "conflict", "Another request stored the same item at the same moment; "
+                   "read it again and retry.")
+
+
 def _unexpected(request, exc: Exception) -> HttpResponse:
     logger.exception("unexpected error on %s %s", request.method, request.path)
     return problem(request, 500, "internal-error",
@@ -178,6 +198,7 @@ def install(api) -> None:
     api.add_exception_handler(HttpError, _http_error)
     api.add_exception_handler(Http404, _not_found)
     api.add_exception_handler(DataError, _database_refused)
+    api.add_exception_handler(IntegrityError, _integrity)
     api.add_exception_handler(Exception, _unexpected)
 
 

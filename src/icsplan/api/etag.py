@@ -68,16 +68,21 @@ def _identity(opaque: str) -> str:
     return opaque.rsplit(".", 1)[0] if opaque.endswith((".f", ".p")) else opaque
 
 
-def require_if_match(request: HttpRequest, obj) -> int | None:
-    """Check ``If-Match`` against ``obj``; returns the version to pass on as ``expected_version``."""
+def require_if_match(request: HttpRequest, obj, *, tag: str | None = None) -> int | None:
+    """Check ``If-Match`` against ``obj``; returns the version to pass on as ``expected_version``.
+
+    ``tag`` is the ETag ``obj`` is read with when it is not plain :func:`resource_tag` (an indicator's
+    also covers its baseline and breakdowns).
+    """
+    tag = tag or resource_tag(obj)
     header = request.headers.get("If-Match")
     if not header or not header.strip():
         raise PreconditionRequired(
             f"This write needs an If-Match header with the ETag of the {obj._meta.verbose_name} you read "
-            f"(currently {resource_tag(obj)}).",
+            f"(currently {tag}).",
             code="precondition-required",
         )
-    current = _identity(resource_tag(obj)[1:-1])
+    current = _identity(tag[1:-1])
     for weak, opaque in _parse(header):
         if opaque == "*":
             raise PreconditionRequired("If-Match: * is not accepted; send the ETag you read.",
@@ -85,7 +90,7 @@ def require_if_match(request: HttpRequest, obj) -> int | None:
         if not weak and _identity(opaque) == current:
             return getattr(obj, "version", None)
     raise PreconditionFailed(
-        f"The {obj._meta.verbose_name} changed since you read it (it is now {resource_tag(obj)}); "
+        f"The {obj._meta.verbose_name} changed since you read it (it is now {tag}); "
         "read it again and retry.",
         code="precondition-failed",
     )

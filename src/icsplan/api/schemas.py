@@ -1,8 +1,9 @@
 """Request and response shapes of the API (one ``…Schema`` per resource, ``…Update`` for writes).
 
 Dates and times are ISO 8601; reporting periods are fiscal-period ids (``FY2019``, ``FY2019Q1``,
-``FY2019H1``). Narrative text the caller may not read (SBU) is ``null`` and marked public, as in
-the public-release document, which never reveals that anything was withheld.
+``FY2019H1``). Narratives follow :data:`NARRATIVE_RULE`: callers who may not read a mission's SBU
+get public text only, with ``null`` for withheld and empty narratives alike and no sensitivity
+marking at all, so nothing reveals that SBU text exists.
 """
 
 from __future__ import annotations
@@ -17,6 +18,19 @@ ElementKind = Literal["goal", "objective", "sub_objective", "management_objectiv
 RiskLevel = Literal["low", "medium", "high"]
 
 PERIOD_PATTERN = r"^FY\d{4}(Q[1-4]|H[12])?$"
+
+#: How narratives (priorities, descriptions, justifications, linkages text) read; stated in the
+#: API description and on every ``*_sensitivity`` field.
+NARRATIVE_RULE = (
+    "Sensitivity marking of the narrative: `public` or `sbu` for readers of the mission's SBU "
+    "(its members and bureau analysts). For everyone else it is always `null`, and the narrative "
+    "itself is its public text or `null` — a withheld SBU narrative and an empty one look the same."
+)
+
+
+def marking_field() -> Any:
+    """A narrative's ``*_sensitivity`` field (see :data:`NARRATIVE_RULE`)."""
+    return Field(None, description=NARRATIVE_RULE)
 #: the largest id a database row can have (a signed 64-bit integer)
 MAX_ID = 2**63 - 1
 #: a row id in a URL path
@@ -71,7 +85,7 @@ class StrategySchema(Schema):
     review_dates: list[str] = Field(default_factory=list, description="ISO dates")
     classification: str
     priorities: str | None = None
-    priorities_sensitivity: Sensitivity
+    priorities_sensitivity: Sensitivity | None = marking_field()
     version: int
     created_at: dt.datetime
     updated_at: dt.datetime
@@ -90,7 +104,7 @@ class StrategyUpdate(Schema):
 
 
 class ApproveRequest(Schema):
-    comment: str = Field("", max_length=2000)
+    comment: str = Field("", max_length=2000, description="Kept in the history and the audit trail as the reason.")
     approved_date: dt.date | None = None
 
 
@@ -103,7 +117,7 @@ class ElementSchema(Schema):
     title: str
     framework_title: str | None = None
     linkages_text: str | None = None
-    linkages_text_sensitivity: Sensitivity
+    linkages_text_sensitivity: Sensitivity | None = marking_field()
     position: int
     version: int
     created_at: dt.datetime
@@ -114,7 +128,7 @@ class GoalSchema(ElementSchema):
     """A mission goal (1, 2, 3…)."""
 
     description: str | None = None
-    description_sensitivity: Sensitivity
+    description_sensitivity: Sensitivity | None = marking_field()
 
 
 class ObjectiveSchema(ElementSchema):
@@ -122,7 +136,7 @@ class ObjectiveSchema(ElementSchema):
 
     goal_id: int
     justification: str | None = None
-    justification_sensitivity: Sensitivity
+    justification_sensitivity: Sensitivity | None = marking_field()
 
 
 class SubObjectiveSchema(ElementSchema):
@@ -131,14 +145,14 @@ class SubObjectiveSchema(ElementSchema):
     objective_id: int | None = None
     management_objective_id: int | None = None
     justification: str | None = None
-    justification_sensitivity: Sensitivity
+    justification_sensitivity: Sensitivity | None = marking_field()
 
 
 class ManagementObjectiveSchema(ElementSchema):
     """A management objective (1, 2…) beside the goals."""
 
     justification: str | None = None
-    justification_sensitivity: Sensitivity
+    justification_sensitivity: Sensitivity | None = marking_field()
 
 
 class ElementUpdate(Schema):

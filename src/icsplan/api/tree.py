@@ -5,14 +5,22 @@ indicators with baselines, their breakdowns, targets and results), then assemble
 number of queries does not grow with the size of the edition. SBU text, risks, indicators,
 targets and results are left out for callers who may not read them, and such callers see
 approved results only (the public progress).
+
+Speed: the tree is the API's largest response (about 100 kB for Mali), so it is built as plain
+dicts already in the exact shape and key order of :class:`TreeSchema` and serialised once by the
+handler, instead of being re-validated by pydantic on the way out (which cost more than reading
+it). Indicators, targets and results are read as value rows, not model instances, and grouped
+here rather than through ``prefetch_related`` (which clones a queryset per indicator).
+``tests/api/test_tree.py`` checks the body is byte-for-byte what validating it through
+``TreeSchema`` would produce, so the schema stays the contract.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from types import SimpleNamespace
 from typing import Any, Literal
 
-from django.db.models import Prefetch
 from ninja import Field, Schema
 
 from icsplan.strategies import models as sm
@@ -111,6 +119,31 @@ class TreeSchema(Schema):
     sample_data: bool = Field(False, description="True when any indicator figure is illustrative sample data")
 
 
+def _keys(schema) -> tuple[tuple[str, Any], ...]:
+    """(field name, default) of ``schema`` in its serialisation order."""
+    out = []
+    for name, info in schema.model_fields.items():
+        default = None if info.is_required() else info.get_default(call_default_factory=True)
+        out.append((name, default))
+    return tuple(out)
+
+
+_SHAPES = {
+    "strategy": _keys(StrategySchema),
+    "goal": _keys(TreeGoalSchema),
+    "objective": _keys(TreeObjectiveSchema),
+    "sub_objective": _keys(TreeSubObjectiveSchema),
+    "management_objective": _keys(TreeManagementObjectiveSchema),
+    "linkage": _keys(LinkageSchema),
+    "risk": _keys(RiskSchema),
+}
+
+
+def _shaped(kind: str, data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` with exactly the fields of its schema, in order (what validation would output)."""
+    return {name: data.get(name, default) for name, default in _SHAPES[kind]}
+
+
 def _group(rows, field: str) -> dict[int, list]:
     out: dict[int, list] = defaultdict(list)
     for row in rows:
@@ -123,63 +156,102 @@ def _group(rows, field: str) -> dict[int, list]:
 _NARRATIVE = {"goal": "description_sensitivity", "objective": "justification_sensitivity",
               "sub_objective": "justification_sensitivity", "management_objective": "justification_sensitivity"}
 
+_INDICATOR_FIELDS = (
+    "id", "code", "name", "definition", "unit", "value_type", "direction", "cumulative", "frequency",
+    "responsible", "sensitivity", "sample", "version", "goal_id", "objective_id", "sub_objective_id",
+    "management_objective_id", "baseline__id", "baseline__value", "baseline__number", "baseline__date",
+    "baseline__note",
+)
+_VALUE_FIELDS = ("indicator_id", "id", "period", "value", "category", "category_value", "sensitivity", "version",
+                 "number")
+_RESULT_FIELDS = (*_VALUE_FIELDS, "status", "numerator", "denominator")
+
+
+def _by_indicator(rows) -> dict[int, list]:
+    out: dict[int, list] = defaultdict(list)
+    for row in rows:
+        out[row.indicator_id].append(row)
+    return out
+
 
 def _indicator_nodes(access: Access, strategy: sm.Strategy, full: bool) -> tuple[dict, bool]:
-    """{(element kind, element id): [indicator dicts]} and whether any figure is sample data."""
+    """{(element kind, element id): [indicator dicts]} and whether any figure is sample data.
+
+    Four queries whatever the number of indicators: indicators with their baselines, breakdowns,
+    targets and results (the last three grouped by indicator here).
+    """
     try:
         from icsplan.indicators import models as im
-        from icsplan.indicators.progress import series_of
-        from icsplan.indicators.status import assess
         from icsplan.indicators.periods import sort_key
+        from icsplan.indicators.progress import series_of
+        from icsplan.indicators.status import assess, thresholds
     except ImportError:  # pragma: no cover - the indicators app is part of the product
         return {}, False
-    qs = (im.Indicator.objects.filter(strategy=strategy).select_related("baseline")
-          .prefetch_related(
-              Prefetch("disaggregations", queryset=im.Disaggregation.objects.order_by("position", "pk")),
-              Prefetch("targets", queryset=im.Target.objects.order_by("period", "pk")),
-              Prefetch("results", queryset=im.Result.objects.order_by("period", "pk")),
-          ).order_by("position", "pk"))
+    indicators_qs = im.Indicator.objects.filter(strategy=strategy)
+    targets_qs = im.Target.objects.filter(strategy=strategy)
+    results_qs = im.Result.objects.filter(strategy=strategy)
     if not full:
-        qs = qs.exclude(sensitivity="sbu")
+        # The public progress: public indicators, public targets, approved public results.
+        indicators_qs = indicators_qs.exclude(sensitivity="sbu")
+        targets_qs = targets_qs.exclude(sensitivity="sbu")
+        results_qs = results_qs.exclude(sensitivity="sbu").filter(status="approved")
+    indicators = list(indicators_qs.order_by("position", "pk").values(*_INDICATOR_FIELDS))
+    breakdowns = _by_indicator(
+        SimpleNamespace(indicator_id=d[0], category=d[1], values=list(d[2]), exhaustive=d[3])
+        for d in im.Disaggregation.objects.filter(indicator__strategy=strategy).order_by("position", "pk")
+        .values_list("indicator_id", "category", "values", "exhaustive")
+    )
+    targets_of = _by_indicator(targets_qs.order_by("period", "pk").values_list(*_VALUE_FIELDS, named=True))
+    results_of = _by_indicator(results_qs.order_by("period", "pk").values_list(*_RESULT_FIELDS, named=True))
+    limits = thresholds()
+
     out: dict[tuple[str, int], list] = defaultdict(list)
     sample = False
-    for ind in qs:
-        targets = [t for t in ind.targets.all() if full or t.sensitivity != "sbu"]
-        results = [r for r in ind.results.all()
-                   if full or (r.sensitivity != "sbu" and r.status == "approved")]
-        series = series_of(ind, targets, results, list(ind.disaggregations.all()))
+    for ind in indicators:
+        pk = ind["id"]
+        targets = targets_of.get(pk, ())
+        results = results_of.get(pk, ())
+        has_baseline = ind["baseline__id"] is not None
+        latest: dict[str, Any] = {"period": None, "status": "no_data", "target": None, "actual": None,
+                                  "progress": None}
         approved_periods = sorted({r.period for r in results if r.status == "approved"}, key=sort_key)
-        latest: dict[str, Any] = {"period": None, "status": "no_data"}
         if approved_periods:
+            figures = SimpleNamespace(
+                value_type=ind["value_type"], direction=ind["direction"], cumulative=ind["cumulative"],
+                frequency=ind["frequency"],
+                baseline=SimpleNamespace(number=ind["baseline__number"]) if has_baseline else None,
+            )
+            series = series_of(figures, targets, results, breakdowns.get(pk, ()))
             period = approved_periods[-1]
-            assessment = assess(series, period)
-            latest = {"period": period, "status": assessment.status.value}
-            for name in ("target", "actual", "progress"):
-                value = getattr(assessment, name, None)
-                if value is not None:
-                    latest[name] = float(value) if name == "progress" else str(value)
-        try:
-            baseline = ind.baseline
-        except im.Baseline.DoesNotExist:
-            baseline = None
-        sample = sample or ind.sample
+            assessment = assess(series, period, limits)
+            latest["period"] = period
+            latest["status"] = assessment.status.value
+            if assessment.target is not None:
+                latest["target"] = str(assessment.target)
+            if assessment.actual is not None:
+                latest["actual"] = str(assessment.actual)
+            if assessment.progress is not None:
+                latest["progress"] = float(assessment.progress)
+        sample = sample or ind["sample"]
+        baseline_date = ind["baseline__date"]
         node = {
-            "id": ind.pk, "code": ind.code, "name": ind.name, "definition": ind.definition, "unit": ind.unit,
-            "value_type": ind.value_type, "direction": ind.direction, "cumulative": ind.cumulative,
-            "frequency": ind.frequency, "responsible": ind.responsible, "sensitivity": ind.sensitivity,
-            "sample": ind.sample, "version": ind.version,
-            "baseline": ({"value": baseline.value, "date": baseline.date.isoformat() if baseline.date else None,
-                          "note": baseline.note} if baseline is not None else None),
-            "targets": [{"id": t.pk, "period": t.period, "value": t.value, "category": t.category,
+            "id": pk, "code": ind["code"], "name": ind["name"], "definition": ind["definition"], "unit": ind["unit"],
+            "value_type": ind["value_type"], "direction": ind["direction"], "cumulative": ind["cumulative"],
+            "frequency": ind["frequency"], "responsible": ind["responsible"], "sensitivity": ind["sensitivity"],
+            "sample": ind["sample"], "version": ind["version"],
+            "baseline": ({"value": ind["baseline__value"],
+                          "date": baseline_date.isoformat() if baseline_date else None,
+                          "note": ind["baseline__note"]} if has_baseline else None),
+            "targets": [{"id": t.id, "period": t.period, "value": t.value, "category": t.category,
                          "category_value": t.category_value, "sensitivity": t.sensitivity, "version": t.version}
                         for t in targets],
-            "results": [{"id": r.pk, "period": r.period, "value": r.value, "category": r.category,
+            "results": [{"id": r.id, "period": r.period, "value": r.value, "category": r.category,
                          "category_value": r.category_value, "sensitivity": r.sensitivity,
                          "version": r.version, "status": r.status} for r in results],
             "latest": latest,
         }
         for name in serialize.ELEMENT_FIELDS:
-            owner = getattr(ind, f"{name}_id")
+            owner = ind[f"{name}_id"]
             if owner is not None:
                 out[(name, owner)].append(node)
                 break
@@ -187,7 +259,10 @@ def _indicator_nodes(access: Access, strategy: sm.Strategy, full: bool) -> tuple
 
 
 def build_tree(access: Access, strategy: sm.Strategy) -> dict[str, Any]:
-    """The tree of ``strategy`` (already checked visible) as ``access`` may read it."""
+    """The tree of ``strategy`` (already checked visible) as ``access`` may read it.
+
+    Plain dicts in the shape and order of :class:`TreeSchema`: serialise them as they are.
+    """
     full = access.sbu_ok(strategy.mission_id)
     goals = list(sm.Goal.objects.filter(strategy=strategy).order_by("position", "pk"))
     objectives = list(sm.Objective.objects.filter(strategy=strategy).order_by("position", "pk"))
@@ -211,38 +286,39 @@ def build_tree(access: Access, strategy: sm.Strategy) -> dict[str, Any]:
     links_by: dict[tuple[str, int], list] = defaultdict(list)
     for link in linkages:
         ref = serialize.element_ref(link)
-        links_by[(ref["kind"], ref["id"])].append(serialize.linkage(access, link))
+        links_by[(ref["kind"], ref["id"])].append(_shaped("linkage", serialize.linkage(access, link)))
     risks_by: dict[tuple[str, int], list] = defaultdict(list)
     for risk in risks:
         ref = serialize.element_ref(risk)
         key = (ref["kind"], ref["id"])
         if not full and risk.in_narrative and narrative_sbu.get(key):
             continue  # quoted from a withheld narrative
-        risks_by[key].append(serialize.risk(access, risk))
+        risks_by[key].append(_shaped("risk", serialize.risk(access, risk)))
 
-    def attached(kind: str, row) -> dict[str, Any]:
+    def node(kind: str, row, **children) -> dict[str, Any]:
         key = (kind, row.pk)
-        return {"linkages": links_by.get(key, []), "risks": risks_by.get(key, []),
-                "indicators": indicators.get(key, [])}
-
-    def sub_nodes(rows) -> list[dict[str, Any]]:
-        return [serialize.sub_objective(access, r) | attached("sub_objective", r) for r in rows]
+        data = serialize.ELEMENT_SERIALIZERS[kind](access, row)
+        data["linkages"] = links_by.get(key, [])
+        data["risks"] = risks_by.get(key, [])
+        data["indicators"] = indicators.get(key, [])
+        data.update(children)
+        return _shaped(kind, data)
 
     subs_by_objective = _group(subs, "objective")
     subs_by_mo = _group(subs, "management_objective")
     objectives_by_goal = _group(objectives, "goal")
-    goal_nodes = []
-    for goal in goals:
-        objective_nodes = [
-            serialize.objective(access, o) | attached("objective", o)
-            | {"sub_objectives": sub_nodes(subs_by_objective.get(o.pk, []))}
+
+    def sub_nodes(rows) -> list[dict[str, Any]]:
+        return [node("sub_objective", r) for r in rows]
+
+    goal_nodes = [
+        node("goal", goal, objectives=[
+            node("objective", o, sub_objectives=sub_nodes(subs_by_objective.get(o.pk, [])))
             for o in objectives_by_goal.get(goal.pk, [])
-        ]
-        goal_nodes.append(serialize.goal(access, goal) | attached("goal", goal) | {"objectives": objective_nodes})
-    mo_nodes = [
-        serialize.management_objective(access, mo) | attached("management_objective", mo)
-        | {"sub_objectives": sub_nodes(subs_by_mo.get(mo.pk, []))}
-        for mo in managements
+        ])
+        for goal in goals
     ]
-    return {"strategy": serialize.strategy(access, strategy), "goals": goal_nodes,
+    mo_nodes = [node("management_objective", mo, sub_objectives=sub_nodes(subs_by_mo.get(mo.pk, [])))
+                for mo in managements]
+    return {"strategy": _shaped("strategy", serialize.strategy(access, strategy)), "goals": goal_nodes,
             "management_objectives": mo_nodes, "sample_data": sample}

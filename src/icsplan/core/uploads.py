@@ -22,6 +22,12 @@ from dataclasses import dataclass
 from icsplan.errors import InputError, Location
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+#: Per kind, after sniffing. Text is small: the whole Mali ICS is about 100 KB of text, a results
+#: workbook with thousands of rows about 1 MB, so 5 MB of text, CSV, JSON or workbook is not a
+#: strategy but an attempt to tie up the parser. Word and PDF files carry images: they get the
+#: overall limit.
+MAX_BYTES_BY_KIND = {"text": 5 * 1024 * 1024, "csv": 5 * 1024 * 1024, "json": 5 * 1024 * 1024,
+                     "xlsx": 5 * 1024 * 1024, "docx": MAX_UPLOAD_BYTES, "pdf": MAX_UPLOAD_BYTES}
 MAX_ZIP_ENTRIES = 2_000
 MAX_ZIP_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_ZIP_RATIO = 100  # uncompressed / compressed, for any entry larger than 1 MB and overall
@@ -160,6 +166,10 @@ def check_upload(name: str, data: bytes, allowed=ALL_KINDS, *, max_bytes: int = 
     if unknown:
         raise ValueError(f"unknown upload kinds: {sorted(unknown)}")
     kind = sniff(name, data)
+    limit = min(max_bytes, MAX_BYTES_BY_KIND.get(kind, max_bytes))
+    if len(data) > limit:
+        raise _refuse(name, f"The file is {_human(len(data))}; at most {_human(limit)} of "
+                            f"{kind.upper() if kind in ('pdf', 'csv', 'json') else kind} is accepted.", "too-large")
     if kind not in allowed and kind in ("csv", "json") and "text" in allowed:
         kind = "text"
     if kind not in allowed:

@@ -298,8 +298,19 @@ def _read(path: Path, data: bytes | None = None):
 
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        text = (data if data is not None else path.read_bytes()).decode("utf-8-sig")
-        table = list(csv.reader(io.StringIO(text)))
+        # Excel's "Save as CSV" writes the Windows code page, not UTF-8: decode_bytes tries UTF-8
+        # first and falls back only when the bytes are plainly text.
+        from icsplan.ingest.decode import decode_bytes
+
+        raw_bytes = data if data is not None else path.read_bytes()
+        if not raw_bytes.strip():
+            raise InputError(f"{path.name}: the file is empty", code="empty", where=Location(file=path.name))
+        text = decode_bytes(raw_bytes, path.name)
+        try:
+            table = list(csv.reader(io.StringIO(text)))
+        except csv.Error as exc:
+            raise InputError(f"{path.name}: not a readable CSV file ({exc})", code="unreadable",
+                             where=Location(file=path.name)) from None
         sheet = None
     elif suffix in (".xlsx", ".xlsm"):
         from openpyxl import load_workbook

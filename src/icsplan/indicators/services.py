@@ -218,6 +218,19 @@ def define_disaggregation(indicator: m.Indicator, category: str, values: Iterabl
         return _save(row, actor)
 
 
+def remove_disaggregation(disaggregation: m.Disaggregation, *, actor) -> None:
+    """Remove a breakdown of an indicator; refused while targets or results use it."""
+    indicator = disaggregation.indicator
+    _authorize(actor, Action.EDIT, indicator)
+    with transaction.atomic():
+        used = (m.Target.objects.filter(indicator=indicator, category=disaggregation.category).exists()
+                or m.Result.objects.filter(indicator=indicator, category=disaggregation.category).exists())
+        if used:
+            raise _invalid(f"{disaggregation.category} has targets or results; remove them first",
+                           field="category", element=indicator.code, code="in-use")
+        _stamp(disaggregation, actor).delete()
+
+
 # -- targets and results -------------------------------------------------------------------------
 
 def _prepare(indicator: m.Indicator, period, category, category_value, value, numerator, denominator):
@@ -261,6 +274,60 @@ def set_target(indicator: m.Indicator, period: str, value, *, numerator=None, de
         _save(target, actor)
         _check_sums(context, indicator, m.Target, p)
         return target
+
+
+def set_targets(indicator: m.Indicator, values: Mapping[str, Any], *,
+                expected_versions: Mapping[str, int | None] | None = None, actor) -> list[m.Target]:
+    """Set the total targets of several periods of one indicator at once: all of them, or none.
+
+    ``values`` maps period ids to values; a blank value (None or "") removes that period's
+    target. Every row is checked before anything is written, through the same rules as
+    ``set_target``; the ``ValidationError`` lists the problems of every refused row, each with
+    ``field`` set to the period id as given. ``expected_versions`` maps period ids to the version
+    of the target the person read (None when there was none): a target changed meanwhile raises
+    ``ConflictError``. Returns the targets written (removed ones excluded).
+    """
+    _authorize(actor, Action.EDIT, indicator)
+    expected_versions = expected_versions or {}
+    with transaction.atomic():
+        context = load_context(indicator.strategy)
+        existing = {t.period: t for t in m.Target.objects.select_for_update()
+                    .filter(indicator=indicator, category="", category_value="")}
+        problems: list[Problem] = []
+        checked: list[tuple[str, Period, Parsed | None]] = []
+        for given, value in values.items():
+            where = Location(field=str(given), element=indicator.code)
+            try:
+                p = check_period(context, indicator, given)
+                blank = value is None or (isinstance(value, str) and not value.strip())
+                parsed = None if blank else check_value(indicator, value)
+            except EntryProblem as exc:
+                problems.append(Problem(exc.message, where))
+                continue
+            checked.append((str(given), p, parsed))
+        if problems:
+            raise ValidationError(problems)
+        written: list[m.Target] = []
+        for given, p, parsed in checked:
+            target = existing.get(p.id)
+            if target is not None:
+                _check_version(target, expected_versions.get(given))
+            if parsed is None:
+                if target is not None:
+                    _stamp(target, actor).delete()
+                continue
+            if target is None:
+                target = m.Target(strategy_id=indicator.strategy_id, indicator=indicator, period=p.id)
+            target.value, target.number = parsed.value, parsed.number
+            target.numerator, target.denominator = parsed.numerator, parsed.denominator
+            written.append(_save(target, actor))
+        for given, p, parsed in checked:
+            try:
+                _check_sums(context, indicator, m.Target, p)
+            except ValidationError as exc:
+                raise ValidationError([Problem(pr.message, Location(field=given, element=indicator.code), code=pr.code)
+                                       for pr in exc.problems]) from None
+        return written
 
 
 def _write_result(indicator, period, value, *, numerator, denominator, category, category_value, comment,

@@ -21,7 +21,7 @@ from .redaction import public_copy
 __all__ = ["Renderer", "available_formats", "get_renderer", "public_copy", "render"]
 
 # Helper modules that are not formats; skipping them keeps discovery cheap.
-_NOT_FORMATS = {"base", "content", "countries", "outline", "periods", "redaction"}
+_NOT_FORMATS = {"base", "content", "countries", "outline", "periods", "redaction", "report"}
 
 
 @lru_cache(maxsize=1)

@@ -13,7 +13,7 @@ import io
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Inches, Pt, RGBColor
@@ -112,6 +112,28 @@ def _setup_styles(document) -> None:
     toc.base_style = normal
     toc.font.size = Pt(11.5)
     toc.paragraph_format.space_after = Pt(6)
+    # Page numbers flush right after a dotted leader, as Word's own TOC styles do.
+    toc.paragraph_format.tab_stops.add_tab_stop(Inches(6.5), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+
+
+def _bookmark(paragraph, name: str, number: int) -> None:
+    """Wrap the paragraph's content in a bookmark, the target of a PAGEREF field."""
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(number))
+    start.set(qn("w:name"), name)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(number))
+    ppr = paragraph._p.pPr
+    if ppr is not None:
+        ppr.addnext(start)
+    else:
+        paragraph._p.insert(0, start)
+    paragraph._p.append(end)
+
+
+def _toc_bookmark(anchor: str) -> str:
+    # Word's own TOC bookmarks are "_Toc" + digits; any name up to 40 characters works.
+    return ("_Toc_" + anchor.replace("-", "_"))[:40]
 
 
 # -- the document -------------------------------------------------------------------------------
@@ -136,12 +158,12 @@ class _Writer:
 
     def header_footer(self) -> None:
         section = self.document.sections[0]
-        header = section.header.paragraphs[0]
-        header.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        self.banner_run(header)
-        footer = section.footer.paragraphs[0]
-        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        self.banner_run(footer)
+        # The cover carries the banner but no page number, as in the PDF.
+        section.different_first_page_header_footer = True
+        for part in (section.header, section.first_page_header, section.footer, section.first_page_footer):
+            paragraph = part.paragraphs[0]
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            self.banner_run(paragraph)
         pages = section.footer.add_paragraph()
         pages.alignment = WD_ALIGN_PARAGRAPH.CENTER
         pages.add_run("Page ").font.size = Pt(8)
@@ -181,13 +203,17 @@ class _Writer:
         entries = [self.document.add_paragraph(style=TOC_STYLES[0]) for _ in headings] or [
             self.document.add_paragraph(style=TOC_STYLES[0])
         ]
-        # The field's cached result is the static list; Word replaces it when fields are updated.
+        # The field's cached result lists the sections, each with a PAGEREF field to the bookmark
+        # on its heading: Word and LibreOffice fill in the page numbers when they lay the
+        # document out, and Word replaces the whole list when fields are updated.
         first = entries[0]
         _fld_char(first.add_run(), "begin")
         _instruction(first, 'TOC \\o "1-3" \\h \\z \\u')
         _fld_char(first.add_run(), "separate")
         for paragraph, heading in zip(entries, headings):
             paragraph.add_run(heading.text)
+            paragraph.add_run("\t")
+            _simple_field(paragraph, f"PAGEREF {_toc_bookmark(heading.anchor)} \\h", "")
         _fld_char(entries[-1].add_run(), "end")
 
     def paragraph(self, block: Paragraph) -> None:
@@ -256,9 +282,11 @@ class _Writer:
         self.document.add_paragraph().paragraph_format.space_after = Pt(2)
 
     def body(self) -> None:
-        for block in self.outline.blocks:
+        for number, block in enumerate(self.outline.blocks, start=1):
             if isinstance(block, Heading):
-                self.document.add_heading(block.text, level=block.level)
+                heading = self.document.add_heading(block.text, level=block.level)
+                if block.toc:
+                    _bookmark(heading, _toc_bookmark(block.anchor), number)
             elif isinstance(block, FrameworkLine):
                 line = self.document.add_paragraph()
                 line.paragraph_format.left_indent = Inches(0.3 * block.depth)

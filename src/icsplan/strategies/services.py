@@ -52,8 +52,17 @@ def find_mission(country_or_slug: str) -> Mission:
     return mission
 
 
+def current_edition(editions):
+    """The edition in force among ``editions`` (a queryset): the newest approved one, or the
+    newest of all when none is approved yet. A draft prepared beside the approved strategy must
+    not replace it on dashboards and exports until it is approved."""
+    newest_first = editions.order_by("-edition", "-created_at")
+    return newest_first.filter(status="approved").first() or newest_first.first()
+
+
 def find_strategy(country_or_slug: str, edition: str | None = None) -> m.Strategy:
-    """An edition of a mission's strategy; the newest when ``edition`` is None."""
+    """An edition of a mission's strategy; when ``edition`` is None, the newest approved one
+    (or the newest of all when none is approved yet)."""
     mission = find_mission(country_or_slug)
     editions = m.Strategy.objects.filter(mission=mission).select_related("mission__bureau")
     if edition:
@@ -62,7 +71,7 @@ def find_strategy(country_or_slug: str, edition: str | None = None) -> m.Strateg
             known = ", ".join(editions.values_list("edition", flat=True)) or "none"
             raise NotFoundError(f"Mission {mission.country} has no edition {edition} (editions: {known}).")
         return strategy
-    strategy = editions.order_by("-edition", "-created_at").first()
+    strategy = current_edition(editions)
     if strategy is None:
         raise NotFoundError(f"Mission {mission.country} has no strategy yet.")
     return strategy

@@ -12,6 +12,7 @@ from icsplan.accounts.models import Mission
 from icsplan.accounts.permissions import can, can_view_sbu, get_restricted, mission_ids, restrict  # noqa: F401
 from icsplan.errors import NotFoundError
 from icsplan.strategies import models as sm
+from icsplan.strategies import services
 
 # URL kind -> model of a framework element.
 ELEMENT_MODELS = {
@@ -64,12 +65,12 @@ def strategies_of(user, mission: Mission) -> list[sm.Strategy]:
 
 
 def strategy_for(user, mission: Mission, edition: str | None = None, action: str = "view_public") -> sm.Strategy:
-    """An edition the person may see (the newest one when ``edition`` is None)."""
+    """An edition the person may see (the one in force when ``edition`` is None)."""
     rows = restrict(sm.Strategy.objects.filter(mission=mission), user, action).select_related("mission__bureau")
     if edition:
         row = rows.filter(edition=edition).first()
     else:
-        row = rows.order_by("-edition", "-created_at").first()
+        row = services.current_edition(rows)
     if row is None:
         raise NotFoundError("No such edition.")
     return row

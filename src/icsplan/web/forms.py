@@ -6,6 +6,7 @@ from django import forms
 
 from icsplan.core.choices import Sensitivity
 from icsplan.errors import Problem, ValidationError
+from icsplan.indicators.choices import Direction, Frequency, ValueType
 from icsplan.strategies.choices import RiskLevel
 
 SENSITIVITY = forms.RadioSelect(attrs={"class": "radios"})
@@ -105,3 +106,124 @@ def apply_problems(form: forms.Form, exc: ValidationError, field_for=None) -> No
         if target not in form.fields:
             target = None
         form.add_error(target, problem.message)
+
+
+class NewElementForm(ElementForm):
+    """A new framework element: the same fields as ``ElementForm``, without a version to check."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["version"]
+
+    def changes(self) -> dict:
+        """The fields for ``create_element``: only those given (empty narratives are left out)."""
+        return {k: v for k, v in super().changes().items() if v is not None}
+
+
+# -- indicators ------------------------------------------------------------------------------------
+
+INDICATOR_FIELDS = ("code", "name", "definition", "unit", "value_type", "direction", "cumulative", "data_source",
+                    "collection_method", "frequency", "responsible", "standard_code", "sensitivity")
+_OPTIONAL_TEXT = ("definition", "unit", "data_source", "collection_method", "responsible", "standard_code")
+
+
+class IndicatorForm(forms.Form):
+    """An indicator's definition (``indicators.services.create_indicator`` / ``update_indicator``)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    code = forms.CharField(max_length=40, help_text="Unique within the edition, e.g. 1.1-A.")
+    name = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    definition = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                                 help_text="What is counted, and how.")
+    unit = forms.CharField(required=False, max_length=100, help_text="people, percent, USD…")
+    value_type = forms.ChoiceField(label="Value type", choices=ValueType.choices)
+    direction = forms.ChoiceField(choices=Direction.choices)
+    frequency = forms.ChoiceField(label="Reporting frequency", choices=Frequency.choices)
+    cumulative = forms.BooleanField(required=False, label="Cumulative: results add up over the periods")
+    data_source = forms.CharField(label="Data source", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    collection_method = forms.CharField(label="Collection method", required=False,
+                                        widget=forms.Textarea(attrs={"rows": 2}))
+    responsible = forms.CharField(label="Responsible section", required=False, max_length=100,
+                                  help_text="Section or agency: POL/ECON, USAID, DAO…")
+    standard_code = forms.CharField(label="Standard indicator code", required=False, max_length=60,
+                                    help_text="e.g. an SDG or F indicator code.")
+    sensitivity = forms.ChoiceField(choices=Sensitivity.choices, widget=SENSITIVITY, initial="public")
+
+    @classmethod
+    def initial_for(cls, indicator) -> dict:
+        data = {name: getattr(indicator, name) for name in INDICATOR_FIELDS}
+        data.update({name: data[name] or "" for name in _OPTIONAL_TEXT})
+        data["version"] = indicator.version
+        return data
+
+    def values(self) -> dict:
+        """The indicator fields for the services."""
+        data = self.cleaned_data
+        out = {name: data[name] for name in INDICATOR_FIELDS}
+        out["code"], out["name"] = data["code"].strip(), data["name"].strip()
+        for name in _OPTIONAL_TEXT:
+            out[name] = (data[name] or "").strip() or None
+        return out
+
+    def field_for(self, model_field: str) -> str | None:
+        return model_field if model_field in self.fields else None
+
+
+class BaselineForm(forms.Form):
+    """An indicator's baseline (``set_baseline``)."""
+
+    value = forms.CharField(label="Baseline value", required=False, max_length=200)
+    date = forms.DateField(label="Measured on", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def field_for(self, model_field: str) -> str | None:
+        return "value" if model_field in ("baseline", "value") else (model_field if model_field in self.fields else None)
+
+
+class TargetsForm(forms.Form):
+    """One target field per period (named by the period id) and the version each was read at."""
+
+    def __init__(self, *args, periods: list[str], current: dict, unit: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.periods = periods
+        self.current = current  # period -> Target (or absent)
+        for period in periods:
+            target = current.get(period)
+            self.fields[period] = forms.CharField(label=f"Target {period}", required=False, max_length=2000,
+                                                  initial=(target.value or "") if target else "")
+            self.fields[f"v-{period}"] = forms.IntegerField(widget=forms.HiddenInput, required=False,
+                                                            initial=target.version if target else None)
+
+    def rows(self):
+        """(period, value field, version field, current target) for the template."""
+        return [(p, self[p], self[f"v-{p}"], self.current.get(p)) for p in self.periods]
+
+    def changed_rows(self) -> tuple[dict, dict]:
+        """({period: new value}, {period: version read}) of the rows whose value differs from the saved one."""
+        values, versions = {}, {}
+        for period in self.periods:
+            if self.add_prefix(period) not in self.data:
+                continue  # a row the form did not send is left alone, never cleared
+            new = (self.cleaned_data.get(period) or "").strip()
+            target = self.current.get(period)
+            if new != ((target.value or "") if target else ""):
+                values[period] = new
+                versions[period] = self.cleaned_data.get(f"v-{period}")
+        return values, versions
+
+    def field_for(self, model_field: str) -> str | None:
+        return model_field if model_field in self.fields else None
+
+
+class DisaggregationForm(forms.Form):
+    """A breakdown of an indicator (``define_disaggregation``): a category and its values."""
+
+    category = forms.CharField(max_length=60, help_text="sex, age band, region… (an existing name redefines it)")
+    values = forms.CharField(label="Values", max_length=2000, help_text="Separated by commas: female, male.")
+    exhaustive = forms.BooleanField(label="The values add up to the total", required=False, initial=True)
+
+    def value_list(self) -> list[str]:
+        return [v.strip() for v in self.cleaned_data["values"].split(",") if v.strip()]
+
+    def field_for(self, model_field: str) -> str | None:
+        return model_field if model_field in self.fields else None

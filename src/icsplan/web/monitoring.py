@@ -62,6 +62,7 @@ def awaiting_approval(user, strategy, *, view_sbu: bool):
 
 def for_strategy(user, strategy, allowed, period: str | None = None, *, queue: bool = True) -> Monitoring:
     from icsplan.indicators.progress import strategy_progress
+    from icsplan.indicators.status import rollup
 
     facts = Monitoring()
     progress = strategy_progress(strategy, include_sbu=allowed.view_sbu)
@@ -88,18 +89,22 @@ def for_strategy(user, strategy, allowed, period: str | None = None, *, queue: b
         facts.element_status[(kind, pk)] = status
         counts[status] += 1
     facts.counts = dict(counts)
+    sub_statuses: dict = {}
     for item in progress.indicators:
         assessment = item.assessments.get(p)
         status = _key(assessment.status) if assessment else "no_data"
         facts.indicator_status[item.indicator.code] = status
-        if item.indicator.sub_objective_id:
-            facts.element_status.setdefault(("sub-objective", item.indicator.sub_objective_id), status)
+        if item.indicator.sub_objective_id and assessment:
+            sub_statuses.setdefault(item.indicator.sub_objective_id, []).append(assessment.status)
         if status == "off_track":
             detail = ""
             if assessment.actual is not None and assessment.target is not None:
                 detail = f"result {assessment.actual.normalize():f} against target {assessment.target.normalize():f}"
             facts.off_track.append({"pk": item.indicator.pk, "code": item.indicator.code,
                                     "name": item.indicator.name, "period": p, "detail": detail})
+    # A sub-objective rolls up all its indicators, by the same rule as objectives.
+    for sub_pk, statuses in sub_statuses.items():
+        facts.element_status[("sub-objective", sub_pk)] = _key(rollup(statuses))
     # Periods due: periods up to the shown one where targets still wait for a result.
     due = []
     for period in progress.periods:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 def register(api) -> None:
-    from . import attachments, elements, exports, imports, indicators, missions, search, strategies
+    from . import attachments, elements, exports, imports, indicators, locks, missions, search, strategies
 
     api.add_router("/missions", missions.router)
     api.add_router("/strategies", strategies.router)
@@ -13,6 +13,7 @@ def register(api) -> None:
     api.add_router("/linkages", attachments.linkages)
     api.add_router("/risks", attachments.risks)
     indicators.register(api)
+    api.add_router("/period-locks", locks.router)
     api.add_router("/exports", exports.router)
     api.add_router("/imports", imports.router)
     api.add_router("/search", search.router)

@@ -23,7 +23,7 @@ from ..access import Access
 from ..auth import WRITE_AUTH
 from ..etag import IF_MATCH, require_if_match
 from ..pagination import PageParams, apply_ordering, ordering_choices, page_of, paginate
-from .elements import element_tag, get_element
+from .elements import get_element
 
 linkages = Router(tags=["linkages"])
 risks = Router(tags=["risks"])

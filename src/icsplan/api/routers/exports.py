@@ -13,9 +13,8 @@ from ninja import Field, Query, Router, Schema
 from icsplan.strategies import models as sm
 
 from ..access import Access
-from ..schemas import MAX_ID, PathId
 from ..api import finish_read
-from ..schemas import FormatSchema
+from ..schemas import FormatSchema, PathId
 
 router = Router(tags=["exports"])
 

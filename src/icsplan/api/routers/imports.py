@@ -24,11 +24,10 @@ from icsplan.errors import InputError, Location, NotFoundError, PermissionDenied
 
 from .. import serialize
 from ..access import Access
-from ..schemas import MAX_ID, PathId
 from ..auth import WRITE_AUTH
 from ..etag import IF_MATCH, require_if_match, resource_tag
 from ..models import ImportPreview
-from ..schemas import StrategySchema
+from ..schemas import PathId, StrategySchema
 
 router = Router(tags=["imports"])
 
@@ -141,14 +140,20 @@ def create_preview(request: HttpRequest, file: File[UploadedFile],
 
     access = Access(request)
     access.require_writer()
-    upload = check_upload(file.name or "upload", file.read(), allowed=ALLOWED)
-    strategy, findings = _parse(upload)
+    # Refuse before parsing: reading a large PDF is the expensive part, and only people who may
+    # edit some mission have any business making the server do it.
     mission_row = None
     if mission is not None:
         mission_row = access.get(Mission.objects.all(), pk=mission)
-    else:
+        _require_import(access, mission_row)
+    elif (editable := perms.mission_ids(access.user, Action.EDIT)) is not perms.ALL and not editable:
+        raise PermissionDenied("You may not import strategies: no mission gives you the editor role.",
+                               code="forbidden")
+    upload = check_upload(file.name or "upload", file.read(), allowed=ALLOWED)
+    strategy, findings = _parse(upload)
+    if mission_row is None:
         mission_row = Mission.objects.filter(country__iexact=strategy.mission.country.strip()).first()
-    _require_import(access, mission_row)
+        _require_import(access, mission_row)
     label = (edition or "").strip()[:20] or _edition_label(strategy)
     row = ImportPreview.objects.create(
         user=access.user, mission=mission_row, country=mission_row.country if mission_row else strategy.mission.country,

@@ -3,13 +3,20 @@
 Results follow the clearance workflow draft → submitted → approved, or submitted → returned →
 submitted again. Those who may not read a mission's SBU see its public indicators and its
 approved public results only.
+
+An indicator's baseline and breakdowns (disaggregations) are parts of the indicator: they are
+read and written under ``/indicators/{id}/baseline`` and ``/indicators/{id}/disaggregations``,
+and every write to them needs the indicator's ETag in ``If-Match``. That ETag covers the
+indicator's own version, its baseline's and its breakdowns', so a changed baseline makes an
+earlier read of the indicator stale (and ``If-None-Match`` never answers 304 for it).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
+from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
@@ -21,11 +28,11 @@ from icsplan.indicators import models as im
 from icsplan.strategies import models as sm
 
 from .. import schemas as s
-from ..schemas import MAX_ID, PathId
 from ..access import Access
 from ..auth import WRITE_AUTH
 from ..etag import IF_MATCH, require_if_match, resource_tag
 from ..pagination import PageParams, apply_ordering, ordering_choices, page_of, paginate
+from ..schemas import MAX_ID, PathId
 from .elements import get_element
 
 indicators = Router(tags=["indicators"])
@@ -174,6 +181,46 @@ class PeriodSchema(Schema):
     locked: bool
 
 
+class BaselineSchema(Schema):
+    """The value an indicator starts from, and when it was measured."""
+
+    indicator_id: int
+    value: str | None = Field(None, description="As written: 12, 45%, yes, or text")
+    date: dt.date | None = None
+    note: str | None = None
+    version: int
+    updated_at: dt.datetime
+
+
+class BaselineIn(Schema):
+    value: str | None = Field(..., max_length=200,
+                              description="As written, checked against the indicator's value type (null: none)")
+    date: dt.date | None = Field(None, description="When the baseline was measured")
+    note: str | None = Field(None, max_length=5000)
+
+
+class DisaggregationSchema(Schema):
+    """A breakdown of an indicator: a category and its values (sex: female, male)."""
+
+    id: int
+    indicator_id: int
+    category: str
+    values: list[str]
+    exhaustive: bool = Field(..., description="The values add up to the total")
+    position: int
+    version: int
+    updated_at: dt.datetime
+
+
+BreakdownValue = Annotated[str, Field(min_length=1, max_length=100)]
+
+
+class DisaggregationIn(Schema):
+    category: str = Field(..., min_length=1, max_length=60, description="e.g. sex, age band, region")
+    values: list[BreakdownValue] = Field(..., min_length=1, max_length=50, description="e.g. female, male")
+    exhaustive: bool = Field(True, description="The values add up to the total (their sum is then checked)")
+
+
 # -- helpers ---------------------------------------------------------------------------------------
 
 def _indicator_qs():
@@ -236,6 +283,19 @@ def result_dict(row) -> dict[str, Any]:
 
 def _tag(access: Access, row) -> str:
     return resource_tag(row, full=access.sbu_ok(row.strategy.mission_id))
+
+
+def indicator_tag(access: Access, row: im.Indicator) -> str:
+    """The indicator's ETag: its version and those of its baseline and breakdowns (all part of
+    what a read returns), from rows already loaded by ``_indicator_qs``."""
+    try:
+        baseline = row.baseline.version
+    except im.Baseline.DoesNotExist:
+        baseline = 0
+    parts = list(row.disaggregations.all())
+    breakdowns = f"{len(parts)}x{sum(p.version for p in parts)}"
+    full = "f" if access.sbu_ok(row.strategy.mission_id) else "p"
+    return f'"indicator-{row.pk}-v{row.version}b{baseline}d{breakdowns}.{full}"'
 
 
 def _values_visible(access: Access, model, *, results: bool):
@@ -322,7 +382,7 @@ def list_indicators(request: HttpRequest, filters: Query[IndicatorFilters], page
 def get_one_indicator(request: HttpRequest, indicator_id: PathId, response: HttpResponse):
     access = Access(request)
     row = get_indicator(access, indicator_id)
-    response["ETag"] = _tag(access, row)
+    response["ETag"] = indicator_tag(access, row)
     return indicator_dict(row)
 
 
@@ -337,7 +397,7 @@ def create_indicator(request: HttpRequest, payload: IndicatorCreate, response: H
     fields = payload.model_dump(exclude={"element", "code", "name"})
     row = services.create_indicator(element, code=payload.code, name=payload.name, actor=access.user, **fields)
     row = get_indicator(access, row.pk)
-    response["ETag"] = _tag(access, row)
+    response["ETag"] = indicator_tag(access, row)
     response.status_code = 201
     return indicator_dict(row)
 
@@ -351,13 +411,13 @@ def update_indicator(request: HttpRequest, indicator_id: PathId, payload: Indica
     access.require_writer()
     row = get_indicator(access, indicator_id)
     access.require(Action.EDIT, row)
-    expected = require_if_match(request, row)
+    expected = require_if_match(request, row, tag=indicator_tag(access, row))
     changes = payload.model_dump(exclude_unset=True)
     if not changes:
         raise ValidationError("No changes were given.")
     services.update_indicator(row, changes, expected_version=expected, actor=access.user)
     row = get_indicator(access, indicator_id)
-    response["ETag"] = _tag(access, row)
+    response["ETag"] = indicator_tag(access, row)
     return indicator_dict(row)
 
 
@@ -370,9 +430,115 @@ def delete_indicator(request: HttpRequest, indicator_id: PathId):
     access.require_writer()
     row = get_indicator(access, indicator_id)
     access.require(Action.EDIT, row)
-    expected = require_if_match(request, row)
+    expected = require_if_match(request, row, tag=indicator_tag(access, row))
     services.delete_indicator(row, expected_version=expected, actor=access.user)
     return {"deleted": True, "id": indicator_id}
+
+
+# -- baselines and breakdowns ----------------------------------------------------------------------
+
+def baseline_dict(row: im.Baseline) -> dict[str, Any]:
+    return {"indicator_id": row.indicator_id, "value": row.value, "date": row.date, "note": row.note,
+            "version": row.version, "updated_at": row.updated_at}
+
+
+def disaggregation_dict(row: im.Disaggregation) -> dict[str, Any]:
+    return {"id": row.pk, "indicator_id": row.indicator_id, "category": row.category, "values": list(row.values),
+            "exhaustive": row.exhaustive, "position": row.position, "version": row.version,
+            "updated_at": row.updated_at}
+
+
+def _change_part(request: HttpRequest, access: Access, indicator_id: int, write):
+    """Run ``write(indicator)`` for a baseline or breakdown, checking ``If-Match`` against the
+    indicator's ETag under a lock of the indicator's row, so that of two writers holding the same
+    ETag one wins and the other gets 412. Returns the indicator as it is afterwards."""
+    row = get_indicator(access, indicator_id)
+    access.require(Action.EDIT, row)
+    with transaction.atomic():
+        list(im.Indicator.objects.select_for_update().filter(pk=row.pk).values_list("pk"))
+        row = get_indicator(access, indicator_id)  # its baseline and breakdowns as they are now
+        require_if_match(request, row, tag=indicator_tag(access, row))
+        write(row)
+    return get_indicator(access, indicator_id)
+
+
+def _baseline_of(row: im.Indicator) -> im.Baseline | None:
+    try:
+        return row.baseline
+    except im.Baseline.DoesNotExist:
+        return None
+
+
+@indicators.get("/{int:indicator_id}/baseline", response=BaselineSchema, summary="Get an indicator's baseline",
+                description="404 when the indicator has no baseline yet. The ETag is the indicator's: send it "
+                            "back in If-Match to set the baseline.")
+def get_baseline(request: HttpRequest, indicator_id: PathId, response: HttpResponse):
+    access = Access(request)
+    row = get_indicator(access, indicator_id)
+    baseline = _baseline_of(row)
+    if baseline is None:
+        raise NotFoundError(f"Indicator {row.code} has no baseline yet.")
+    response["ETag"] = indicator_tag(access, row)
+    return baseline_dict(baseline)
+
+
+@indicators.put("/{int:indicator_id}/baseline", response={200: BaselineSchema, 201: BaselineSchema},
+                auth=WRITE_AUTH, openapi_extra=IF_MATCH, summary="Set an indicator's baseline",
+                description="Sets the baseline (201) or replaces it (200). The baseline is part of the "
+                            "indicator: If-Match takes the indicator's ETag (from reading the indicator, its "
+                            "baseline or its breakdowns); the response carries the indicator's new ETag.")
+def set_baseline(request: HttpRequest, indicator_id: PathId, payload: BaselineIn, response: HttpResponse):
+    from icsplan.indicators import services
+
+    access = Access(request)
+    access.require_writer()
+    existed: list[bool] = []
+
+    def write(indicator):
+        existed.append(_baseline_of(indicator) is not None)
+        services.set_baseline(indicator, payload.value, date=payload.date, note=payload.note, actor=access.user)
+
+    row = _change_part(request, access, indicator_id, write)
+    response["ETag"] = indicator_tag(access, row)
+    return Status(200 if existed[0] else 201, baseline_dict(row.baseline))
+
+
+@indicators.get("/{int:indicator_id}/disaggregations", response=list[DisaggregationSchema],
+                summary="List an indicator's breakdowns",
+                description="The categories results and targets may be broken down by (sex: female, male), in "
+                            "order. The ETag is the indicator's: send it back in If-Match to define a breakdown.")
+def list_disaggregations(request: HttpRequest, indicator_id: PathId, response: HttpResponse):
+    access = Access(request)
+    row = get_indicator(access, indicator_id)
+    response["ETag"] = indicator_tag(access, row)
+    return [disaggregation_dict(d) for d in row.disaggregations.all()]
+
+
+@indicators.post("/{int:indicator_id}/disaggregations",
+                 response={200: DisaggregationSchema, 201: DisaggregationSchema}, auth=WRITE_AUTH,
+                 openapi_extra=IF_MATCH, summary="Define (or redefine) a breakdown of an indicator",
+                 description="Defines the category's breakdown (201) or replaces its values (200). Breakdowns "
+                             "are part of the indicator: If-Match takes the indicator's ETag; the response "
+                             "carries the indicator's new ETag.")
+def define_disaggregation(request: HttpRequest, indicator_id: PathId, payload: DisaggregationIn,
+                          response: HttpResponse):
+    from icsplan.indicators import services
+
+    access = Access(request)
+    access.require_writer()
+    saved: list = []
+
+    def write(indicator):
+        existed = any(d.category == payload.category.strip() for d in indicator.disaggregations.all())
+        row = services.define_disaggregation(indicator, payload.category, payload.values,
+                                             exhaustive=payload.exhaustive, actor=access.user)
+        saved.append((existed, row.pk))
+
+    row = _change_part(request, access, indicator_id, write)
+    existed, pk = saved[0]
+    response["ETag"] = indicator_tag(access, row)
+    breakdown = next(d for d in row.disaggregations.all() if d.pk == pk)
+    return Status(200 if existed else 201, disaggregation_dict(breakdown))
 
 
 # -- periods ---------------------------------------------------------------------------------------
@@ -422,6 +588,12 @@ def get_target(request: HttpRequest, target_id: PathId, response: HttpResponse):
     return target_dict(row)
 
 
+#: ``expected_version`` for a value the caller creates: versions start at 1, so if another request
+#: stored the same value between our read and the service's locked read, the service answers a
+#: conflict (409) instead of silently overwriting it (found by tests/security/test_server_concurrency).
+NEW_ROW = 0
+
+
 def _existing(model, indicator, payload: ValueIn):
     return model.objects.filter(indicator=indicator, period=payload.period.upper(), category=payload.category or "",
                                 category_value=payload.category_value or "").first()
@@ -439,7 +611,7 @@ def set_target(request: HttpRequest, payload: TargetIn, response: HttpResponse):
     indicator = get_indicator(access, payload.indicator)
     access.require(Action.EDIT, indicator)
     existing = _existing(im.Target, indicator, payload)
-    expected = require_if_match(request, existing) if existing is not None else None
+    expected = require_if_match(request, existing) if existing is not None else NEW_ROW
     row = services.set_target(
         indicator, payload.period, payload.value, numerator=payload.numerator, denominator=payload.denominator,
         category=payload.category, category_value=payload.category_value, comment=payload.comment,
@@ -490,7 +662,7 @@ def submit_result(request: HttpRequest, payload: ResultIn, response: HttpRespons
     indicator = get_indicator(access, payload.indicator)
     access.require(Action.REPORT, indicator)
     existing = _existing(im.Result, indicator, payload)
-    expected = require_if_match(request, existing) if existing is not None else None
+    expected = require_if_match(request, existing) if existing is not None else NEW_ROW
     write = services.save_result if payload.draft else services.submit_result
     row = write(
         indicator, payload.period, payload.value, numerator=payload.numerator, denominator=payload.denominator,

@@ -11,10 +11,9 @@ from icsplan.accounts.models import Mission
 
 from .. import serialize
 from ..access import Access
-from ..schemas import MAX_ID, PathId
 from ..etag import resource_tag
 from ..pagination import PageParams, apply_ordering, ordering_choices, page_of, paginate
-from ..schemas import MissionSchema
+from ..schemas import MissionSchema, PathId
 
 router = Router(tags=["missions"])
 

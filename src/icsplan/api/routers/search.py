@@ -16,9 +16,8 @@ from ninja import Field, Query, Router, Schema
 from icsplan.strategies import models as sm
 
 from ..access import Access
-from ..schemas import MAX_ID, PathId
 from ..pagination import PageParams, page_of, paginate
-from ..schemas import SearchHitSchema
+from ..schemas import MAX_ID, SearchHitSchema
 
 router = Router(tags=["search"])
 

@@ -21,6 +21,8 @@ STATUSES = {
     "returned": ("Returned", "↩"),
     "none": ("Not reported", "○"),
     "not_rated": ("Not rated", "◇"),
+    "locked": ("Locked", "■"),
+    "open": ("Open", "○"),
 }
 
 

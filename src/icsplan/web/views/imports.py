@@ -19,7 +19,7 @@ from .common import mission_context
 
 class UploadForm(forms.Form):
     file = forms.FileField(label="Strategy document",
-                           help_text="Text or Markdown (.txt, .md), Word (.docx), PDF or icsplan JSON; up to 20 MB.")
+                           help_text="Word (.docx) or PDF up to 20 MB; text, Markdown (.txt, .md) or icsplan JSON up to 5 MB.")
 
 
 class ConfirmForm(forms.Form):

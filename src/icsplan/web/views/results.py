@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from icsplan.accounts.permissions import can_report, get_restricted, restrict
-from icsplan.errors import ConflictError, IcsplanError, ValidationError
+from icsplan.errors import ConflictError, IcsplanError, NotFoundError, ValidationError
 from icsplan.indicators import models as im
 from icsplan.indicators import services as isv
 from icsplan.indicators.periods import Period, periods_between
@@ -88,22 +88,101 @@ def _tables(indicators, period):
     return targets, results
 
 
+def _overview(user, strategy, period: str | None, view_sbu: bool) -> list[dict]:
+    """Every indicator of the period's frequency with its target and result (for approvers)."""
+    if not period:
+        return []
+    rows = restrict(im.Indicator.objects.filter(strategy=strategy, frequency=Period.parse(period).frequency),
+                    user, "view")
+    if not view_sbu:
+        rows = rows.exclude(sensitivity="sbu")
+    indicators = list(rows.order_by("position", "pk"))
+    targets, results = _tables(indicators, period)
+    return [{"indicator": i, "target": targets.get((i.pk, period)), "result": results.get((i.pk, period))}
+            for i in indicators]
+
+
+def _lock_of(strategy, period: str | None):
+    """The lock that freezes ``period`` (its own, or one of a period that overlaps it), or None."""
+    if not period:
+        return None
+    lock = isv.load_context(strategy).locked(Period.parse(period))
+    if lock is None:
+        return None
+    return im.PeriodLock.objects.filter(strategy=strategy, period=lock.id).select_related("locked_by").first()
+
+
 @page
 def results_entry(request: HttpRequest, slug: str) -> HttpResponse:
+    """Reporters enter results; approvers see the period's figures and lock or reopen it."""
+    mission = access.mission_for(request.user, slug, "view")
+    allowed = access.allowed_in(request.user, mission)
+    if not (allowed.report or allowed.approve):
+        raise NotFoundError("No such page.")
+    strategy = access.strategy_for(request.user, mission, request.GET.get("edition"),
+                                   "report" if allowed.report else "approve")
+    indicators = _my_indicators(request.user, mission, strategy) if allowed.report else []
+    every = indicators if allowed.report else list(
+        restrict(im.Indicator.objects.filter(strategy=strategy), request.user, "view").only("frequency"))
+    periods = _periods(strategy, every)
+    period = request.GET.get("period") or next((p for p in reversed(periods) if Period.parse(p).frequency == "annual"), None)
+    if period not in periods:
+        period = periods[-1] if periods else None
+    shown = [i for i in indicators if period and i.frequency == Period.parse(period).frequency]
+    targets, results = _tables(shown, period)
+    context = mission_context(request, mission, strategy, tab="results", allowed=allowed)
+    lock = _lock_of(strategy, period)
+    context.update({"periods": periods, "period": period, "rows": [_row(i, period, targets, results) for i in shown],
+                    "other_frequency": len(indicators) - len(shown), "upload_form": _upload_form(),
+                    "locked": lock is not None, "lock": lock,
+                    "overview": _overview(request.user, strategy, period, allowed.view_sbu)
+                    if allowed.approve and not allowed.report else []})
+    return render(request, "web/results.html", context)
+
+
+@page
+def results_template(request: HttpRequest, slug: str) -> HttpResponse:
+    """The results workbook of one period, for the indicators the person reports on."""
+    from icsplan.indicators import excel
+
     mission = access.mission_for(request.user, slug, "report")
     strategy = access.strategy_for(request.user, mission, request.GET.get("edition"), "report")
     indicators = _my_indicators(request.user, mission, strategy)
     periods = _periods(strategy, indicators)
     period = request.GET.get("period") or next((p for p in reversed(periods) if Period.parse(p).frequency == "annual"), None)
     if period not in periods:
-        period = periods[-1] if periods else None
-    shown = [i for i in indicators if period and i.frequency == Period.parse(period).frequency]
-    targets, results = _tables(shown, period)
-    context = mission_context(request, mission, strategy, tab="results")
-    context.update({"periods": periods, "period": period, "rows": [_row(i, period, targets, results) for i in shown],
-                    "other_frequency": len(indicators) - len(shown), "upload_form": _upload_form(),
-                    "locked": bool(period) and isv.is_locked(strategy, period)})
-    return render(request, "web/results.html", context)
+        raise NotFoundError("No such reporting period.")
+    mine = {i.pk for i in indicators}
+    title = f"{strategy} — results for {period}"
+    rows = [r for r in excel.template_rows(strategy, period) if r["_indicator"].pk in mine]
+    data = excel.write_xlsx(rows, title=title)
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="results-{mission.slug}-{strategy.edition}-{period}.xlsx"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@page
+def period_lock(request: HttpRequest, slug: str) -> HttpResponse:
+    """Lock (close) or reopen a reporting period: approvers only, POST only."""
+    mission = access.mission_for(request.user, slug, "approve")
+    strategy = access.strategy_for(request.user, mission, request.POST.get("edition") or request.GET.get("edition"),
+                                   "approve")
+    period = (request.POST.get("period") or "").strip()
+    back = reverse("web:results", args=[mission.slug]) + f"?edition={strategy.edition}"
+    if request.method != "POST":
+        return redirect(back)
+    back += f"&period={request.POST.get('shown') or period}"
+    try:
+        if request.POST.get("action") == "unlock":
+            isv.unlock_period(strategy, period, actor=request.user)
+            messages.success(request, f"{period} reopened: its results can change again.")
+        else:
+            isv.lock_period(strategy, period, reason=(request.POST.get("reason") or "").strip(), actor=request.user)
+            messages.success(request, f"{period} locked: its results can no longer change.")
+    except (IcsplanError, ValueError) as exc:
+        messages.error(request, f"Not changed: {getattr(exc, 'message', str(exc))}")
+    return redirect(back)
 
 
 def _upload_form():

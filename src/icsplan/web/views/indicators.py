@@ -1,0 +1,316 @@
+"""Editing indicators for editors: the definition, the baseline, the targets of every period (one
+form, saved in one transaction by ``set_targets``), the breakdowns, and deleting an indicator.
+
+Every save goes through ``indicators.services``. The definition form and each target row carry the
+version they were read at: a change made meanwhile is refused (``ConflictError``) and the page
+shows both versions, never overwriting silently. A service's problems land next to their field.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from icsplan.errors import ConflictError, InputError, NotFoundError, ValidationError
+from icsplan.indicators import models as im
+from icsplan.indicators import services as isv
+from icsplan.indicators.periods import periods_between
+from icsplan.indicators.validation import strategy_years
+from icsplan.web import access
+from icsplan.web.errors import page
+from icsplan.web.forms import (
+    INDICATOR_FIELDS,
+    BaselineForm,
+    DisaggregationForm,
+    IndicatorForm,
+    TargetsForm,
+    apply_problems,
+)
+
+from .common import mission_context
+
+#: element kinds an indicator may be added to from the web
+INDICATOR_OWNERS = ("objective", "sub-objective", "management-objective")
+_OWNER_FIELDS = (("objective", "Mission Objective"), ("sub_objective", "Sub-Objective"),
+                 ("management_objective", "Management Objective"), ("goal", "Mission Goal"))
+
+
+def _strategy_url(mission, strategy, anchor: str = "") -> str:
+    return reverse("web:strategy", args=[mission.slug, strategy.edition]) + (f"#{anchor}" if anchor else "")
+
+
+def _edit_url(mission, strategy, indicator) -> str:
+    return reverse("web:edit-indicator", args=[mission.slug, strategy.edition, indicator.pk])
+
+
+def _owner(indicator) -> str:
+    for name, label in _OWNER_FIELDS:
+        row = getattr(indicator, name)
+        if row is not None:
+            return f"{label} {row.number}"
+    return ""
+
+
+def _load(request, slug: str, edition: str, pk: int):
+    mission = access.mission_for(request.user, slug, "edit")
+    strategy = access.strategy_for(request.user, mission, edition, "edit")
+    rows = im.Indicator.objects.filter(strategy=strategy).select_related(
+        "baseline", "objective", "sub_objective", "management_objective", "goal")
+    indicator = access.get_restricted(rows, request.user, "edit", pk=pk)
+    return mission, strategy, indicator
+
+
+def _baseline(indicator):
+    try:
+        return indicator.baseline
+    except im.Baseline.DoesNotExist:
+        return None
+
+
+def _periods(strategy, indicator) -> list[str]:
+    """Every period of the indicator's frequency in the years of the strategy."""
+    years = strategy_years(strategy)
+    return [p.id for p in periods_between(years[0], years[1], indicator.frequency)] if years else []
+
+
+def _targets(indicator) -> dict:
+    return {t.period: t for t in im.Target.objects.filter(indicator=indicator, category="", category_value="")}
+
+
+def _targets_form(strategy, indicator, data=None, current=None) -> TargetsForm:
+    return TargetsForm(data, periods=_periods(strategy, indicator), current=current or _targets(indicator),
+                       prefix="t")
+
+
+def _page(request, mission, strategy, indicator, *, definition=None, baseline=None, targets=None, breakdown=None,
+          conflict=None, status=200) -> HttpResponse:
+    base = _baseline(indicator)
+    context = mission_context(request, mission, strategy, tab="strategy")
+    breakdowns = list(im.Disaggregation.objects.filter(indicator=indicator).order_by("position", "pk"))
+    extra = sorted({t.period for t in im.Target.objects.filter(indicator=indicator, category="")}
+                   - set(_periods(strategy, indicator)))
+    context.update({
+        "indicator": indicator, "owner": _owner(indicator), "conflict": conflict,
+        "form": definition or IndicatorForm(initial=IndicatorForm.initial_for(indicator), prefix="d"),
+        "baseline_form": baseline or BaselineForm(prefix="b", initial={
+            "value": base.value if base else "", "date": base.date if base else None,
+            "note": base.note if base else ""}),
+        "baseline": base,
+        "targets_form": targets or _targets_form(strategy, indicator),
+        "other_periods": extra,
+        "breakdowns": breakdowns, "breakdown_form": breakdown or DisaggregationForm(prefix="c"),
+        "back": _strategy_url(mission, strategy, f"indicator-{indicator.pk}"),
+    })
+    return render(request, "web/edit_indicator.html", context, status=status)
+
+
+def _suggested_code(strategy, element) -> str:
+    codes = {c.upper() for c in im.Indicator.objects.filter(strategy=strategy).values_list("code", flat=True)}
+    for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ":  # the style of the demo and of most ICS annexes: 1.1-A
+        code = f"{element.number}-{letter}"
+        if code not in codes:
+            return code
+    return f"{element.number}-"
+
+
+@page
+def add_indicator(request: HttpRequest, slug: str, edition: str, kind: str, pk: int) -> HttpResponse:
+    """A new indicator on an objective, sub-objective or management objective."""
+    mission = access.mission_for(request.user, slug, "edit")
+    strategy = access.strategy_for(request.user, mission, edition, "edit")
+    if kind not in INDICATOR_OWNERS:
+        raise NotFoundError("Indicators attach to objectives, sub-objectives and management objectives.")
+    element = access.element_for(request.user, strategy, kind, pk, "edit")
+    status = 200
+    if request.method == "POST":
+        form = IndicatorForm(request.POST, prefix="d")
+        if form.is_valid():
+            values = form.values()
+            try:
+                indicator = isv.create_indicator(element, code=values.pop("code"), name=values.pop("name"),
+                                                 actor=request.user, **values)
+            except ValidationError as exc:
+                apply_problems(form, exc, form.field_for)
+            except InputError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, f"Indicator {indicator.code} created. Add its baseline and targets below.")
+                return redirect(_edit_url(mission, strategy, indicator))
+        status = 422
+    else:
+        form = IndicatorForm(prefix="d", initial={
+            "code": _suggested_code(strategy, element), "value_type": "number", "direction": "increase",
+            "frequency": "annual", "sensitivity": "public"})
+    context = mission_context(request, mission, strategy, tab="strategy")
+    context.update({"form": form, "element": element, "kind": kind,
+                    "back": _strategy_url(mission, strategy, f"{kind}-{element.number}".replace(".", "-"))})
+    return render(request, "web/add_indicator.html", context, status=status)
+
+
+@page
+def edit_indicator(request: HttpRequest, slug: str, edition: str, pk: int) -> HttpResponse:
+    """The indicator page (GET) and saving its definition (POST)."""
+    mission, strategy, indicator = _load(request, slug, edition, pk)
+    if request.method != "POST":
+        return _page(request, mission, strategy, indicator)
+    form = IndicatorForm(request.POST, prefix="d")
+    if not form.is_valid() or form.cleaned_data["version"] is None:
+        if form.is_valid():
+            form.add_error(None, "The form lost its version; reload the page and make your change again.")
+        return _page(request, mission, strategy, indicator, definition=form, status=422)
+    try:
+        isv.update_indicator(indicator, form.values(), expected_version=form.cleaned_data["version"],
+                             actor=request.user)
+    except ConflictError as exc:
+        indicator.refresh_from_db()
+        data = request.POST.copy()
+        data["d-version"] = str(indicator.version)  # saving again now is a deliberate overwrite
+        theirs, yours = IndicatorForm.initial_for(indicator), form.cleaned_data
+        labels = IndicatorForm().fields
+        rows = [{"label": labels[f].label or f.replace("_", " ").capitalize(), "theirs": theirs.get(f),
+                 "yours": yours.get(f), "differs": str(theirs.get(f) or "") != str(yours.get(f) or "")}
+                for f in INDICATOR_FIELDS]
+        conflict = {"current": exc.current_version, "given": exc.given_version, "rows": rows,
+                    "who": indicator.history.select_related("history_user").first()}
+        return _page(request, mission, strategy, indicator, definition=IndicatorForm(data, prefix="d"),
+                     conflict=conflict, status=409)
+    except ValidationError as exc:
+        apply_problems(form, exc, form.field_for)
+        return _page(request, mission, strategy, indicator, definition=form, status=422)
+    except InputError as exc:
+        form.add_error(None, exc.message)
+        return _page(request, mission, strategy, indicator, definition=form, status=422)
+    messages.success(request, f"Indicator {form.cleaned_data['code']} saved.")
+    return redirect(_edit_url(mission, strategy, indicator))
+
+
+@page
+def indicator_baseline(request: HttpRequest, slug: str, edition: str, pk: int) -> HttpResponse:
+    mission, strategy, indicator = _load(request, slug, edition, pk)
+    if request.method != "POST":
+        return redirect(_edit_url(mission, strategy, indicator))
+    form = BaselineForm(request.POST, prefix="b")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            isv.set_baseline(indicator, data["value"].strip() or None, date=data["date"],
+                             note=data["note"].strip() or None, actor=request.user)
+        except ValidationError as exc:
+            apply_problems(form, exc, form.field_for)
+        except InputError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"Baseline of {indicator.code} saved.")
+            return redirect(_edit_url(mission, strategy, indicator) + "#baseline-h")
+    return _page(request, mission, strategy, indicator, baseline=form, status=422)
+
+
+@page
+def indicator_targets(request: HttpRequest, slug: str, edition: str, pk: int) -> HttpResponse:
+    """Save the changed rows of the targets form, all in one transaction."""
+    mission, strategy, indicator = _load(request, slug, edition, pk)
+    if request.method != "POST":
+        return redirect(_edit_url(mission, strategy, indicator))
+    current = _targets(indicator)
+    form = _targets_form(strategy, indicator, request.POST, current)
+    if not form.is_valid():
+        return _page(request, mission, strategy, indicator, targets=form, status=422)
+    values, versions = form.changed_rows()
+    if not values:
+        messages.info(request, f"No target of {indicator.code} changed.")
+        return redirect(_edit_url(mission, strategy, indicator) + "#targets-h")
+    try:
+        isv.set_targets(indicator, values, expected_versions=versions, actor=request.user)
+    except ConflictError:
+        fresh = _targets(indicator)
+        data = request.POST.copy()
+        changed = []
+        for period in form.periods:
+            target = fresh.get(period)
+            data[f"t-v-{period}"] = str(target.version) if target else ""  # saving again overwrites deliberately
+            read = form.cleaned_data.get(f"v-{period}")
+            if period in versions and read != (target.version if target else None):
+                changed.append({"period": period, "theirs": target.value if target else None,
+                                "yours": (form.cleaned_data.get(period) or "").strip() or None})
+        conflict = {"targets": changed}
+        return _page(request, mission, strategy, indicator, targets=_targets_form(strategy, indicator, data, fresh),
+                     conflict=conflict, status=409)
+    except ValidationError as exc:
+        apply_problems(form, exc, form.field_for)
+        return _page(request, mission, strategy, indicator, targets=form, status=422)
+    except InputError as exc:
+        form.add_error(None, exc.message)
+        return _page(request, mission, strategy, indicator, targets=form, status=422)
+    messages.success(request, f"Targets of {indicator.code} saved ({', '.join(values)}).")
+    return redirect(_edit_url(mission, strategy, indicator) + "#targets-h")
+
+
+@page
+def indicator_breakdowns(request: HttpRequest, slug: str, edition: str, pk: int) -> HttpResponse:
+    """Add or redefine a breakdown (disaggregation) of an indicator."""
+    mission, strategy, indicator = _load(request, slug, edition, pk)
+    if request.method != "POST":
+        return redirect(_edit_url(mission, strategy, indicator))
+    form = DisaggregationForm(request.POST, prefix="c")
+    if form.is_valid():
+        try:
+            row = isv.define_disaggregation(indicator, form.cleaned_data["category"], form.value_list(),
+                                            exhaustive=form.cleaned_data["exhaustive"], actor=request.user)
+        except ValidationError as exc:
+            apply_problems(form, exc, form.field_for)
+        except InputError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"Breakdown {row.category} of {indicator.code} saved.")
+            return redirect(_edit_url(mission, strategy, indicator) + "#breakdowns-h")
+    return _page(request, mission, strategy, indicator, breakdown=form, status=422)
+
+
+@page
+def remove_breakdown(request: HttpRequest, slug: str, edition: str, pk: int, breakdown_pk: int) -> HttpResponse:
+    mission, strategy, indicator = _load(request, slug, edition, pk)
+    back = _edit_url(mission, strategy, indicator) + "#breakdowns-h"
+    if request.method != "POST":
+        return redirect(back)
+    row = access.get_restricted(im.Disaggregation.objects.filter(indicator=indicator), request.user, "edit",
+                                pk=breakdown_pk)
+    try:
+        isv.remove_disaggregation(row, actor=request.user)
+    except (ValidationError, InputError) as exc:
+        messages.error(request, f"Not removed: {exc.message}")
+    else:
+        messages.success(request, f"Breakdown {row.category} of {indicator.code} removed.")
+    return redirect(back)
+
+
+@page
+def delete_indicator(request: HttpRequest, slug: str, edition: str, pk: int) -> HttpResponse:
+    """Confirm (GET) and delete (POST, with the version confirmed) an indicator."""
+    mission, strategy, indicator = _load(request, slug, edition, pk)
+    conflict = None
+    status = 200
+    if request.method == "POST":
+        try:
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            version = -1
+        try:
+            isv.delete_indicator(indicator, expected_version=version, actor=request.user)
+        except ConflictError as exc:
+            indicator.refresh_from_db()
+            conflict = {"given": exc.given_version, "current": exc.current_version,
+                        "who": indicator.history.select_related("history_user").first()}
+            status = 409
+        else:
+            messages.success(request, f"Indicator {indicator.code} deleted.")
+            return redirect(_strategy_url(mission, strategy))
+    context = mission_context(request, mission, strategy, tab="strategy")
+    context.update({
+        "indicator": indicator, "owner": _owner(indicator), "conflict": conflict,
+        "counts": {"targets": im.Target.objects.filter(indicator=indicator).count(),
+                   "results": im.Result.objects.filter(indicator=indicator).count()},
+        "back": _edit_url(mission, strategy, indicator),
+    })
+    return render(request, "web/delete_indicator.html", context, status=status)
