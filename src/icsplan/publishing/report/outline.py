@@ -455,12 +455,14 @@ def _banner(document, progress, public_only: bool) -> str:
 
 def report_periods(strategy_row, period: str) -> list[str]:
     """The columns of the report's status matrix: the strategy's fiscal years up to the report's
-    year, and the report period itself when it is a half or a quarter."""
+    year; for a half or a quarter, the years before it and then the period itself."""
     from icsplan.indicators.periods import Period
     from icsplan.indicators.progress import strategy_periods
 
     target = Period.parse(period)
-    years = [p for p in strategy_periods(strategy_row) if Period.parse(p).fiscal_year <= target.fiscal_year]
+    # A half or a quarter stands in for its (unfinished) fiscal year: FY2019, FY2020, FY2021Q2.
+    last = target.fiscal_year if target.kind == "" else target.fiscal_year - 1
+    years = [p for p in strategy_periods(strategy_row) if Period.parse(p).fiscal_year <= last]
     if period not in years:
         years.append(period)
     return years
