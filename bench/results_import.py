@@ -136,10 +136,10 @@ def main() -> None:
         print(f"  ratio import / read      {import_time / read_time:8.2f}x")
         q_small, q_big = query_count(small, strategy), query_count(big, strategy)
         # Reads are a fixed handful of queries; writes are bulk INSERTs (results and history), one
-        # per batch: 1,000 rows on PostgreSQL, ~45 on SQLite where Django 5.2 caps a statement at
-        # 999 parameters. Queries grow per batch, never per row.
+        # per batch of 1,000 rows (icsplan.core.sqlite lifts Django's old 999-parameter SQLite cap).
+        # Queries grow per batch, never per row.
         print(f"SQL queries: 100 rows -> {q_small}, {args.rows:,} rows -> {q_big} "
-              f"(no per-row queries; bulk INSERT batches: {'1,000 rows' if db == 'PostgreSQL' else '~45 rows, the SQLite parameter cap'})")
+              "(no per-row queries; bulk INSERTs in batches of 1,000 rows)")
 
 
 if __name__ == "__main__":

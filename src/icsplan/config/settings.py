@@ -101,6 +101,7 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["ENGINE"] = "icsplan.core.sqlite"
     # WAL lets readers proceed while one writer commits; the busy timeout queues writers
     # instead of failing at once under a multi-threaded server.
     DATABASES["default"]["OPTIONS"] = {
