@@ -17,7 +17,6 @@ a workbook of 10,000 result rows, and prints in one run:
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import sys
 import tempfile

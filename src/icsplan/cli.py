@@ -169,7 +169,6 @@ def load_demo(*, quiet: bool = False) -> bool:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
-    from icsplan.strategies import services
     from icsplan.strategies.models import Strategy
 
     if Strategy.objects.filter(mission__country="Mali", edition="2018").exists():

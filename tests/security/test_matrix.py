@@ -14,7 +14,7 @@ from django.test import Client
 
 from . import matrix
 from .routes import Route, all_routes, url_for
-from .world import CANARY_PREFIX, OTHER_SBU_READERS, PERSONAS, SBU_READERS, canary_prefix
+from .world import OTHER_SBU_READERS, PERSONAS, SBU_READERS, canary_prefix
 
 pytestmark = pytest.mark.django_db
 

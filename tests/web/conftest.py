@@ -52,7 +52,6 @@ def make_document(country: str = "Testland", goals: int = 2, objectives: int = 2
 
 def build_site(goals: int = 2, objectives: int = 2, indicators: int = 2, country: str = "Testland"):
     """Import the generated strategy as an approved edition and create the demo accounts for it."""
-    from django.contrib.auth import get_user_model
 
     from icsplan.accounts.demo import create_demo_users
     from icsplan.strategies import services

@@ -172,7 +172,6 @@ def test_stale_result_is_a_conflict(login, site):
 def test_import_preview_then_confirm(login, site, mali_text):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from icsplan.strategies.models import Strategy
 
     client = login("mali-editor")
     upload = SimpleUploadedFile("mali-2018.txt", mali_text.encode(), content_type="text/plain")

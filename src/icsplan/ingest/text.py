@@ -25,7 +25,7 @@ import pydantic
 from ..document import Mission, Strategy
 from ..errors import DocumentError, Location
 from . import lines as ln
-from .decode import decode_bytes, sanitize
+from .decode import sanitize
 from .meta import Metadata
 from .narrative import narrative, sensitivity
 from .paragraphs import merge

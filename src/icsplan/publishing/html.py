@@ -44,7 +44,7 @@ def _cover(outline: Outline) -> str:
     banner_class = "banner sbu-banner" if cover.banner == SBU_BANNER else "banner"
     parts = [
         '<section class="cover">',
-        f'<p class="cover-kicker">U.S. Department of State \u00b7 U.S. Agency for International Development</p>',
+        '<p class="cover-kicker">U.S. Department of State \u00b7 U.S. Agency for International Development</p>',
         f'<h1 class="cover-title">{_e(cover.title)}</h1>',
         f'<p class="cover-country">{_e(cover.country)}</p>',
     ]

@@ -16,7 +16,7 @@ from icsplan.strategies import models as sm
 from icsplan.strategies import services
 from icsplan.web import access, diffs
 from icsplan.web.errors import page
-from icsplan.web.forms import ElementForm, LinkageForm, RiskForm, apply_problems, narrative_field
+from icsplan.web.forms import ElementForm, LinkageForm, RiskForm, apply_problems
 
 from .common import mission_context
 
