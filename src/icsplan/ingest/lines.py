@@ -29,9 +29,20 @@ _MD_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 _BULLET = re.compile(r"^(?:[•●▪◦‣∙·■□➢►▸\uf0b7\uf0a7]|[-*+–](?=[ \t])|o(?=[ \t]+[A-Z]))[ \t]*")
 _EMPHASIS = re.compile(r"\*\*|__")
 _PORTION_MARK = re.compile(r"^\((U|SBU|CUI)\)[ \t]*", re.IGNORECASE)
-_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])")
+_MD_ESCAPE = re.compile(r"""\\([\\`*_{}\[\]()#+\-.!|>$~^<"'@=:&])""")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u3000]+")
-_INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# A soft hyphen is dropped, except at the end of a line: there it marks a word the PDF hyphenated,
+# which the paragraph stage joins without a space ("trans\u00ad" / "parency").
+_INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]|\u00ad(?=.)")
+# Typographic ligatures that PDF text extraction leaves in ("eﬀective", "ﬁshing").
+_LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
+# Pandoc's Markdown: heading attributes "{#anchor .unnumbered}", links "[text](target)", single-star
+# emphasis (a star between two spaces is a literal one), and a line that is only an internal link
+# (a table of contents entry).
+_MD_ATTRIBUTES = re.compile(r"[ \t]*\{[#.][^{}]{0,200}\}$")
+_MD_LINK = re.compile(r"\[([^\[\]]{0,300})\]\([^()\s]{0,500}\)")
+_MD_STAR = re.compile(r"(?<![\\ ])\*|(?<!\\)\*(?! )")
+_MD_TOC_LINK = re.compile(r"^\[[^\[\]]{1,300}\]\(#[^()\s]{0,300}\)(?:[ \t]*\d{1,4})?$")
 _RULE_LINE = re.compile(r"^(?:-{3,}|\*{3,}|_{3,}|={3,})$")
 
 # -- page furniture --------------------------------------------------------------------------
@@ -78,8 +89,10 @@ _SECTION = re.compile(
 _KNOWN_SECTIONS = (
     ("priorities", re.compile(r"^(?:chief[ \t]+of[ \t]+mission(?:['’]s)?|com|mission)[ \t]+priorities$", re.I)),
     ("framework", re.compile(r"^(?:mission[ \t]+)?strategic[ \t]+framework$", re.I)),
-    ("body", re.compile(r"^mission[ \t]+goals?(?:[ \t]*,[ \t]*|[ \t]+and[ \t]+)(?:mission[ \t]+)?objectives?\b.*$", re.I)),
-    ("management", re.compile(r"^management[ \t]+objectives?$", re.I)),
+    # "Mission Goals and Objectives", "Mission Goals, Objectives and Sub-Objectives"; 2014-2016
+    # editions also wrote "Mission Goals" alone.
+    ("body", re.compile(r"^mission[ \t]+goals?(?:(?:[ \t]*,[ \t]*|[ \t]+and[ \t]+)(?:mission[ \t]+)?objectives?\b.*)?$", re.I)),
+    ("management", re.compile(r"^(?:mission[ \t]+)?management[ \t]+objectives?$", re.I)),
 )
 # Titles of the extra sections some editions carry; recognised even as plain lines.
 _EXTRA_SECTION = re.compile(
@@ -93,7 +106,7 @@ _EXTRA_SECTION = re.compile(
 _HEADING = re.compile(
     r"^(?P<kw>(?P<mission>Mission[ \t]+)?(?:(?P<sub>Sub[ \t]*[-–]?[ \t]*Objective)|(?P<goal>Goal)|(?P<obj>Objective))"
     r"|(?P<mgmt>Management[ \t]+(?P<msub>Sub[ \t]*[-–]?[ \t]*)?Objective))"
-    r"[ \t]+(?P<num>\d{1,2}(?:\.\d{1,2}){0,2})\.?"
+    r"[ \t]+(?P<num>\d{1,2}(?:\.\d{1,2}){0,2})(?P<dot>\.)?"
     r"(?:[ \t]*(?P<sep>[:|–—]|-(?=[ \t]))[ \t]*(?P<title>.*)|[ \t]+(?P<bare>\S.*))?$",
     re.IGNORECASE,
 )
@@ -150,11 +163,13 @@ class _Clean:
 
 def clean_line(raw: str, *, markdown: bool) -> _Clean:
     """Strip Markdown heading marks, bullets, emphasis and portion markings from one line."""
-    s = _SPACES.sub(" ", _INVISIBLE.sub("", raw)).strip()
+    s = _SPACES.sub(" ", _INVISIBLE.sub("", raw.translate(_LIGATURES))).strip()
     md_level = 0
     match = _MD_HEADING.match(s)
     if match:
         md_level, s = len(match.group(1)), match.group(2).strip()
+    if markdown:
+        s = _MD_ATTRIBUTES.sub("", s)
     bullet = False
     match = _BULLET.match(s)
     if match and match.end() < len(s):
@@ -162,7 +177,9 @@ def clean_line(raw: str, *, markdown: bool) -> _Clean:
     bold = s.startswith(("**", "__"))
     s = _EMPHASIS.sub("", s).strip()
     if markdown:
-        s = _MD_ESCAPE.sub(r"\1", s)
+        if not _MD_TOC_LINK.match(s):
+            s = _MD_LINK.sub(r"\1", s)
+        s = _MD_ESCAPE.sub(r"\1", _MD_STAR.sub("", s))
     sbu = False
     match = _PORTION_MARK.match(s)
     if match:
@@ -171,8 +188,8 @@ def clean_line(raw: str, *, markdown: bool) -> _Clean:
 
 
 def looks_like_markdown(lines: list[str]) -> bool:
-    """True when the text uses Markdown headings (then backslash escapes are undone)."""
-    return any(line.startswith("#") and _MD_HEADING.match(line) for line in lines[:400])
+    """True when the text uses Markdown headings or escaped pipes (then Markdown escapes are undone)."""
+    return any((line.startswith("#") and _MD_HEADING.match(line)) or "\\|" in line for line in lines[:400])
 
 
 #: Stands for a form feed: the parser splits lines at form feeds and puts this between the pieces.
@@ -185,6 +202,8 @@ def classify(lines: list[tuple[int, str]]) -> list[Token]:
     tokens: list[Token] = []
     in_toc = False
     previous_text: Token | None = None
+    # Text lines since the last element heading; None once a label or section came after it.
+    since_heading: int | None = None
     for index, raw in lines:
         if raw == PAGE_BREAK:
             tokens.append(Token(FURNITURE, line=index, meta={"page": True}))
@@ -195,13 +214,16 @@ def classify(lines: list[tuple[int, str]]) -> list[Token]:
             tokens.append(Token(RULE, line=index))
             continue
         c = clean_line(raw, markdown=markdown)
-        token = _classify_one(c, index, len(stripped), in_toc, previous_text)
+        listing = since_heading is not None and since_heading <= 2
+        token = _classify_one(c, index, len(stripped), in_toc, previous_text, listing)
         in_toc = _toc_state(in_toc, c.text, token)
         tokens.append(token)
         if token.kind == TEXT:
             previous_text = token
+            since_heading = None if since_heading is None else since_heading + 1
         elif token.kind not in (BLANK, FURNITURE, RULE):
             previous_text = None
+            since_heading = 0 if token.kind == HEADING else None
     return tokens
 
 
@@ -214,7 +236,8 @@ def _toc_state(in_toc: bool, text: str, token: Token) -> bool:
     return False
 
 
-def _classify_one(c: _Clean, line: int, raw_len: int, in_toc: bool, previous_text: Token | None) -> Token:
+def _classify_one(c: _Clean, line: int, raw_len: int, in_toc: bool, previous_text: Token | None,
+                  listing: bool = False) -> Token:
     s = c.text
     base = dict(line=line, raw_len=raw_len, md_level=c.md_level, bold=c.bold, bullet=c.bullet, sbu=c.sbu)
     if not s:
@@ -222,7 +245,7 @@ def _classify_one(c: _Clean, line: int, raw_len: int, in_toc: bool, previous_tex
     furniture = _furniture(s, in_toc)
     if furniture is not None:
         return Token(FURNITURE, text=s, meta=furniture, **base)
-    heading = _heading(s, c, previous_text)
+    heading = _heading(s, c, previous_text, listing)
     if heading is not None:
         return Token(HEADING, text=heading[2], element=heading[0], number=heading[1], sep=heading[3], **base)
     section = _section(s, c)
@@ -243,6 +266,8 @@ def _furniture(s: str, in_toc: bool) -> dict | None:
     """Details of a furniture line (banner, page number, TOC, approval line), or None."""
     if _TOC_TITLE.match(s):
         return {"toc_title": True}
+    if s.startswith("[") and _MD_TOC_LINK.match(s):
+        return {"toc": True}
     match = _BANNER.match(s)
     if match:
         return {"banner": _SPACES.sub(" ", match.group("banner").upper())}
@@ -252,10 +277,10 @@ def _furniture(s: str, in_toc: bool) -> dict | None:
         return {"toc": True}
     if _has_toc_leader(s):
         return {"toc": True}
-    if in_toc and _TOC_PLAIN_ENTRY.match(s):
-        return {"toc": True}
     if len(s) <= 160 and _APPROVAL_KEY.match(s) and _YEAR.search(s):
         return {"approval": s}
+    if in_toc and _TOC_PLAIN_ENTRY.match(s):
+        return {"toc": True}
     return None
 
 
@@ -267,18 +292,27 @@ def _has_toc_leader(s: str) -> bool:
     return before.endswith(_LEADERS)
 
 
-def _heading(s: str, c: _Clean, previous_text: Token | None) -> tuple[str, str, str, str | None] | None:
-    """(element kind, number, title, separator) when the line is an element heading."""
+def _heading(s: str, c: _Clean, previous_text: Token | None, listing: bool = False) -> tuple[str, str, str, str | None] | None:
+    """(element kind, number, title, separator) when the line is an element heading.
+
+    *listing* says the line follows a heading closely, with no label between: a list of headings
+    such as section 2, where a plain "Objective 1.1: ..." is this strategy's objective.
+    """
     match = _HEADING.match(s)
     if not match:
         return None
     formatted = c.md_level > 0 or c.bold
     sep = match.group("sep")
+    bare = match.group("bare")
     strong_word = bool(match.group("mission") or match.group("mgmt") or match.group("sub"))
-    if match.group("bare") is not None and not formatted:
-        return None  # "Mission Goal 1 links with..." is prose
-    if not formatted and not strong_word and sep != "|":
-        return None  # "Objective 2.1: ..." of some other framework; only "Objective 2.1 |" is ours
+    if bare is not None and match.group("dot") and strong_word and bare[:1].isupper():
+        sep = "."  # "Mission Objective 2.1. Border agencies...": the full stop separates
+    elif bare is not None and (not formatted or not bare[:1].isupper()):
+        return None  # "Mission Goal 1 links with..." / "**Objective 2.4** of the JRS" is prose
+    if not formatted and not strong_word and sep != "|" and not (sep == ":" and (match.group("goal") or listing)):
+        # "Objective 2.1: ..." of some other framework; only "Objective 2.1 |" is ours, or one in a
+        # list of headings. "Goal 1:" alone is how some framework sections list goals.
+        return None
     if not formatted and previous_text is not None and _RUNS_ON.search(previous_text.text[-16:]):
         return None
     number = match.group("num")
@@ -295,7 +329,7 @@ def _heading(s: str, c: _Clean, previous_text: Token | None) -> tuple[str, str, 
         kind = "sub_objective"
     else:
         kind = "objective"
-    title = match.group("title") if match.group("title") is not None else (match.group("bare") or "")
+    title = match.group("title") if match.group("title") is not None else (bare or "")
     return kind, number, title.strip(), sep
 
 

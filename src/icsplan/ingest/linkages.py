@@ -49,18 +49,23 @@ _KIND = (
 _NUMBER = r"(?:\d{1,2}(?:\.\d{1,2}){0,2}(?!\d)[a-z]?\b|[IVX]{1,4}\b)"
 # One code in running text: a known framework (or USAID, standing for its CDCS) and an item.
 # "SDGs 8 and 16", "CDCS DO 1, 2": further numbers of the same kind.
-_MORE = rf"(?P<more>(?:[ \t]*(?:,|&|and|,[ \t]*and)[ \t]*(?:{_NUMBER}))*)"
+# "JRS Goal 2, Objective 2.1": a further item of another kind in the same framework.
+_MORE = rf"(?P<more>(?:[ \t]*(?:,|&|and|,[ \t]*and)[ \t]*(?:(?:{_KIND})s?[ \t]*)?(?:{_NUMBER}))*)"
 _CODE_IN_TEXT = re.compile(
-    rf"\b(?P<fw>NSS|JRS|JSP|CDCS|SDGs?|USAID)(?:['’]s)?[ \t]+(?:(?P<kind>{_KIND})[ \t]*)?(?P<num>{_NUMBER}){_MORE}",
+    rf"\b(?P<fw>NSS|JRS|JSP|CDCS|SDGs?|USAID)(?:['’]s)?[ \t]+(?:(?P<kind>{_KIND})s?[ \t]*)?(?P<num>{_NUMBER}){_MORE}",
 )
-_MORE_NUMBER = re.compile(_NUMBER)
+_MORE_ITEM = re.compile(rf"(?:(?P<kind>{_KIND})s?[ \t]*)?(?P<num>{_NUMBER})")
 # The reversed form: "Pillar 1 of the NSS", "Goal 2 of the Bureau's JRS".
 _CODE_REVERSED = re.compile(
     rf"\b(?P<kind>Goal|Objective|Pillar|Priority)[ \t]+(?P<num>{_NUMBER})[ \t]+(?:of|in|under)[ \t]+"
     r"(?:the[ \t]+)?(?:[A-Z]{2,4}(?:/[A-Z]{2,4})?[ \t]+)?(?P<fw>NSS|JRS|JSP|CDCS)\b",
 )
 # A whole tag, possibly of an unknown framework ("XYZ DO2"), as appended to a framework title.
-_TAG_CODE = re.compile(rf"^(?P<fw>[A-Z][A-Za-z]{{1,7}})(?:['’]s)?[ \t]+(?:(?P<kind>{_KIND})[ \t]*)?(?P<num>{_NUMBER})$")
+_TAG_CODE = re.compile(rf"^(?P<fw>[A-Z][A-Za-z]{{1,7}})(?:['’]s)?[ \t]+(?:(?P<kind>{_KIND})s?[ \t]*)?(?P<num>{_NUMBER})$")
+# An item without its framework: "(CDCS DO2, DO3)" continues the framework before it; a USAID kind
+# first in the tag ("(DO2)", "(IR 2.1)") names the mission's CDCS, the only framework using them.
+_TAG_ITEM = re.compile(rf"^(?P<kind>{_KIND})s?[ \t]*(?P<num>{_NUMBER})$")
+_CDCS_KINDS = {"DO", "TO", "IR", "SpO"}
 _TRAILING_TAG = re.compile(r"[ \t]*\((?P<body>[^()]{2,80})\)[ \t]*\.?[ \t]*$")
 _TAG_SPLIT = re.compile(r"[ \t]*(?:[,;/]|\band\b)[ \t]*")
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
@@ -72,8 +77,8 @@ def expand_names(text: str) -> str:
 
 
 def _normalize(fw: str, kind: str | None, num: str) -> str | None:
+    fw = "SDG" if fw.upper() == "SDGS" else fw
     fw = fw.upper() if fw.upper() in KNOWN_FRAMEWORKS or fw.isupper() else fw
-    fw = "SDG" if fw == "SDGS" else fw
     number = str(_ROMAN[num]) if num in _ROMAN else num
     short = _KINDS.get(re.sub(r"[ \t]+", " ", kind.lower().rstrip("."))) if kind else None
     if fw == "USAID":
@@ -92,9 +97,13 @@ def codes_in_text(text: str) -> list[str]:
     expanded = expand_names(text)
     found: list[tuple[int, str]] = []
     for match in _CODE_IN_TEXT.finditer(expanded):
-        numbers = [match.group("num"), *_MORE_NUMBER.findall(match.group("more") or "")]
-        for offset, number in enumerate(numbers):
-            code = _normalize(match.group("fw"), match.group("kind"), number)
+        kind = match.group("kind")
+        items = [(kind, match.group("num"))]
+        for more in _MORE_ITEM.finditer(match.group("more") or ""):
+            kind = more.group("kind") or kind  # a number alone keeps the kind before it
+            items.append((kind, more.group("num")))
+        for offset, (kind, number) in enumerate(items):
+            code = _normalize(match.group("fw"), kind, number)
             if code:
                 found.append((match.start() + offset, code))
     for match in _CODE_REVERSED.finditer(expanded):
@@ -111,28 +120,40 @@ def split_trailing_tags(title: str) -> tuple[str, list[str]]:
     "(ICASS)" or "(COVID 19)" stay part of the title. Unknown frameworks are accepted when an item
     kind is named ("XYZ DO2"), so the linter can report them.
     """
-    codes: list[str] = []
+    groups: list[list[str]] = []  # last tag first
+    end = len(title)
     while True:
-        match = _TRAILING_TAG.search(title)
+        # Only the end of the title can hold a tag: searching (or slicing) it all for every tag
+        # would be quadratic.
+        match = _TRAILING_TAG.search(title, max(0, end - 100), end)
         if not match:
             break
         parsed = _parse_tag(match.group("body"))
         if parsed is None:
             break
-        codes[:0] = parsed
-        title = title[: match.start()].rstrip()
-    return title, codes
+        groups.append(parsed)
+        end = match.start()
+        while end and title[end - 1] in " \t":
+            end -= 1
+    return title[:end], [code for group in reversed(groups) for code in group]
 
 
 def _parse_tag(body: str) -> list[str] | None:
     codes = []
+    fw = None
     for part in _TAG_SPLIT.split(expand_names(body.strip())):
         if not part:
             continue
-        match = _TAG_CODE.match(part)
+        match = _TAG_ITEM.match(part) or _TAG_CODE.match(part)
         if not match:
             return None
-        fw, kind = match.group("fw"), match.group("kind")
+        kind = match.group("kind")
+        if "fw" in match.groupdict():
+            fw = match.group("fw")
+        elif fw is None:
+            if _KINDS.get(re.sub(r"\s+", " ", kind.lower().rstrip("."))) not in _CDCS_KINDS:
+                return None  # "(Goal 2)": of which framework?
+            fw = "CDCS"
         if fw.upper() not in KNOWN_FRAMEWORKS and fw.upper() != "USAID" and (kind is None or not fw.isupper()):
             return None
         code = _normalize(fw, kind, match.group("num"))

@@ -133,6 +133,8 @@ class Metadata:
         if self.country is not None:
             return
         candidate = _MISSION_PREFIX.sub("", _STRIP_YEARS.sub(" ", text).strip(" \t:–—-")).strip(" \t:–—-,")
+        if candidate.isupper() and len(candidate) > 4:  # a title page in capitals: "REPUBLIC OF KORVA"
+            candidate = " ".join(w.lower() if w in ("OF", "AND", "THE") else w.capitalize() for w in candidate.split())
         if 2 <= len(candidate) <= 50 and _COUNTRY.match(candidate) and not _NOT_COUNTRY.match(candidate):
             self.country = candidate
 

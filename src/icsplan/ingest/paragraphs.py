@@ -11,6 +11,7 @@ rejoining what page breaks and line wrapping tore apart:
   when page furniture (a banner, a page number) sat in the gap: a page break mid-sentence.
 * A line ending in a hyphen inside a compound word ("long-" / "term") is joined without a space and
   keeps its hyphen: the hyphens of an ICS are almost always real ("long-term", "counter-terrorism").
+  A line ending in a soft hyphen (U+00AD, a word the PDF hyphenated) is joined without it.
 """
 
 from __future__ import annotations
@@ -18,13 +19,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .linkages import split_trailing_tags
 from .lines import BLANK, FURNITURE, HEADING, LABEL, RULE, SECTION, TEXT, Token
 
 _CLOSERS = "\"'”’)]»"
 _TERMINAL = ".!?:;"
 # Abbreviations after which a full stop does not end a sentence.
 _ABBREVIATION = re.compile(r"(?:\b[A-Z]\.){1,3}$|\b(?:Mr|Mrs|Ms|Dr|St|No|Gen|Col|Amb|vs|e\.g|i\.e)\.$")
-_HYPHEN_END = re.compile(r"[A-Za-z]-$")
+_HYPHEN_END = re.compile(r"[A-Za-z][-\u00ad]$")
+_SOFT_HYPHEN = "\u00ad"  # kept by the line stage only at the end of a line: a word hyphenated by the PDF
 # Wider than this (90th percentile of text lines), a document keeps one paragraph per line.
 _WRAP_LIMIT = 160
 _TAIL = 64  # characters of a growing paragraph that the joining rules look at
@@ -56,6 +59,11 @@ class Unit:
             self.pieces.append(piece)
             self.tail = piece[-_TAIL:]
             return
+        if self.tail.endswith(_SOFT_HYPHEN):  # a word the PDF hyphenated: drop the mark, no space
+            self.pieces[-1] = self.pieces[-1][:-1]
+            self.pieces.append(piece)
+            self.tail = (self.tail[:-1] + piece)[-_TAIL:]
+            return
         joined = join_lines(self.tail, piece)
         self.pieces.append(joined[len(self.tail):])
         self.tail = joined[-_TAIL:]
@@ -68,6 +76,7 @@ class Unit:
         if self.pieces is not None:
             self.text = "".join(self.pieces)
             self.pieces = None
+        self.text = self.text.removesuffix(_SOFT_HYPHEN)
 
 
 def ends_sentence(text: str) -> bool:
@@ -88,6 +97,8 @@ def starts_lower(text: str) -> bool:
 
 def join_lines(head: str, tail: str) -> str:
     """Join two pieces of one paragraph, keeping a compound word's hyphen without a space."""
+    if head.endswith(_SOFT_HYPHEN):
+        return head[:-1] + tail
     if _HYPHEN_END.search(head) and tail[:1].isalpha():
         return head + tail
     return f"{head} {tail}"
@@ -179,6 +190,8 @@ class _Merger:
             return unit.lines == 1 and not token.bullet  # "Mission Goal 1:" with the title below
         if token.bullet or unit.lines >= 5:
             return False
+        if token.text.startswith("(") and split_trailing_tags(token.text)[0] == "":
+            return True  # the linkage tags of the title, set on a line of their own: "(CDCS DO2)"
         lower = starts_lower(token.text)
         if _HYPHEN_END.search(title) and lower:
             return True
