@@ -131,6 +131,24 @@ def _bookmark(paragraph, name: str, number: int) -> None:
     paragraph._p.append(end)
 
 
+def write_toc_field(entries, headings, *, levels: str) -> None:
+    """Fill ``entries`` (one paragraph per heading) with a Word TOC field.
+
+    The field's cached result lists the sections, each with a PAGEREF field to the bookmark on
+    its heading: Word and LibreOffice fill in the page numbers when they lay the document out,
+    and Word replaces the whole list when fields are updated.
+    """
+    first = entries[0]
+    _fld_char(first.add_run(), "begin")
+    _instruction(first, f'TOC \\o "{levels}" \\h \\z \\u')
+    _fld_char(first.add_run(), "separate")
+    for paragraph, heading in zip(entries, headings):
+        paragraph.add_run(heading.text)
+        paragraph.add_run("\t")
+        _simple_field(paragraph, f"PAGEREF {_toc_bookmark(heading.anchor)} \\h", "")
+    _fld_char(entries[-1].add_run(), "end")
+
+
 def _toc_bookmark(anchor: str) -> str:
     # Word's own TOC bookmarks are "_Toc" + digits; any name up to 40 characters works.
     return ("_Toc_" + anchor.replace("-", "_"))[:40]
@@ -203,18 +221,7 @@ class _Writer:
         entries = [self.document.add_paragraph(style=TOC_STYLES[0]) for _ in headings] or [
             self.document.add_paragraph(style=TOC_STYLES[0])
         ]
-        # The field's cached result lists the sections, each with a PAGEREF field to the bookmark
-        # on its heading: Word and LibreOffice fill in the page numbers when they lay the
-        # document out, and Word replaces the whole list when fields are updated.
-        first = entries[0]
-        _fld_char(first.add_run(), "begin")
-        _instruction(first, 'TOC \\o "1-3" \\h \\z \\u')
-        _fld_char(first.add_run(), "separate")
-        for paragraph, heading in zip(entries, headings):
-            paragraph.add_run(heading.text)
-            paragraph.add_run("\t")
-            _simple_field(paragraph, f"PAGEREF {_toc_bookmark(heading.anchor)} \\h", "")
-        _fld_char(entries[-1].add_run(), "end")
+        write_toc_field(entries, headings, levels="1-3")
 
     def paragraph(self, block: Paragraph) -> None:
         paragraph = self.document.add_paragraph(style=SBU_STYLE if block.sbu else None)

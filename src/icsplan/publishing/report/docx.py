@@ -13,7 +13,7 @@ from docx.shared import Inches, Pt, RGBColor
 
 from ..content import SBU_BANNER
 from ..docx import (
-    HEADING_FONT, NAVY, SBU_RED, _bookmark, _fld_char, _instruction, _setup_styles, _shade, _simple_field, _toc_bookmark,
+    HEADING_FONT, NAVY, SBU_RED, _bookmark, _setup_styles, _shade, _simple_field, _toc_bookmark, write_toc_field,
 )
 from .outline import SAMPLE_LABEL, STATUS_LABELS, Chart, Heading, Paragraph, ReportOutline, Table
 
@@ -127,15 +127,7 @@ class _Writer:
         entries = [self.document.add_paragraph(style="toc 1") for _ in headings]
         if not entries:
             return
-        first = entries[0]
-        _fld_char(first.add_run(), "begin")
-        _instruction(first, 'TOC \\o "1-1" \\h \\z \\u')
-        _fld_char(first.add_run(), "separate")
-        for paragraph, heading in zip(entries, headings):
-            paragraph.add_run(heading.text)
-            paragraph.add_run("\t")
-            _simple_field(paragraph, f"PAGEREF {_toc_bookmark(heading.anchor)} \\h", "")
-        _fld_char(entries[-1].add_run(), "end")
+        write_toc_field(entries, headings, levels="1-1")
 
     # -- blocks
     def heading(self, block: Heading) -> None:
