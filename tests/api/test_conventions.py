@@ -124,3 +124,18 @@ def test_openapi_document_and_self_hosted_docs(world):
         assert response.status_code == 200, asset
         content = b"".join(response.streaming_content) if response.streaming else response.content
         assert len(content) > 100
+
+
+def test_if_match_needs_the_strong_etag(world, api_as):
+    """A weak tag (``W/"…"``) names a representation that may differ in bytes; RFC 9110 says
+    If-Match compares strongly, so a weak copy of the current tag is refused with 412."""
+    api = api_as("editor")
+    objective = world.strategy.objectives.order_by("position").first()
+    tag = api.get(f"objectives/{objective.pk}")["ETag"]
+    assert not tag.startswith("W/")
+    weak = api.patch(f"objectives/{objective.pk}", {"title": "Weakly matched"}, headers={"If-Match": f"W/{tag}"})
+    _problem(weak, 412, "precondition-failed")
+    objective.refresh_from_db()
+    assert objective.title != "Weakly matched"
+    strong = api.patch(f"objectives/{objective.pk}", {"title": "Strongly matched"}, headers={"If-Match": tag})
+    assert strong.status_code == 200, strong.content[:300]

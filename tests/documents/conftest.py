@@ -33,11 +33,9 @@ def public_strategy():
 
 @pytest.fixture(scope="session")
 def parse_text():
-    """The text parser (skipped while it does not exist)."""
-    try:
-        from icsplan.ingest import parse_text
-    except ImportError:
-        pytest.skip("icsplan.ingest.parse_text is not available yet")
+    """The text parser."""
+    from icsplan.ingest import parse_text
+
     return parse_text
 
 

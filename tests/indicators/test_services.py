@@ -122,6 +122,10 @@ def test_non_exhaustive_breakdowns_are_not_summed(trainees):
     svc.define_disaggregation(trainees, "disability", ["with disability"], exhaustive=False, actor=None)
     svc.submit_result(trainees, "FY2023", 10, actor=None)
     svc.submit_result(trainees, "FY2023", 3, category="disability", category_value="with disability", actor=None)
+    # A part that is not exhaustive need not add up: a breakdown larger than its share is kept as given.
+    svc.submit_result(trainees, "FY2023", 12, category="disability", category_value="with disability", actor=None)
+    rows = {(r.category, r.category_value): r.number for r in trainees.results.filter(period="FY2023")}
+    assert rows == {("", ""): 10, ("disability", "with disability"): 12}
 
 
 def test_update_indicator_checks_version_and_records_history(trainees):

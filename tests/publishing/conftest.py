@@ -12,27 +12,14 @@ sys.path.insert(0, str(Path(__file__).parent))
 from factory import build_strategy  # noqa: E402
 
 MALI = Path(__file__).resolve().parents[2] / "src" / "icsplan" / "demo" / "mali-2018.txt"
-IATI_SCHEMA = Path("/work/shared/iati-2.03/iati-activities-schema.xsd")
 
 
 @pytest.fixture(scope="session")
 def mali():
-    """The in-repo Mali ICS read by the text parser (skipped while the parser is missing)."""
-    try:
-        from icsplan.ingest import parse_text
-    except ImportError:
-        pytest.skip("icsplan.ingest.parse_text is not available yet")
+    """The in-repo Mali ICS read by the text parser."""
+    from icsplan.ingest import parse_text
+
     return parse_text(MALI.read_text(encoding="utf-8"), source=MALI.name).strategy
-
-
-@pytest.fixture(scope="session")
-def iati_schema():
-    """The IATI 2.03 activity schema, or a skip when the shared XSD folder is absent."""
-    if not IATI_SCHEMA.exists():
-        pytest.skip(f"IATI 2.03 XSDs not found at {IATI_SCHEMA.parent}")
-    from lxml import etree
-
-    return etree.XMLSchema(etree.parse(str(IATI_SCHEMA)))
 
 
 @pytest.fixture
