@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from django.test import Client
+
 from .conftest import Api
 
 PROBLEM = "application/problem+json"
@@ -139,3 +141,39 @@ def test_if_match_needs_the_strong_etag(world, api_as):
     assert objective.title != "Weakly matched"
     strong = api.patch(f"objectives/{objective.pk}", {"title": "Strongly matched"}, headers={"If-Match": tag})
     assert strong.status_code == 200, strong.content[:300]
+
+
+def test_refused_csrf_check_is_problem_json_not_a_page(world):
+    """A request carrying a session cookie but no CSRF token (as a fuzzer or a stale tab sends it) is
+    refused in the API's own format, never with Django's HTML page."""
+    client = Client(enforce_csrf_checks=True)
+    client.cookies["sessionid"] = "not-a-session"
+    for method, url in (("delete", "/api/v1/goals/null%2Cnull"), ("patch", "/api/v1/goals/1")):
+        response = getattr(client, method)(url, HTTP_AUTHORIZATION="Bearer not-a-token", HTTP_IF_MATCH="")
+        assert 400 <= response.status_code < 500
+        assert response["Content-Type"] == "application/problem+json", (url, response.content[:200])
+
+
+def test_schema_names_are_unique_so_openapi_components_do_not_collide():
+    """The OpenAPI document names each component after its class: two schemas of one name would
+    make one response be described by the other's fields (a fuzzer found the tree's baseline
+    documented as the baseline endpoint's)."""
+    import importlib
+    import pkgutil
+
+    from ninja import Schema
+
+    import icsplan.api as api_package
+
+    for info in pkgutil.walk_packages(api_package.__path__, "icsplan.api."):
+        importlib.import_module(info.name)
+    seen: dict[str, str] = {}
+
+    def walk(cls):
+        for sub in cls.__subclasses__():
+            if sub.__module__.startswith("icsplan."):
+                where = f"{sub.__module__}.{sub.__qualname__}"
+                assert seen.setdefault(sub.__name__, where) == where, f"{sub.__name__}: {seen[sub.__name__]} and {where}"
+            walk(sub)
+
+    walk(Schema)

@@ -40,7 +40,7 @@ from .schemas import (
 StatusLabel = Literal["on_track", "at_risk", "off_track", "no_data", "not_rated"]
 
 
-class BaselineSchema(Schema):
+class TreeBaselineSchema(Schema):
     value: str | None = None
     date: str | None = None
     note: str | None = None
@@ -82,7 +82,7 @@ class TreeIndicatorSchema(Schema):
     sensitivity: Literal["public", "sbu"]
     sample: bool
     version: int
-    baseline: BaselineSchema | None = None
+    baseline: TreeBaselineSchema | None = None
     targets: list[PeriodValueSchema]
     results: list[TreeResultSchema]
     latest: LatestStatusSchema
