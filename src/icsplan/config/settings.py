@@ -191,3 +191,11 @@ CACHES = {
 # Failed attempts allowed within 15 minutes (see icsplan.accounts.throttle): per account name and
 # address, per account name, per address (an office behind one NAT address shares the last one).
 ICSPLAN_SIGNIN_LIMITS = {"account_address": 5, "account": 20, "address": 30}
+
+# -- Cache-Control -----------------------------------------------------------------------------------
+# Responses to signed-in people, token callers and writes may carry SBU or unapproved data: marked
+# "private, no-store" (icsplan.core.middleware.PrivateNoStoreMiddleware). It sits just inside the
+# security headers, outside every other middleware, so that their own responses (CSRF failures,
+# refused NUL bytes) are covered too; WhiteNoise still answers static files before it decides.
+MIDDLEWARE.insert(MIDDLEWARE.index("icsplan.core.middleware.SecurityHeadersMiddleware") + 1,
+                  "icsplan.core.middleware.PrivateNoStoreMiddleware")
