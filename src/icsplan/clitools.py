@@ -121,6 +121,10 @@ def _write_atomically(target: Path, data: bytes) -> None:
         existing = target.stat()
     except FileNotFoundError:
         existing = None
+    if existing is not None and not os.access(target, os.W_OK):
+        # A rename would go through where opening the file for writing is refused: a read-only
+        # file is a "do not overwrite", as it is for a shell redirection.
+        raise PermissionError(13, "Permission denied", str(target))
     # The temporary name starts with a dot and is random: two commands writing the same target
     # never share it, and a directory listing does not show it as an export.
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)

@@ -78,6 +78,17 @@ def test_regular_file_is_replaced_with_sensible_permissions(tmp_path):
     assert _leftovers(tmp_path, "out.json") == []
 
 
+def test_a_read_only_file_is_not_replaced(tmp_path, monkeypatch):
+    target = tmp_path / "keep.json"
+    target.write_bytes(b"keep me")
+    target.chmod(0o444)
+    if os.geteuid() == 0:  # root may open any file for writing; ask as an ordinary user would
+        monkeypatch.setattr(clitools.os, "access", lambda path, mode: not (mode & os.W_OK))
+    with pytest.raises(PermissionError):
+        clitools.write_output(b"new", target)
+    assert target.read_bytes() == b"keep me" and _leftovers(tmp_path, "keep.json") == []
+
+
 def test_a_symlink_to_a_regular_file_is_kept(tmp_path):
     real = tmp_path / "real.md"
     real.write_bytes(b"old")
