@@ -106,6 +106,22 @@ def test_any_caller_of_authenticate_is_throttled(alice, clock):
     assert info.value.http_status == 429 and 0 < info.value.retry_after <= 15 * 60
 
 
+def test_signing_in_forgets_earlier_typos(alice, clock):
+    for _ in range(4):
+        _app_sign_in("10.0.0.1", "alice", "wrong")
+    client, _ = _app_sign_in("10.0.0.1", "alice", PASSWORD)
+    assert _signed_in(client)
+    for _ in range(4):
+        _app_sign_in("10.0.0.1", "alice", "wrong")
+    client, _ = _app_sign_in("10.0.0.1", "alice", PASSWORD)
+    assert _signed_in(client)
+    # The account's own count (from every address) is not reset by one success.
+    assert throttle.retry_after("alice", None) == 0
+    for _ in range(throttle.limits()["account"] - 8):
+        throttle.record_failure("alice", None)
+    assert throttle.retry_after("alice", "10.0.0.1") > 0
+
+
 def test_password_spraying_from_one_address_is_limited(alice, clock):
     limit = throttle.limits()["address"]
     for n in range(limit):

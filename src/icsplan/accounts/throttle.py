@@ -141,6 +141,15 @@ def record_failure(username: str | None, ip: str | None) -> None:
         cache.set(key, int(cache.get(key, 0)) + 1, timeout)
 
 
+def record_success(username: str, ip: str | None) -> None:
+    """Forget this address's failures for this account: the person has shown the password, so an
+    earlier typo no longer counts against them. The per-account and per-address counts stay (one
+    known password must not wipe the record of guesses at other accounts)."""
+    scopes = [stem for name, stem in _scopes(username, ip) if name == "account_address"]
+    if scopes:
+        caches[THROTTLE_CACHE].delete_many([f"{stem}:{slot}" for stem in scopes for slot in _slots(_now())])
+
+
 def address_of(request) -> str | None:
     """The client address of ``request``, or of the request being served (None: the CLI)."""
     if request is not None and hasattr(request, "META"):
@@ -166,6 +175,8 @@ class ThrottledModelBackend(ModelBackend):
         user = super().authenticate(request, username=username, password=password, **kwargs)
         if user is None:
             record_failure(username, ip)
+        else:
+            record_success(username, ip)
         return user
 
     @staticmethod
