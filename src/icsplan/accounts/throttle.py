@@ -4,7 +4,8 @@ API bearer tokens.
 
 Failed attempts are counted in a sliding window (``WINDOW``, in one-minute slots) under three keys:
 
-- the account name and the client address (a person mistyping stays locked out alone),
+- the account name and the client address (someone mistyping locks out only that account at that
+  address; a successful sign-in clears this count),
 - the account name from any address (a guesser spreading over many addresses),
 - the client address for any account name or token (password spraying: one guess for many names).
 
