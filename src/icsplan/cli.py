@@ -13,7 +13,7 @@ from typing import Optional
 
 import typer
 
-from icsplan.clitools import _write_output, err, handle_errors, out, setup_django  # noqa: F401 (re-exported)
+from icsplan.clitools import err, handle_errors, out, setup_django, write_output  # noqa: F401 (re-exported)
 from icsplan.errors import IcsplanError
 
 app = typer.Typer(
@@ -39,11 +39,11 @@ def parse(
 
     result = parse_file(file)
     if format == "json":
-        _write_output(result.strategy.to_json(), output)
+        write_output(result.strategy.to_json(), output)
     elif format in ("md", "markdown"):
         from icsplan.publishing import get_renderer
 
-        _write_output(get_renderer("md").render(result.strategy), output)
+        write_output(get_renderer("md").render(result.strategy), output)
     else:
         raise IcsplanError(f"unknown format {format!r}; use json or md", code="unknown-format")
 
@@ -60,7 +60,7 @@ def lint(
     result = parse_file(file)
     findings = lint_strategy(result)
     if format == "json":
-        _write_output(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False), None)
+        write_output(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False), None)
     elif format == "text":
         for f in findings:
             line = f"{file}:{f.line}" if f.line else str(file)
@@ -79,7 +79,7 @@ def schema():
     """Print the JSON Schema of the canonical strategy document."""
     from icsplan.document import json_schema
 
-    _write_output(json.dumps(json_schema(), indent=2), None)
+    write_output(json.dumps(json_schema(), indent=2), None)
 
 
 # -- database ----------------------------------------------------------------------------------------
@@ -135,7 +135,7 @@ def export(
     renderer = get_renderer(format)
     row = services.find_strategy(country, edition)
     document = services.load_strategy(row)
-    _write_output(renderer.render(document, public=public), output)
+    write_output(renderer.render(document, public=public), output)
     record_export(None, row, format, public)  # an export with SBU text joins the audit trail
 
 
@@ -160,7 +160,7 @@ def report(
 
     row = services.find_strategy(country, edition)
     data = render_report(row, period=period, fmt=format, public=public)
-    _write_output(data, output)
+    write_output(data, output)
     record_export(None, row, f"report-{format}", public)  # a report with SBU figures joins the audit trail
 
 

@@ -60,3 +60,65 @@ def test_internal_banner_without_sbu_is_the_classification(public_strategy):
 def test_narrative_cannot_pose_as_structure(public_strategy):
     public_strategy.priorities = "## 4. Management Objectives"
     assert "\\## 4. Management Objectives" in to_markdown(public_strategy)
+
+
+# -- text from the database is text, never markup ---------------------------------------------------
+
+HOSTILE = "<script>alert(1)</script>"
+
+
+def _html(markdown_text: str) -> str:
+    """What a CommonMark renderer that lets raw HTML through (markdown-it, as rich ships it) makes."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": True}).render(markdown_text)
+
+
+def _hostile(strategy):
+    strategy.title = HOSTILE
+    strategy.priorities = f"{HOSTILE} Priority & more.\n\n<img src=x onerror=alert(2)> second paragraph."
+    goal = strategy.goals[0]
+    goal.title = f"Goal {HOSTILE}"
+    objective = goal.objectives[0]
+    objective.justification = ("See [the plan](javascript:alert(3)) and &lt;b&gt; and `code` and "
+                               "*stars* and cross_cutting work.")
+    objective.justification_sensitivity = "public"
+    strategy.management_objectives[0].title = "Support <iframe src=//evil.example>"
+    return strategy
+
+
+def test_hostile_text_renders_as_text(public_strategy):
+    text = to_markdown(_hostile(public_strategy))
+    html = _html(text)
+    for raw in ("<script", "<img", "<iframe", 'href="javascript'):
+        assert raw not in html, raw
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "[the plan](javascript:alert(3))" in html  # shown as typed, not a link
+    assert "&amp;lt;b&amp;gt;" in html  # an entity in the text is not decoded
+    assert "Priority &amp; more." in html and "cross_cutting" in html
+    assert "<em>" not in html and "<code>" not in html
+
+
+def test_hostile_text_reads_back_unchanged(public_strategy):
+    from icsplan.ingest import parse_text
+
+    strategy = _hostile(public_strategy)
+    text = to_markdown(strategy)
+    assert "\\<script\\>alert(1)\\</script\\>" in text  # escaped, and readable as it stands
+    again = parse_text(text, source="hostile.md").strategy
+    assert again.priorities == strategy.priorities
+    assert again.goals[0].title == strategy.goals[0].title
+    assert again.goals[0].objectives[0].justification == strategy.goals[0].objectives[0].justification
+    assert again.management_objectives[0].title == strategy.management_objectives[0].title
+
+
+def test_plain_punctuation_stays_readable(public_strategy):
+    public_strategy.priorities = "Work with AT&T, the cross_cutting team and 3 partners (50% of funds)."
+    assert "Work with AT&T, the cross_cutting team and 3 partners (50% of funds)." in to_markdown(public_strategy)
+
+
+def test_a_numbered_or_ruled_paragraph_is_not_structure(public_strategy):
+    for text, shown in (("1. First point of the priorities.", "<p>1. First point of the priorities.</p>"),
+                        ("---", "<p>---</p>"), ("+ plus", "<p>+ plus</p>"), ("> quoted", "<p>&gt; quoted</p>")):
+        public_strategy.priorities = text
+        assert shown in _html(to_markdown(public_strategy)), text

@@ -16,74 +16,31 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from icsplan.core import context
 from icsplan.errors import InputError, NotFoundError, PermissionDenied
 
 from .models import ApiToken, Bureau, Membership, Mission, ReporterAssignment
 from .permissions import attach_token, is_admin
 from .roles import Role
+from .throttle import SignInThrottled  # noqa: F401 (raised by authenticate_with_throttle)
 
-# -- sign-in throttling ------------------------------------------------------------------------------
+# -- sign-in -----------------------------------------------------------------------------------------
 
-#: failed sign-ins allowed per account name and address within THROTTLE_WINDOW
-THROTTLE_PER_ADDRESS = 5
-#: failed sign-ins allowed per account name from all addresses within THROTTLE_WINDOW
-THROTTLE_PER_ACCOUNT = 20
-THROTTLE_WINDOW = dt.timedelta(minutes=15)
+def authenticate_with_throttle(request, username: str, password: str):
+    """The user for these credentials, ``None`` when they are wrong, or ``SignInThrottled`` after
+    too many failures (see :mod:`icsplan.accounts.throttle` for the limits).
 
-
-class SignInThrottled(PermissionDenied):
-    """Too many failed sign-ins: further attempts are refused for a while (HTTP 429)."""
-
-    code = "throttled"
-    http_status = 429
-
-    def __init__(self, message: str, *, retry_after: int):
-        super().__init__(message)
-        self.retry_after = retry_after
+    The throttle sits in the authentication backend, so Django's admin sign-in and any other caller
+    of ``authenticate`` are held to the same limits. Failures are also recorded as audit events (by
+    the ``user_login_failed`` signal) whether or not the account exists; the caller logs the user in
+    with ``django.contrib.auth.login``.
+    """
+    username = (username or "").strip()[:150]
+    return authenticate(request, username=username, password=password)
 
 
 def _require_admin(actor) -> None:
     if actor is not None and not is_admin(actor):
         raise PermissionDenied("Only an administrator may manage people and tokens.")
-
-
-def sign_in_retry_after(username: str, ip: str | None) -> int:
-    """Seconds until ``username`` may try again from ``ip`` (0: now)."""
-    from icsplan.audit.models import AuditEvent
-
-    now = timezone.now()
-    since = now - THROTTLE_WINDOW
-    failures = AuditEvent.objects.filter(action="auth.login_failed", actor_name=username[:150], created_at__gte=since)
-    for limit, qs in ((THROTTLE_PER_ADDRESS, failures.filter(ip=ip)), (THROTTLE_PER_ACCOUNT, failures)):
-        times = list(qs.order_by("-created_at").values_list("created_at", flat=True)[:limit])
-        if len(times) >= limit:
-            # Free again when the oldest of the last ``limit`` failures leaves the window.
-            return max(1, int((times[-1] + THROTTLE_WINDOW - now).total_seconds()) + 1)
-    return 0
-
-
-def authenticate_with_throttle(request, username: str, password: str):
-    """The user for these credentials, ``None`` when they are wrong, or ``SignInThrottled`` after
-    too many failures (5 per account name and address, 20 per account name, in 15 minutes).
-
-    Failures are recorded (as audit events, by the ``user_login_failed`` signal) whether or not
-    the account exists; the caller logs the user in with ``django.contrib.auth.login``.
-    """
-    from icsplan.audit import services as audit
-
-    username = (username or "").strip()[:150]
-    ip = context.client_ip(request) if request is not None else context.current().ip
-    wait = sign_in_retry_after(username, ip)
-    if wait:
-        audit.record("auth.login_throttled", actor_name=username, request=request, object_type="auth.user",
-                     object_repr=username)
-        minutes = max(1, (wait + 59) // 60)
-        raise SignInThrottled(
-            f"Too many failed sign-ins for this account; try again in {minutes} minute{'s' if minutes > 1 else ''}.",
-            retry_after=wait,
-        )
-    return authenticate(request, username=username, password=password)
 
 
 # -- people and memberships --------------------------------------------------------------------------

@@ -33,7 +33,10 @@ and results (submit, approve, return), exports in every publishing format, docum
 
 **Authentication.** Send `Authorization: Bearer <token>` (a personal token, read or write scope,
 optionally limited to one mission) or use the browser session (writes then need the
-`X-CSRFToken` header). Without either, reads return what the public may see.
+`X-CSRFToken` header). Without either, reads return what the public may see. Unknown tokens
+count against the caller's address with failed sign-ins: past the limit every token and password
+attempt from it answers 429 (`throttled`, with `Retry-After`) for up to 15 minutes.
+Every response to a token or session caller, and to every write, is `Cache-Control: private, no-store`.
 
 **Concurrency.** Every read returns an `ETag`. Every write to an existing resource must send it
 back in `If-Match`: a missing header answers 428, a stale one 412.
@@ -65,6 +68,8 @@ _ERROR_RESPONSES = {
     "412": "If-Match no longer matches: the resource changed since it was read",
     "422": "Invalid input; `errors` names each field at fault",
     "428": "If-Match is required on this write",
+    "429": "Too many failed sign-in or token attempts from this address (`throttled`); "
+           "`Retry-After` gives the seconds to wait",
     "500": "Unexpected error (no details are disclosed)",
 }
 

@@ -54,10 +54,15 @@ class TokenAuth(HttpBearer):
         return self.authenticate(request, value.strip())
 
     def authenticate(self, request: HttpRequest, token: str):
+        from icsplan.accounts import throttle
         from icsplan.accounts.services import authenticate_token
 
+        # Token guesses count against the caller's address like wrong passwords do (429 once over).
+        ip = throttle.address_of(request)
+        throttle.check(None, ip, request=request)
         found = authenticate_token(token)
         if found is None:
+            throttle.record_failure(None, ip)
             raise Unauthenticated("The token is unknown, expired or revoked.", code="invalid-token")
         user, row = found
         request.user = user  # history records and audit events name the token's owner

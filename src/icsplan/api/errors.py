@@ -125,7 +125,11 @@ def _icsplan_error(request, exc: e.IcsplanError) -> HttpResponse:
         errors.append({"code": code, "message": exc.message, "field": _location_fields(exc.where), "in": "body"})
     if status >= 500:
         logger.error("icsplan error %s on %s: %s", code, request.path, exc)
-    return problem(request, status, code, exc.message, errors=errors, extra=extra)
+    response = problem(request, status, code, exc.message, errors=errors, extra=extra)
+    retry_after = getattr(exc, "retry_after", None)
+    if retry_after:  # a throttled sign-in or token: when to try again
+        response["Retry-After"] = str(int(retry_after))
+    return response
 
 
 def _field_of(loc: tuple) -> tuple[str, str | None]:

@@ -180,13 +180,11 @@ def _indicator_nodes(access: Access, strategy: sm.Strategy, full: bool) -> tuple
     Four queries whatever the number of indicators: indicators with their baselines, breakdowns,
     targets and results (the last three grouped by indicator here).
     """
-    try:
-        from icsplan.indicators import models as im
-        from icsplan.indicators.periods import sort_key
-        from icsplan.indicators.progress import series_of
-        from icsplan.indicators.status import assess, thresholds
-    except ImportError:  # pragma: no cover - the indicators app is part of the product
-        return {}, False
+    from icsplan.indicators import models as im
+    from icsplan.indicators.periods import sort_key
+    from icsplan.indicators.progress import series_of
+    from icsplan.indicators.status import assess, thresholds
+
     indicators_qs = im.Indicator.objects.filter(strategy=strategy)
     targets_qs = im.Target.objects.filter(strategy=strategy)
     results_qs = im.Result.objects.filter(strategy=strategy)

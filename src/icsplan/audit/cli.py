@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from icsplan.clitools import _write_output, handle_errors, setup_django
+from icsplan.clitools import handle_errors, setup_django, write_output
 
 audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True, add_completion=False,
                         pretty_exceptions_enable=False)
@@ -24,4 +24,4 @@ def export(
     from icsplan.audit.reader import export_csv
     from icsplan.strategies.services import find_mission
 
-    _write_output(export_csv(find_mission(country), user=None), output)
+    write_output(export_csv(find_mission(country), user=None), output)

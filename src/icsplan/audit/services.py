@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Any
 
@@ -100,10 +99,3 @@ def record_export(user, strategy, fmt: str, public: bool) -> AuditEvent | None:
         after={"format": fmt, "public": False, "edition": strategy.edition},
         actor_name=None if user is not None else "local operator",
     )
-
-
-def failed_logins_since(username: str, ip: str | None, since: dt.datetime) -> int:
-    """Failed sign-ins for this account name from this address since ``since`` (throttling)."""
-    return AuditEvent.objects.filter(
-        action="auth.login_failed", actor_name=username[:150], ip=ip, created_at__gte=since
-    ).count()

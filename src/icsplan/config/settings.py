@@ -175,3 +175,31 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# -- Sign-in throttling ----------------------------------------------------------------------------
+# Every way in (the app's sign-in page, the admin's, API tokens) counts failures in one place that
+# every worker process of the server shares: a cache table in the application database, created by
+# the accounts migrations. Nothing else is cached, so the default cache stays in memory.
+AUTHENTICATION_BACKENDS = ["icsplan.accounts.throttle.ThrottledModelBackend"]
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "icsplan_throttle_cache",
+        "TIMEOUT": 16 * 60,
+        # Counts expire after 16 minutes; past MAX_ENTRIES the expired rows are deleted first, so only
+        # tens of thousands of failures within the window could push out live ones.
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
+    },
+}
+# Failed attempts allowed within 15 minutes (see icsplan.accounts.throttle): per account name and
+# address, per account name, per address (an office behind one NAT address shares the last one).
+ICSPLAN_SIGNIN_LIMITS = {"account_address": 5, "account": 20, "address": 30}
+
+# -- Cache-Control -----------------------------------------------------------------------------------
+# Responses to signed-in people, token callers and writes may carry SBU or unapproved data: marked
+# "private, no-store" (icsplan.core.middleware.PrivateNoStoreMiddleware). It sits just inside the
+# security headers, outside every other middleware, so that their own responses (CSRF failures,
+# refused NUL bytes) are covered too; WhiteNoise still answers static files before it decides.
+MIDDLEWARE.insert(MIDDLEWARE.index("icsplan.core.middleware.SecurityHeadersMiddleware") + 1,
+                  "icsplan.core.middleware.PrivateNoStoreMiddleware")

@@ -3,8 +3,13 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from icsplan.accounts.forms import AdminSignInForm
 from icsplan.api.api import api
 from icsplan.api.errors import not_found_view
+
+# The admin's sign-in shows the throttle's wait like the app's does (the limits themselves apply
+# to every caller of ``authenticate``, through the authentication backend).
+admin.site.login_form = AdminSignInForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),

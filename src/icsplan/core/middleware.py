@@ -1,5 +1,6 @@
-"""Middleware: a request id for logs and the audit trail, and the Content-Security-Policy
-(Django 5.2 has no built-in CSP)."""
+"""Middleware: a request id for logs and the audit trail, the Content-Security-Policy (Django 5.2
+has no built-in CSP), and ``Cache-Control: private, no-store`` on responses that may carry SBU or
+unapproved data."""
 
 from __future__ import annotations
 
@@ -50,6 +51,43 @@ class SecurityHeadersMiddleware:
             response["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()"
         response.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         return response
+
+
+#: for responses that may carry SBU or unapproved data: no browser or proxy cache keeps a copy
+NO_STORE = "private, no-store"
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+
+class PrivateNoStoreMiddleware:
+    """Marks ``Cache-Control: private, no-store`` on every response to an authenticated request
+    (a session or a bearer token) and on every response to a write, whatever the view set.
+
+    Which page shows SBU text depends on the reader's roles, so the rule is the simplest that is
+    always right: anything served to somebody signed in may hold it; a write's answer echoes what
+    was written. Anonymous reads see only public, approved data and may stay cacheable (and static
+    files, which WhiteNoise serves before sessions are read, keep their long cache lifetime).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if may_carry_private_data(request):
+            response["Cache-Control"] = NO_STORE
+            if "Expires" in response:  # an Expires date would contradict no-store for old caches
+                del response["Expires"]
+        return response
+
+
+def may_carry_private_data(request) -> bool:
+    """True for a write, a request with credentials, or a signed-in person's request."""
+    if request.method not in _SAFE_METHODS:
+        return True
+    if request.META.get("HTTP_AUTHORIZATION"):
+        return True  # a token request, even a refused one (its 401 must not be kept either)
+    user = getattr(request, "user", None)  # set by AuthenticationMiddleware (or the API's token check)
+    return bool(user is not None and user.is_authenticated)
 
 
 class RejectNulBytesMiddleware:

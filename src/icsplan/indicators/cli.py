@@ -39,9 +39,9 @@ def _say(message: str) -> None:
 
 
 def _write(data: bytes, output: Optional[Path]) -> None:
-    from icsplan.cli import _write_output
+    from icsplan.clitools import write_output
 
-    _write_output(data, output)
+    write_output(data, output)
 
 
 @app.command()

@@ -82,14 +82,11 @@ class Status(str, Enum):
 
 def thresholds(overrides: Mapping[str, float] | None = None) -> dict[str, float]:
     """The thresholds in force: defaults, then Django's ``ICSPLAN_STATUS_THRESHOLDS``, then ``overrides``."""
-    merged = dict(DEFAULT_THRESHOLDS)
-    try:
-        from django.conf import settings
+    from django.conf import settings
 
-        if settings.configured:
-            merged.update(getattr(settings, "ICSPLAN_STATUS_THRESHOLDS", None) or {})
-    except ImportError:  # the rule works without Django too
-        pass
+    merged = dict(DEFAULT_THRESHOLDS)
+    if settings.configured:  # the rule also runs outside the server (scripts, notebooks)
+        merged.update(getattr(settings, "ICSPLAN_STATUS_THRESHOLDS", None) or {})
     merged.update(overrides or {})
     return merged
 

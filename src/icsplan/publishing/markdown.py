@@ -22,32 +22,65 @@ from .base import Renderer
 from .outline import FrameworkLine, Heading, Items, Paragraph, prepare
 
 SBU_MARK = "(SBU)"
-# A narrative line that starts like Markdown structure would be read back as structure.
-_STRUCTURAL = re.compile(r"^(#|[-*+] |\d+\. |>)")
+
+# Text from the strategy is data, never markup: a Markdown renderer must show it as written and
+# must not pass raw HTML through (a title "<script>…" stays text). Escaped with backslashes, which
+# every CommonMark renderer honours and icsplan's own parser undoes, so the file reads back
+# unchanged and stays readable: "AT&T" and "cross_cutting" are left alone, since a bare "&" or an
+# underscore inside a word is not markup.
+_INLINE_ACTIVE = re.compile(
+    r"[\\`*\[\]<>~]"  # backslash, code spans, emphasis, links and images, raw HTML and autolinks, strikethrough
+    r"|&(?=#?[0-9A-Za-z]+;)"  # an entity or character reference ("&lt;", "&#60;") would be decoded
+    r"|(?<![^\W_])_|_(?![^\W_])"  # an underscore at a word's edge can open or close emphasis
+)
+# A line that starts like Markdown structure would be read as structure: an ATX heading, a list
+# item, a thematic break or setext underline. ("*", ">" and fences are escaped wherever they are.)
+_STRUCTURAL = re.compile(r"^(?:#|[-+=](?= |$)|-{2,}|={2,})")
+_ORDERED_ITEM = re.compile(r"^(\d{1,9})([.)])(?= |$)")
+# A heading's closing "#"s are not part of its text for a Markdown reader.
+_CLOSING_HASHES = re.compile(r"(^| )(#+)$")
+
+
+def _inline(text: str) -> str:
+    """``text`` from the database with every Markdown-active character escaped, on one line."""
+    one_line = re.sub(r"[ \t]*[\r\n]+[ \t]*", " ", text.strip())
+    return _INLINE_ACTIVE.sub(lambda m: "\\" + m.group(0), one_line)
+
+
+def _line_start(text: str) -> str:
+    """Already escaped ``text`` that starts a line: nothing at its start may read as a heading or
+    a list."""
+    if _STRUCTURAL.match(text):
+        return "\\" + text
+    return _ORDERED_ITEM.sub(r"\1\\\2", text)
+
+
+def _heading(text: str) -> str:
+    return _CLOSING_HASHES.sub(lambda m: m.group(1) + "\\" + m.group(2), _inline(text))
 
 
 def _paragraph(text: str, label: str | None, sbu: bool) -> str:
-    body = text.strip()
+    body = _inline(text)
     if sbu:
         body = f"{SBU_MARK} {body}"
     if label:
-        return f"**{label}** {body}"
+        return f"**{_inline(label)}** {body}"
     # Only a line that starts the paragraph can be mistaken for structure.
-    return "\\" + body if _STRUCTURAL.match(body) else body
+    return _line_start(body)
 
 
 def to_markdown(strategy: Strategy, *, public: bool = False) -> str:
     """The strategy as normalized Markdown text."""
     outline = prepare(strategy, public=public, indicators=False)
     cover = outline.cover
-    lines = [f"# {cover.title}", f"## {cover.country}", f"**{cover.banner}**"]
+    lines = [f"# {_heading(cover.title)}", f"## {_heading(cover.country)}", f"**{_inline(cover.banner)}**"]
     if cover.approved:
-        lines.append(f"Approved: {cover.approved}")
+        lines.append(f"Approved: {_inline(cover.approved)}")
     for block in outline.blocks:
         if isinstance(block, Heading):
-            lines.append(f"{'#' * (block.level + 1)} {block.text}")
+            lines.append(f"{'#' * (block.level + 1)} {_heading(block.text)}")
         elif isinstance(block, FrameworkLine):
-            lines.append(f"**{block.text}**")
+            lines.append(f"**{_inline(block.text)}**")
         elif isinstance(block, Paragraph):
             lines.append(_paragraph(block.text, block.label, block.sbu))
         elif isinstance(block, Items):

@@ -55,13 +55,10 @@ def _snippet(text: str, needle: str, width: int = 160) -> str:
 
 
 def _targets():
-    targets = dict(_TARGETS)
-    try:
-        from icsplan.indicators.models import Indicator
+    from icsplan.indicators.models import Indicator
 
-        targets["indicator"] = (Indicator, "code", [("name", "sensitivity"), ("definition", "sensitivity")])
-    except ImportError:  # pragma: no cover
-        pass
+    targets = dict(_TARGETS)
+    targets["indicator"] = (Indicator, "code", [("name", "sensitivity"), ("definition", "sensitivity")])
     return targets
 
 
