@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from django.db.models import Model, Q, QuerySet
 
+from icsplan.core.choices import Sensitivity
 from icsplan.errors import NotFoundError, PermissionDenied
 
 from .models import Mission
@@ -183,12 +184,12 @@ def require(user, action: Action | str, obj) -> None:
 
 
 def visible_sensitivities(user, mission) -> frozenset[str]:
-    """The sensitivity markings ``user`` may read in ``mission``: {"public"} or {"public", "sbu"};
+    """The sensitivity markings ``user`` may read in ``mission``: public only, or public and SBU;
     empty when the user may not see the mission at all."""
     if can(user, Action.VIEW, mission):
-        return frozenset({"public", "sbu"})
+        return frozenset(Sensitivity.values)
     if can(user, Action.VIEW_PUBLIC, mission):
-        return frozenset({"public"})
+        return frozenset({Sensitivity.PUBLIC.value})
     return frozenset()
 
 

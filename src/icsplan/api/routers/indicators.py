@@ -17,7 +17,6 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
@@ -228,7 +227,7 @@ def _indicator_qs():
 
 
 def _visible_indicators(access: Access):
-    return access.without_sbu(access.visible(_indicator_qs()), "strategy__mission_id")
+    return access.readable(access.visible(_indicator_qs()))
 
 
 def get_indicator(access: Access, indicator_id: int) -> im.Indicator:
@@ -301,14 +300,7 @@ def indicator_tag(access: Access, row: im.Indicator) -> str:
 def _values_visible(access: Access, model, *, results: bool):
     """Targets or results the caller may read: SBU ones (or those of SBU indicators) only for
     readers of the mission's SBU; unapproved results only for the mission's members."""
-    qs = access.visible(model.objects.select_related("strategy", "indicator"))
-    ids = access.view_ids
-    if ids is None:
-        return qs
-    public = Q(sensitivity="public", indicator__sensitivity="public")
-    if results:
-        public &= Q(status="approved")
-    return qs.filter(Q(strategy__mission_id__in=ids) | public)
+    return access.readable(access.visible(model.objects.select_related("strategy", "indicator")))
 
 
 class ValueFilters(Schema):
