@@ -275,7 +275,10 @@ def target_dict(row) -> dict[str, Any]:
 
 def result_dict(row) -> dict[str, Any]:
     return target_dict(row) | {
-        "evidence_url": row.evidence_url, "status": row.status, "return_reason": row.return_reason or "",
+        # A return reason speaks to a returned result only (an imported approved one may carry an
+        # old one): approved results are public, their history of returns is not.
+        "evidence_url": row.evidence_url, "status": row.status,
+        "return_reason": (row.return_reason or "") if row.status == im.ResultStatus.RETURNED else "",
         "submitted_at": row.submitted_at, "decided_at": row.decided_at,
     }
 
