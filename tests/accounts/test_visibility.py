@@ -106,3 +106,26 @@ def test_history_applies_the_current_marking_to_every_version(world):
     snapshot = redaction.redact_snapshot({"statement": "risk text", "sensitivity": "public", "id": 4},
                                          current={"sensitivity": "sbu"})
     assert snapshot == {"statement": WITHHELD, "sensitivity": "public", "id": 4}
+
+
+def test_history_hides_rows_the_public_may_not_read_now_deleted_ones_included(world):
+    """Risks SBU now, quoted from an SBU narrative, or deleted after being SBU have no history
+    for the public; a public risk keeps its history."""
+    from icsplan.strategies import models as sm
+
+    objective = sm.Objective.objects.get(strategy=world.strategy, number="1.2")  # SBU justification
+    public_risk = sm.Risk.objects.create(strategy=world.strategy, objective=objective, statement="public")
+    quoted = sm.Risk.objects.create(strategy=world.strategy, objective=objective, statement="q", in_narrative=True)
+    deleted_sbu = sm.Risk.objects.create(strategy=world.strategy, objective=objective, statement="s", sensitivity="sbu")
+    deleted_quoted = sm.Risk.objects.create(strategy=world.strategy, objective=objective, statement="d",
+                                            in_narrative=True)
+    ids = {deleted_sbu.pk, deleted_quoted.pk}
+    deleted_sbu.delete()
+    deleted_quoted.delete()
+    records = list(sm.Risk.history.filter(objective_id=objective.pk))
+    hidden = redaction.hidden_history_rows(world.user("viewer"), world.mission, sm.Risk, records, element=objective)
+    sbu_now = set(sm.Risk.objects.filter(objective=objective, sensitivity="sbu").values_list("pk", flat=True))
+    assert hidden == sbu_now | {quoted.pk} | ids
+    assert public_risk.pk not in hidden
+    assert redaction.hidden_history_rows(world.user("reader"), world.mission, sm.Risk, records,
+                                         element=objective) == set()
