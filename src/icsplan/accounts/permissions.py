@@ -169,7 +169,9 @@ def can(user, action: Action | str, obj) -> bool:
 
 
 def can_view_sbu(user, obj) -> bool:
-    """Whether SBU text of this mission may be shown to ``user``."""
+    """Whether SBU text of this mission may be shown to ``user`` (output paths ask
+    ``accounts.redaction.audience_for`` instead, which applies the same ``view`` rule to SBU
+    text and unapproved results at once)."""
     return can(user, Action.VIEW, obj)
 
 
