@@ -186,9 +186,11 @@ def test_restrict_narrows_indicator_querysets(trainees, strategy):
 
 
 def test_sbu_indicators_and_results_are_left_out_of_public_progress(trainees, literacy, strategy):
+    from icsplan.accounts.redaction import PUBLIC_AUDIENCE
+
     svc.update_indicator(literacy, {"sensitivity": "sbu"}, expected_version=literacy.version, actor=None)
     approve(trainees, "FY2022", 100, sensitivity="sbu")
-    public = strategy_progress(strategy, include_sbu=False)
+    public = strategy_progress(strategy, audience=PUBLIC_AUDIENCE)
     assert [i.indicator.code for i in public.indicators] == ["T-1"]
     assert public.indicators[0].results == []
     assert m.Result.objects.get().is_sbu

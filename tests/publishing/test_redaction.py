@@ -48,3 +48,22 @@ def test_sbu_priorities_and_linkages_text(strategy):
     assert copy.priorities is None
     assert copy.goals[0].objectives[0].linkages_text is None
     assert copy.goals[0].objectives[0].linkages == ["JRS Goal 1", "NSS Pillar 1"]
+
+
+def test_public_copy_keeps_approved_results_only_and_no_return_reason(strategy):
+    from icsplan.document.model import PeriodValue
+
+    indicator = strategy.goals[0].objectives[0].indicators[0]
+    indicator.results = [
+        PeriodValue(period="FY2019", value="1", status="approved", return_reason="old reason"),
+        PeriodValue(period="FY2020", value="2"),  # no status in a document: a cleared result
+        PeriodValue(period="FY2021", value="3", status="submitted", comment="not cleared yet"),
+        PeriodValue(period="FY2022", value="4", status="returned", return_reason="check the source"),
+        PeriodValue(period="FY2023", value="5", status="draft", comment="still typing"),
+    ]
+    results = public_copy(strategy).goals[0].objectives[0].indicators[0].results
+    assert [(r.period, r.status) for r in results] == [("FY2019", "approved"), ("FY2020", None)]
+    assert all(r.return_reason is None for r in results)
+    dump = public_copy(strategy).to_json()
+    for text in ("not cleared yet", "check the source", "still typing", "old reason"):
+        assert text not in dump

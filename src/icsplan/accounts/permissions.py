@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from django.db.models import Model, Q, QuerySet
 
+from icsplan.core.choices import Sensitivity
 from icsplan.errors import NotFoundError, PermissionDenied
 
 from .models import Mission
@@ -168,7 +169,9 @@ def can(user, action: Action | str, obj) -> bool:
 
 
 def can_view_sbu(user, obj) -> bool:
-    """Whether SBU text of this mission may be shown to ``user``."""
+    """Whether SBU text of this mission may be shown to ``user`` (output paths ask
+    ``accounts.redaction.audience_for`` instead, which applies the same ``view`` rule to SBU
+    text and unapproved results at once)."""
     return can(user, Action.VIEW, obj)
 
 
@@ -183,12 +186,12 @@ def require(user, action: Action | str, obj) -> None:
 
 
 def visible_sensitivities(user, mission) -> frozenset[str]:
-    """The sensitivity markings ``user`` may read in ``mission``: {"public"} or {"public", "sbu"};
+    """The sensitivity markings ``user`` may read in ``mission``: public only, or public and SBU;
     empty when the user may not see the mission at all."""
     if can(user, Action.VIEW, mission):
-        return frozenset({"public", "sbu"})
+        return frozenset(Sensitivity.values)
     if can(user, Action.VIEW_PUBLIC, mission):
-        return frozenset({"public"})
+        return frozenset({Sensitivity.PUBLIC.value})
     return frozenset()
 
 

@@ -1,24 +1,23 @@
 """The permission layer as the API handlers use it.
 
 Every read starts from ``Access.visible(queryset)`` (``restrict`` to ``view_public``: the public
-sees approved editions, members see their missions) and every SBU text goes through
-``Access.sbu_ok(mission_id)``: one membership query per request, whatever the number of rows.
+sees approved editions, members see their missions); rows and texts are then narrowed by
+``accounts.redaction`` through ``Access.audience`` (``Access.readable`` for querysets,
+``Access.text`` for narratives): one membership query per request, whatever the number of rows.
 """
 
 from __future__ import annotations
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
 from icsplan.accounts import permissions as perms
+from icsplan.accounts import redaction
 from icsplan.accounts.roles import Action
 from icsplan.errors import PermissionDenied
 
 from .auth import principal
 from .errors import Unauthenticated
-
-PUBLIC = "public"
-SBU = "sbu"
 
 
 class Access:
@@ -28,7 +27,7 @@ class Access:
         self.request = request
         self.principal = principal(request)
         self.user = self.principal.user
-        self._view_ids: set[int] | None | bool = False  # False: not computed yet
+        self._audience: redaction.Audience | bool = False  # False: not computed yet
 
     # -- reading -------------------------------------------------------------------------------
     def visible(self, qs: QuerySet) -> QuerySet:
@@ -39,15 +38,24 @@ class Access:
         return perms.get_restricted(qs, self.user, Action.VIEW_PUBLIC, **lookup)
 
     @property
-    def view_ids(self) -> set[int] | None:
-        """Missions whose SBU text the caller may read (``None``: all)."""
-        if self._view_ids is False:
-            self._view_ids = perms.mission_ids(self.user, Action.VIEW)
-        return self._view_ids  # type: ignore[return-value]
+    def audience(self) -> redaction.Audience:
+        """Who the caller is to ``accounts.redaction`` (computed once per request)."""
+        if self._audience is False:
+            self._audience = redaction.audience_for(self.user)
+        return self._audience  # type: ignore[return-value]
+
+    @property
+    def view_ids(self) -> frozenset[int] | None:
+        """Missions whose SBU text and unapproved results the caller may read (``None``: all)."""
+        return self.audience.missions
 
     def sbu_ok(self, mission_id: int) -> bool:
-        ids = self.view_ids
-        return ids is None or mission_id in ids
+        """Whether the caller reads SBU text and unapproved results of this mission."""
+        return self.audience.reads_sbu(mission_id)
+
+    def readable(self, qs: QuerySet) -> QuerySet:
+        """``qs`` narrowed by sensitivity and approval to what the caller may read."""
+        return redaction.visible(qs, self.audience)
 
     def text(self, value, sensitivity: str, mission_id: int):
         """A narrative as the caller may read it.
@@ -56,11 +64,7 @@ class Access:
         ``None`` both for a withheld SBU narrative and for an empty one: the public view cannot
         tell whether SBU text existed.
         """
-        if self.sbu_ok(mission_id):
-            return value
-        if sensitivity == SBU:
-            return None
-        return value or None
+        return redaction.text_for(self.audience, mission_id, value, sensitivity)
 
     def marking(self, sensitivity: str, mission_id: int) -> str | None:
         """A narrative's sensitivity marking, for readers of the mission's SBU only.
@@ -70,13 +74,6 @@ class Access:
         point at the withheld ones).
         """
         return sensitivity if self.sbu_ok(mission_id) else None
-
-    def without_sbu(self, qs: QuerySet, mission_lookup: str, field: str = "sensitivity") -> QuerySet:
-        """``qs`` without the SBU rows of missions whose SBU the caller may not read."""
-        ids = self.view_ids
-        if ids is None:
-            return qs
-        return qs.filter(Q(**{field: PUBLIC}) | Q(**{f"{mission_lookup}__in": ids}))
 
     # -- writing -------------------------------------------------------------------------------
     def require_writer(self) -> None:

@@ -110,7 +110,7 @@ def linkage(access: Access, row) -> dict[str, Any]:
 
 
 def risk(access: Access, row) -> dict[str, Any]:
-    # Rows reaching here were already filtered by sensitivity (Access.without_sbu).
+    # Rows reaching here were already filtered by sensitivity (Access.readable).
     return {
         "id": row.pk, "strategy_id": row.strategy_id, "element": element_ref(row),
         "statement": row.statement, "likelihood": row.likelihood or None, "impact": row.impact or None,

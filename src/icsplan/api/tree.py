@@ -33,6 +33,7 @@ from .schemas import (
     ManagementObjectiveSchema,
     ObjectiveSchema,
     RiskSchema,
+    Sensitivity,
     StrategySchema,
     SubObjectiveSchema,
 )
@@ -52,7 +53,7 @@ class PeriodValueSchema(Schema):
     value: str | None = None
     category: str = ""
     category_value: str = ""
-    sensitivity: Literal["public", "sbu"]
+    sensitivity: Sensitivity
     version: int
 
 
@@ -79,7 +80,7 @@ class TreeIndicatorSchema(Schema):
     cumulative: bool
     frequency: str
     responsible: str | None = None
-    sensitivity: Literal["public", "sbu"]
+    sensitivity: Sensitivity
     sample: bool
     version: int
     baseline: TreeBaselineSchema | None = None
@@ -153,9 +154,6 @@ def _group(rows, field: str) -> dict[int, list]:
     return out
 
 
-_NARRATIVE = {"goal": "description_sensitivity", "objective": "justification_sensitivity",
-              "sub_objective": "justification_sensitivity", "management_objective": "justification_sensitivity"}
-
 _INDICATOR_FIELDS = (
     "id", "code", "name", "definition", "unit", "value_type", "direction", "cumulative", "frequency",
     "responsible", "sensitivity", "sample", "version", "goal_id", "objective_id", "sub_objective_id",
@@ -174,7 +172,7 @@ def _by_indicator(rows) -> dict[int, list]:
     return out
 
 
-def _indicator_nodes(access: Access, strategy: sm.Strategy, full: bool) -> tuple[dict, bool]:
+def _indicator_nodes(access: Access, strategy: sm.Strategy) -> tuple[dict, bool]:
     """{(element kind, element id): [indicator dicts]} and whether any figure is sample data.
 
     Four queries whatever the number of indicators: indicators with their baselines, breakdowns,
@@ -185,14 +183,10 @@ def _indicator_nodes(access: Access, strategy: sm.Strategy, full: bool) -> tuple
     from icsplan.indicators.progress import series_of
     from icsplan.indicators.status import assess, thresholds
 
-    indicators_qs = im.Indicator.objects.filter(strategy=strategy)
-    targets_qs = im.Target.objects.filter(strategy=strategy)
-    results_qs = im.Result.objects.filter(strategy=strategy)
-    if not full:
-        # The public progress: public indicators, public targets, approved public results.
-        indicators_qs = indicators_qs.exclude(sensitivity="sbu")
-        targets_qs = targets_qs.exclude(sensitivity="sbu")
-        results_qs = results_qs.exclude(sensitivity="sbu").filter(status="approved")
+    # The public progress: public indicators, public targets, approved public results.
+    indicators_qs = access.readable(im.Indicator.objects.filter(strategy=strategy))
+    targets_qs = access.readable(im.Target.objects.filter(strategy=strategy))
+    results_qs = access.readable(im.Result.objects.filter(strategy=strategy))
     indicators = list(indicators_qs.order_by("position", "pk").values(*_INDICATOR_FIELDS))
     breakdowns = _by_indicator(
         SimpleNamespace(indicator_id=d[0], category=d[1], values=list(d[2]), exhaustive=d[3])
@@ -261,26 +255,18 @@ def build_tree(access: Access, strategy: sm.Strategy) -> dict[str, Any]:
 
     Plain dicts in the shape and order of :class:`TreeSchema`: serialise them as they are.
     """
-    full = access.sbu_ok(strategy.mission_id)
     goals = list(sm.Goal.objects.filter(strategy=strategy).order_by("position", "pk"))
     objectives = list(sm.Objective.objects.filter(strategy=strategy).order_by("position", "pk"))
     subs = list(sm.SubObjective.objects.filter(strategy=strategy).order_by("position", "pk"))
     managements = list(sm.ManagementObjective.objects.filter(strategy=strategy).order_by("position", "pk"))
     linkages = list(sm.Linkage.objects.filter(strategy=strategy).select_related("framework").order_by("position", "pk"))
-    risks_qs = sm.Risk.objects.filter(strategy=strategy).order_by("position", "pk")
-    if not full:
-        risks_qs = risks_qs.exclude(sensitivity="sbu")
-    risks = list(risks_qs)
+    # Without SBU risks and risks quoted from SBU narratives for those who may not read them.
+    risks = list(access.readable(sm.Risk.objects.filter(strategy=strategy)).order_by("position", "pk"))
     # Every element row points at the same (already loaded) strategy: no query per row.
     for row in (*goals, *objectives, *subs, *managements, *linkages, *risks):
         row.strategy = strategy
-    indicators, sample = _indicator_nodes(access, strategy, full)
+    indicators, sample = _indicator_nodes(access, strategy)
 
-    narrative_sbu = {}
-    for kind, rows in (("goal", goals), ("objective", objectives), ("sub_objective", subs),
-                       ("management_objective", managements)):
-        for row in rows:
-            narrative_sbu[(kind, row.pk)] = getattr(row, _NARRATIVE[kind]) == "sbu"
     links_by: dict[tuple[str, int], list] = defaultdict(list)
     for link in linkages:
         ref = serialize.element_ref(link)
@@ -289,8 +275,6 @@ def build_tree(access: Access, strategy: sm.Strategy) -> dict[str, Any]:
     for risk in risks:
         ref = serialize.element_ref(risk)
         key = (ref["kind"], ref["id"])
-        if not full and risk.in_narrative and narrative_sbu.get(key):
-            continue  # quoted from a withheld narrative
         risks_by[key].append(_shaped("risk", serialize.risk(access, risk)))
 
     def node(kind: str, row, **children) -> dict[str, Any]:

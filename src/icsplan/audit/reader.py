@@ -156,7 +156,8 @@ def history_for(user, obj) -> list[TrailEntry]:
         after = _snapshot(record, names)
         changes = [{"field": n, "old": (before or {}).get(n), "new": after.get(n)}
                    for n in names if before is None or before.get(n) != after.get(n)]
-        changes = redact_history_diff(user, mission, changes, before=before or {}, after=after)
+        # The object as it is now governs every past version: text marked SBU since is withheld too.
+        changes = redact_history_diff(user, mission, changes, before=before or {}, after=after, current=obj)
         out.append(TrailEntry(
             when=record.history_date, who=record.history_user.get_username() if record.history_user else "system",
             action=_HISTORY_TYPES.get(record.history_type, "change"), object_type=model._meta.label_lower,

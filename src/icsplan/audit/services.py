@@ -88,9 +88,9 @@ def record_export(user, strategy, fmt: str, public: bool) -> AuditEvent | None:
     Exports that contain SBU text (``public=False`` and a user allowed to read SBU) are always
     recorded; public-copy exports are not (anyone may take them), so the trail stays readable.
     """
-    from icsplan.accounts.permissions import can_view_sbu
+    from icsplan.accounts.redaction import wants_public_copy
 
-    if public or (user is not None and not can_view_sbu(user, strategy.mission)):
+    if wants_public_copy(user, strategy, public):
         return None
     return record(
         "export",

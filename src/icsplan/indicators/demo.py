@@ -61,7 +61,7 @@ MALI: dict[str, list[Spec]] = {
           states={2022: ("returned", "Attach the course completion roster before resubmitting.")}),
         S("Share of defense budget execution audited by the Auditor General", "percent", (30, 40, 50, 60),
           (28, 35, 41, None), value_type="percent", source="Auditor General annual report",
-          method="desk review", baseline=20, sensitivity="sbu"),
+          method="desk review", baseline=20, sensitivity=doc.Sensitivity.SBU),
     ],
     "1.3": [
         S("People in conflict-affected areas benefiting from U.S.-supported stabilization activities", "people",

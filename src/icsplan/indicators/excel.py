@@ -25,6 +25,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from icsplan.accounts.roles import Action
+from icsplan.core.choices import Sensitivity
 from icsplan.errors import InputError, Location, Problem, ValidationError
 from icsplan.strategies.models import Strategy
 
@@ -55,10 +56,13 @@ COLUMNS = [
     Column("category_value", "Category value", 14), Column("target", "Target", 12),
     Column("value", "Result", 14, True), Column("numerator", "Numerator", 11, True),
     Column("denominator", "Denominator", 12, True), Column("comment", "Comment", 40, True),
-    Column("evidence_url", "Evidence link", 30, True), Column("sbu", "SBU", 6, True),
+    Column("evidence_url", "Evidence link", 30, True), Column("sensitive", "SBU", 6, True),
     Column("status", "Status", 11), Column("sample", "Sample data", 11),
 ]
 _BY_HEADER = {c.header.lower(): c for c in COLUMNS} | {c.key: c for c in COLUMNS}
+# What the SBU column accepts: yes/no, or the marking itself.
+_YES = frozenset({"yes", "y", Sensitivity.SBU.value})
+_NO = frozenset({"no", "n", Sensitivity.PUBLIC.value})
 REQUIRED = ("mission", "edition", "code", "period", "value")
 
 INSTRUCTIONS = """\
@@ -135,7 +139,7 @@ def _row(strategy, indicator, period, category, category_value, target, result) 
         "value": _cell_value(indicator, result.value) if result else None,
         "numerator": result.numerator if result else None, "denominator": result.denominator if result else None,
         "comment": result.comment if result else None, "evidence_url": result.evidence_url if result else None,
-        "sbu": ("yes" if result.sensitivity == "sbu" else "no") if result else None,
+        "sensitive": ("yes" if result.sensitivity == Sensitivity.SBU else "no") if result else None,
         "status": result.status if result else "", "sample": "yes" if indicator.sample else "no",
         "_indicator": indicator,
     }
@@ -238,7 +242,7 @@ def write_xlsx(rows: list[dict], *, title: str, protect: bool = True) -> bytes:
             rule.add(f"{letters['value']}{run_start}:{letters['value']}{i - 1}")
         run_start = i
     if rows:
-        yes_no.add(f"{letters['sbu']}2:{letters['sbu']}{len(rows) + 1}")
+        yes_no.add(f"{letters['sensitive']}2:{letters['sensitive']}{len(rows) + 1}")
     if protect:
         # Key columns are locked so a typo cannot re-point a result; the sheet has no password
         # (it guards against slips, not people), and filtering and sorting stay allowed.
@@ -437,11 +441,11 @@ def import_results(path: Path | str, *, actor=None, submit: bool = True, data: b
         except EntryProblem as exc:
             problem(number, exc.field, exc.message, {"period": "period", "value": "wrong-value"}.get(exc.field, "invalid"))
             continue
-        sbu = str(cells.get("sbu") or "no").strip().lower()
-        if sbu not in ("yes", "no", "sbu", "public", "y", "n"):
-            problem(number, "sbu", f"SBU is yes or no, got {cells.get('sbu')!r}")
+        sbu = str(cells.get("sensitive") or "no").strip().lower()
+        if sbu not in _YES | _NO:
+            problem(number, "sensitive", f"SBU is yes or no, got {cells.get('sensitive')!r}")
             continue
-        row.sensitivity = "sbu" if sbu in ("yes", "sbu", "y") else "public"
+        row.sensitivity = Sensitivity.SBU if sbu in _YES else Sensitivity.PUBLIC
         row.comment = None if cells.get("comment") is None else str(cells["comment"])
         row.evidence_url = None if cells.get("evidence_url") is None else str(cells["evidence_url"])
         if row.evidence_url and not row.evidence_url.lower().startswith(("http://", "https://")):

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from icsplan.accounts.redaction import VisibleQuerySet
 from icsplan.core.choices import Sensitivity
 from icsplan.core.models import TimeStampedModel, VersionedModel
 from icsplan.strategies.models import (
@@ -74,6 +75,7 @@ class Indicator(AttachedToElement, VersionedModel):
     sensitivity = _sensitivity_field()
     sample = models.BooleanField(default=False, help_text="Illustrative sample data, not official")
     history = HistoricalRecords()
+    objects = VisibleQuerySet.as_manager()  # .visible_to(user): see accounts.redaction
 
     class Meta(AttachedToElement.Meta):
         ordering = ["strategy", "position", "pk"]
@@ -102,6 +104,7 @@ class Baseline(VersionedModel):
     date = models.DateField(null=True, blank=True)
     note = models.TextField(blank=True, null=True)
     history = HistoricalRecords()
+    objects = VisibleQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"baseline {self.value} ({self.date})"
@@ -119,6 +122,7 @@ class Disaggregation(VersionedModel):
     values = models.JSONField(default=list)
     exhaustive = models.BooleanField(default=True, help_text="The values add up to the total.")
     history = HistoricalRecords()
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         ordering = ["indicator", "position", "pk"]
@@ -146,6 +150,7 @@ class PeriodValue(VersionedModel):
     comment = models.TextField(blank=True, null=True)
     evidence_url = models.URLField(max_length=1000, blank=True, null=True)
     sensitivity = _sensitivity_field()
+    objects = VisibleQuerySet.as_manager()  # .visible_to(user): see accounts.redaction
 
     class Meta:
         abstract = True

@@ -116,32 +116,33 @@ def strategy_periods(strategy: Strategy) -> list[str]:
     return [p.id for p in periods_between(years[0], years[1], "annual")] if years else []
 
 
-def indicator_rows(strategy: Strategy, *, include_sbu: bool = True):
-    """Indicators of a strategy with baselines, breakdowns, targets and results prefetched."""
-    qs = (m.Indicator.objects.filter(strategy=strategy).select_related("baseline")
+def indicator_rows(strategy: Strategy, *, audience=None):
+    """Indicators of a strategy with baselines, breakdowns, targets and results prefetched, each
+    narrowed in the query to what ``audience`` may read (``accounts.redaction.visible``: a user,
+    an ``Audience``, or ``None`` for the trusted operator, who reads everything)."""
+    qs = (m.Indicator.objects.filter(strategy=strategy).visible_to(audience).select_related("baseline")
           .prefetch_related(
               Prefetch("disaggregations", queryset=m.Disaggregation.objects.order_by("position", "pk")),
               # Entry order (pk), so a document's lists come back in the order they were written.
-              Prefetch("targets", queryset=m.Target.objects.order_by("pk")),
-              Prefetch("results", queryset=m.Result.objects.order_by("pk")),
+              Prefetch("targets", queryset=m.Target.objects.visible_to(audience).order_by("pk")),
+              Prefetch("results", queryset=m.Result.objects.visible_to(audience).order_by("pk")),
           ).order_by("position", "pk"))
-    if not include_sbu:
-        qs = qs.exclude(sensitivity="sbu")
     return qs
 
 
-def strategy_progress(strategy: Strategy, periods: list[str] | None = None, *, include_sbu: bool = True,
+def strategy_progress(strategy: Strategy, periods: list[str] | None = None, *, audience=None,
                       limits: dict | None = None) -> StrategyProgress:
     """Status of every indicator and element of ``strategy`` for ``periods`` (default: its years).
 
-    ``include_sbu=False`` leaves out SBU indicators and SBU results (for public views).
+    Only what ``audience`` may read counts (see ``indicator_rows``): for the public, no SBU
+    indicator, target or result and no unapproved result, so no figure is computed from one.
     """
     limits = thresholds(limits)
     periods = periods or strategy_periods(strategy)
     items = []
-    for indicator in indicator_rows(strategy, include_sbu=include_sbu):
-        targets = [t for t in indicator.targets.all() if include_sbu or t.sensitivity != "sbu"]
-        results = [r for r in indicator.results.all() if include_sbu or r.sensitivity != "sbu"]
+    for indicator in indicator_rows(strategy, audience=audience):
+        targets = list(indicator.targets.all())
+        results = list(indicator.results.all())
         series = series_of(indicator, targets, results, list(indicator.disaggregations.all()))
         item = IndicatorProgress(indicator, series, targets=targets, results=results)
         for period in periods:

@@ -25,6 +25,8 @@ from icsplan.errors import ConflictError, InputError, Location, Problem, Validat
 from icsplan.strategies.models import Goal, ManagementObjective, Objective, Strategy, SubObjective
 
 from . import models as m
+from icsplan.core.choices import Sensitivity
+
 from .choices import Direction, Frequency, ResultStatus, ValueType
 from .periods import Period
 from .validation import (
@@ -123,7 +125,7 @@ def _clean_indicator_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
         if name in cleaned and cleaned[name] not in choices.values:
             problems.append(Problem(f"{name} must be one of {', '.join(choices.values)}, got {cleaned[name]!r}",
                                     Location(field=name)))
-    if "sensitivity" in cleaned and cleaned["sensitivity"] not in ("public", "sbu"):
+    if "sensitivity" in cleaned and cleaned["sensitivity"] not in Sensitivity.values:
         problems.append(Problem("sensitivity must be public or sbu", Location(field="sensitivity")))
     for name in ("code", "name"):
         if name in cleaned:

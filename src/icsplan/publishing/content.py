@@ -8,6 +8,8 @@ import re
 from icsplan.document.model import Indicator, Risk, Sensitivity, Strategy
 
 PUBLIC_BANNER = "FOR PUBLIC RELEASE"
+#: the CSS class of SBU blocks in HTML output (the stylesheets style ``.sbu``)
+SBU_CSS_CLASS = Sensitivity.SBU.value
 SBU_BANNER = "SENSITIVE BUT UNCLASSIFIED"
 #: used for an internal render with nothing marked SBU and no classification recorded
 DEFAULT_BANNER = "UNCLASSIFIED"

@@ -1,8 +1,9 @@
-"""The public-release copy of a strategy.
+"""The public-release copy of a strategy (the document half of ``accounts.redaction``).
 
-``public_copy`` removes everything marked SBU and leaves no trace of it: no "[redacted]"
-markers, no gaps in numbering notes, no counts. The public document must not even reveal that
-something was withheld.
+``public_copy`` removes everything marked SBU and every result not approved, and leaves no trace
+of them: no "[redacted]" markers, no gaps in numbering notes, no counts, no return reasons. The
+public document must not even reveal that something was withheld. It works on the document alone
+(no Django), so the renderers apply it themselves whenever they are asked for a public copy.
 """
 
 from __future__ import annotations
@@ -15,8 +16,23 @@ from .content import PUBLIC_BANNER, is_sbu
 _NARRATIVES = ("description", "justification", "linkages_text")
 
 
+#: the only result status the public may see; a document result without a status is a cleared one
+_APPROVED = "approved"
+
+
 def _public_values(values: list[PeriodValue]) -> list[PeriodValue]:
     return [value for value in values if not is_sbu(value.sensitivity)]
+
+
+def _public_results(results: list[PeriodValue]) -> list[PeriodValue]:
+    """Approved public results only; why an approver once returned one is internal too."""
+    kept = []
+    for result in _public_values(results):
+        if result.status not in (None, _APPROVED):
+            continue
+        result.return_reason = None
+        kept.append(result)
+    return kept
 
 
 def _public_indicators(indicators: list[Indicator]) -> list[Indicator]:
@@ -25,7 +41,7 @@ def _public_indicators(indicators: list[Indicator]) -> list[Indicator]:
         if is_sbu(indicator.sensitivity):
             continue
         indicator.targets = _public_values(indicator.targets)
-        indicator.results = _public_values(indicator.results)
+        indicator.results = _public_results(indicator.results)
         kept.append(indicator)
     return kept
 

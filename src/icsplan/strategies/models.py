@@ -12,6 +12,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from icsplan.accounts.models import Mission
+from icsplan.accounts.redaction import VisibleQuerySet
 from icsplan.core.choices import Sensitivity
 from icsplan.core.models import TimeStampedModel, VersionedModel
 
@@ -81,6 +82,7 @@ class Section(TimeStampedModel):
     text = models.TextField()
     sensitivity = _sensitivity_field()
     history = HistoricalRecords()
+    objects = VisibleQuerySet.as_manager()  # .visible_to(user): see accounts.redaction
 
     class Meta:
         ordering = ["strategy", "position"]
@@ -264,6 +266,7 @@ class Risk(AttachedToElement):
     sensitivity = _sensitivity_field()
     in_narrative = models.BooleanField(default=False)
     history = HistoricalRecords()
+    objects = VisibleQuerySet.as_manager()  # .visible_to(user): see accounts.redaction
 
     class Meta(AttachedToElement.Meta):
         constraints = [AttachedToElement.one_element_constraint("risk_has_one_element")]

@@ -360,7 +360,7 @@ from icsplan.errors import ConflictError, ValidationError  # noqa: E402
 MAX_TITLE = 2_000
 MAX_TEXT = 200_000
 _NUMBER = re.compile(r"^[0-9A-Za-z]{1,5}(\.[0-9A-Za-z]{1,5}){0,4}$")
-_SENSITIVITIES = {"public", "sbu"}
+_SENSITIVITIES = {marking.value for marking in doc.Sensitivity}
 
 _ELEMENT_COMMON = {"number", "title", "framework_title", "linkages_text", "linkages_text_sensitivity"}
 EDITABLE_FIELDS: dict[type, frozenset[str]] = {

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from icsplan.accounts.models import Mission
-from icsplan.accounts.permissions import can, can_view_sbu, get_restricted, mission_ids, restrict  # noqa: F401
+from icsplan.accounts.permissions import can, get_restricted, mission_ids, restrict  # noqa: F401
+from icsplan.accounts.redaction import audience_for
 from icsplan.errors import NotFoundError
 from icsplan.strategies import models as sm
 from icsplan.strategies import services
@@ -37,7 +38,8 @@ class Allowed:
 
 def allowed_in(user, mission: Mission) -> Allowed:
     return Allowed(
-        view_sbu=can_view_sbu(user, mission),
+        # SBU text and unapproved results: the redaction point decides (accounts.redaction).
+        view_sbu=audience_for(user).reads_sbu(mission),
         report=can(user, "report", mission),
         edit=can(user, "edit", mission),
         approve=can(user, "approve", mission),

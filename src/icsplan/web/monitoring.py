@@ -50,13 +50,12 @@ def _key(status) -> str:
     return getattr(status, "value", status) or "no_data"
 
 
-def awaiting_approval(user, strategy, *, view_sbu: bool):
-    """Submitted results of an edition that the person may see, oldest first."""
+def awaiting_approval(user, strategy):
+    """Submitted results of an edition that the person may see, oldest first (narrowed by
+    ``accounts.redaction``: SBU rows for readers of the mission's SBU only)."""
     from icsplan.indicators.models import Result
 
-    rows = restrict(Result.objects.filter(strategy=strategy, status=SUBMITTED), user, "view")
-    if not view_sbu:
-        rows = rows.exclude(sensitivity="sbu").exclude(indicator__sensitivity="sbu")
+    rows = restrict(Result.objects.filter(strategy=strategy, status=SUBMITTED), user, "view").visible_to(user)
     return list(rows.select_related("indicator", "submitted_by").order_by("submitted_at", "pk"))
 
 
@@ -65,7 +64,7 @@ def for_strategy(user, strategy, allowed, period: str | None = None, *, queue: b
     from icsplan.indicators.status import rollup
 
     facts = Monitoring()
-    progress = strategy_progress(strategy, include_sbu=allowed.view_sbu)
+    progress = strategy_progress(strategy, audience=user)
     facts.periods = progress.periods
     facts.has_indicators = bool(progress.indicators)
     facts.sample = progress.sample
@@ -115,7 +114,7 @@ def for_strategy(user, strategy, allowed, period: str | None = None, *, queue: b
             due.append({"label": period, "detail": f"{len(missing)} indicator{'s' if len(missing) != 1 else ''} without a result"})
     facts.periods_due = due[:3]
     if queue and (allowed.approve or allowed.report):
-        facts.awaiting_approval = awaiting_approval(user, strategy, view_sbu=allowed.view_sbu)
+        facts.awaiting_approval = awaiting_approval(user, strategy)
     from icsplan.indicators import charts
 
     facts.matrix_available = facts.has_indicators

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Literal
 
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
@@ -115,18 +114,7 @@ def _risk_qs():
 
 def _public_risks(access: Access, qs):
     """Without SBU risks, nor risks quoted from SBU narratives, for those who may not read SBU."""
-    ids = access.view_ids
-    if ids is None:
-        return qs
-    readable = Q(strategy__mission_id__in=ids)
-    public_narrative = (
-        Q(in_narrative=False)
-        | Q(goal__isnull=False, goal__description_sensitivity="public")
-        | Q(objective__isnull=False, objective__justification_sensitivity="public")
-        | Q(sub_objective__isnull=False, sub_objective__justification_sensitivity="public")
-        | Q(management_objective__isnull=False, management_objective__justification_sensitivity="public")
-    )
-    return qs.filter(readable | (Q(sensitivity="public") & public_narrative))
+    return access.readable(qs)
 
 
 # -- linkages ------------------------------------------------------------------------------------

@@ -1,8 +1,10 @@
 """Exports: an edition in any format the publishing package has (Markdown, HTML, DOCX, PDF,
 IATI XML, JSON, Excel…).
 
-Callers who may not read the mission's SBU always get the public-release copy, whatever they
-ask; exports that contain SBU are recorded in the audit trail.
+Callers who may not read the mission's SBU text and unapproved results always get the
+public-release copy, whatever they ask (``?public=false`` is honoured for the mission's readers
+only: ``accounts.redaction.wants_public_copy``); exports that contain SBU are recorded in the
+audit trail.
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ def _media_types() -> dict[str, dict]:
 
 
 class ExportParams(Schema):
-    public: bool = Field(False, description="Leave out everything marked SBU (always so for those who may not read it)")
+    public: bool = Field(False, description="Leave out everything marked SBU and every result not approved "
+                               "(always so for those who may not read the mission's SBU)")
 
 
 @router.get("/formats", response=list[FormatSchema], summary="Export formats")
@@ -51,15 +54,15 @@ def list_formats(request: HttpRequest):
             openapi_extra={"responses": {"200": {"description": "The document", "content": _media_types()}}},
             description="`fmt` is one of the names listed by `GET /exports/formats`.")
 def export_strategy(request: HttpRequest, strategy_id: PathId, fmt: str, params: Query[ExportParams]):
-    from icsplan.accounts.redaction import document_for
+    from icsplan.accounts.redaction import document_for, wants_public_copy
     from icsplan.audit.services import record_export
     from icsplan.publishing import get_renderer
 
     access = Access(request)
     renderer = get_renderer(fmt)
     row = access.get(sm.Strategy.objects.select_related("mission__bureau"), pk=strategy_id)
-    public = params.public or not access.sbu_ok(row.mission_id)
-    document = document_for(access.user, row)
+    public = wants_public_copy(access.audience, row, params.public)
+    document = document_for(access.user, row, public=public)
     data = renderer.render(document, public=public)
     if access.principal.is_authenticated:
         record_export(access.user, row, renderer.format, public)

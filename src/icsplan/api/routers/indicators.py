@@ -17,7 +17,6 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
@@ -228,7 +227,7 @@ def _indicator_qs():
 
 
 def _visible_indicators(access: Access):
-    return access.without_sbu(access.visible(_indicator_qs()), "strategy__mission_id")
+    return access.readable(access.visible(_indicator_qs()))
 
 
 def get_indicator(access: Access, indicator_id: int) -> im.Indicator:
@@ -276,7 +275,10 @@ def target_dict(row) -> dict[str, Any]:
 
 def result_dict(row) -> dict[str, Any]:
     return target_dict(row) | {
-        "evidence_url": row.evidence_url, "status": row.status, "return_reason": row.return_reason or "",
+        # A return reason speaks to a returned result only (an imported approved one may carry an
+        # old one): approved results are public, their history of returns is not.
+        "evidence_url": row.evidence_url, "status": row.status,
+        "return_reason": (row.return_reason or "") if row.status == im.ResultStatus.RETURNED else "",
         "submitted_at": row.submitted_at, "decided_at": row.decided_at,
     }
 
@@ -301,14 +303,7 @@ def indicator_tag(access: Access, row: im.Indicator) -> str:
 def _values_visible(access: Access, model, *, results: bool):
     """Targets or results the caller may read: SBU ones (or those of SBU indicators) only for
     readers of the mission's SBU; unapproved results only for the mission's members."""
-    qs = access.visible(model.objects.select_related("strategy", "indicator"))
-    ids = access.view_ids
-    if ids is None:
-        return qs
-    public = Q(sensitivity="public", indicator__sensitivity="public")
-    if results:
-        public &= Q(status="approved")
-    return qs.filter(Q(strategy__mission_id__in=ids) | public)
+    return access.readable(access.visible(model.objects.select_related("strategy", "indicator")))
 
 
 class ValueFilters(Schema):

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from icsplan.accounts.redaction import PUBLIC
 from icsplan.strategies import models as sm
 
 from ..access import Access
@@ -82,15 +83,14 @@ def search(request: HttpRequest, params: Query[SearchParams], page: Query[PagePa
             qs = qs.filter(**{f"{prefix}mission_id": params.mission})
         if params.strategy:
             qs = qs.filter(**({"pk": params.strategy} if is_strategy else {"strategy_id": params.strategy}))
-        if kind == "risk":
-            from .attachments import _public_risks
-
-            qs = _public_risks(access, qs)
+        if kind in ("risk", "indicator"):
+            qs = access.readable(qs)  # SBU rows (and risks quoted from SBU narratives) stay out
         condition = Q()
         for name, marking in fields:
             match = Q(**{f"{name}__icontains": needle})
             if marking is not None and ids is not None:
-                match &= Q(**{marking: "public"}) | Q(**{f"{prefix}mission_id__in": ids})
+                # Search inside a narrative only where the caller could read it.
+                match &= Q(**{marking: PUBLIC}) | Q(**{f"{prefix}mission_id__in": ids})
             condition |= match
         for row in qs.filter(condition).order_by("pk")[:PER_KIND_LIMIT]:
             strategy = row if is_strategy else row.strategy
@@ -98,7 +98,7 @@ def search(request: HttpRequest, params: Query[SearchParams], page: Query[PagePa
                 value = getattr(row, name) or ""
                 if needle.casefold() not in value.casefold():
                     continue
-                if marking is not None and getattr(row, marking) == "sbu" and not access.sbu_ok(strategy.mission_id):
+                if marking is not None and access.text(value, getattr(row, marking), strategy.mission_id) is None:
                     continue
                 title = getattr(row, "title", None) or getattr(row, "name", None) or getattr(row, "statement", "")
                 hits.append({

@@ -11,7 +11,7 @@ import re
 from html import escape
 from importlib.resources import files
 
-from ..content import SBU_BANNER
+from ..content import SBU_BANNER, SBU_CSS_CLASS
 from .outline import SAMPLE_LABEL, STATUS_LABELS, Chart, Heading, Paragraph, ReportOutline, Table
 
 _LABEL_TO_STATUS = {label: key for key, label in STATUS_LABELS.items()}
@@ -108,7 +108,7 @@ def _block(block, charts: str) -> str:
         css = "section" if block.level == 1 else f"level{block.level}"
         return f'<h{level} id="{_e(block.anchor)}" class="{css}">{_e(block.text)}{_status(block.status)}</h{level}>'
     if isinstance(block, Paragraph):
-        classes = [c for c, on in (("note", block.note), ("sbu", block.sbu), ("sample", SAMPLE_LABEL in block.text)) if on]
+        classes = [c for c, on in (("note", block.note), (SBU_CSS_CLASS, block.sbu), ("sample", SAMPLE_LABEL in block.text)) if on]
         css = f' class="{" ".join(classes)}"' if classes else ""
         label = f'<strong class="label">{_e(block.label)}</strong> ' if block.label else ""
         mark = "(SBU) " if block.sbu else ""

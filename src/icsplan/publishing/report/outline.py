@@ -9,7 +9,7 @@ strategy renderers walk ``publishing.outline``.
 
 What may be shown is decided once, here: the canonical document comes from
 ``accounts.redaction.document_for`` and the figures from ``indicators.progress.strategy_progress``
-with ``include_sbu=False`` whenever the report is public or its reader may not read SBU text.
+narrowed to the public audience whenever the report is public or its reader may not read SBU text.
 Nothing else in the report reads the database.
 """
 
@@ -302,7 +302,7 @@ class _Builder:
         from icsplan.indicators.status import assess
 
         ind, series = item.indicator, item.series
-        sbu = ind.sensitivity == "sbu"
+        sbu = is_sbu(ind.sensitivity)
         value_type = ind.value_type
         heading = f"{clean_text(ind.code)}: {clean_text(ind.name).strip()}"
         if ind.unit:
@@ -343,14 +343,14 @@ class _Builder:
             target = totals_t.get(pid)
             result = totals_r.get(pid)
             if result is not None and result.status == "approved":
-                actual = _sbu_cell(_written(result, value_type), result.sensitivity == "sbu")
+                actual = _sbu_cell(_written(result, value_type), is_sbu(result.sensitivity))
             elif series.actuals.get(pid) is not None:
                 actual = _number(series.actuals[pid], value_type) + " (sum of breakdown)"
             elif result is not None and not self.public_only:
                 actual = "awaiting approval"
             else:
                 actual = ""
-            target_text = _sbu_cell(_written(target, value_type), target.sensitivity == "sbu") if target else ""
+            target_text = _sbu_cell(_written(target, value_type), is_sbu(target.sensitivity)) if target else ""
             assessed = assess(series, pid).status.value
             if value_type == "qualitative":
                 assessed = "not_rated"
@@ -372,12 +372,12 @@ class _Builder:
             text = clean_text(result.comment).strip()
             if ind.sample and text.rstrip(".") == SAMPLE_LABEL:
                 continue  # already labelled above
-            self.blocks.append(Paragraph(text, label=f"Narrative ({result.period}):", sbu=result.sensitivity == "sbu"))
+            self.blocks.append(Paragraph(text, label=f"Narrative ({result.period}):", sbu=is_sbu(result.sensitivity)))
         if value_type == "qualitative":
             result = totals_r.get(self.period)
             if result is not None and result.status == "approved" and result.value:
                 self.blocks.append(Paragraph(clean_text(result.value).strip(), label=f"Result {self.period}:",
-                                             sbu=result.sensitivity == "sbu"))
+                                             sbu=is_sbu(result.sensitivity)))
 
     def body(self) -> None:
         add = self.blocks.append
@@ -445,7 +445,7 @@ def _banner(document, progress, public_only: bool) -> str:
     if public_only:
         return PUBLIC_BANNER
     sbu = has_sbu(document) or any(
-        item.indicator.sensitivity == "sbu" or any(is_sbu(v.sensitivity) for v in item.targets + item.results)
+        is_sbu(item.indicator.sensitivity) or any(is_sbu(v.sensitivity) for v in item.targets + item.results)
         for item in progress.indicators
     )
     if sbu:
@@ -475,18 +475,15 @@ def build_report(strategy_row, *, period: str, public: bool, user=None, charts: 
     may not read the mission's SBU text, nothing marked SBU appears: no SBU narrative, indicator,
     target or result, and no figure computed from one.
     """
-    from icsplan.accounts.permissions import can_view_sbu
-    from icsplan.accounts.redaction import document_for
+    from icsplan.accounts.redaction import PUBLIC_AUDIENCE, audience_for, document_for, wants_public_copy
     from icsplan.indicators.progress import strategy_progress
 
-    from ..redaction import public_copy
-
     period = report_period(period, strategy_row)
-    document = document_for(user, strategy_row)  # raises NotFoundError for people who may not see it
-    public_only = bool(public) or (user is not None and not can_view_sbu(user, strategy_row.mission))
-    if public_only:
-        document = public_copy(document)  # idempotent when document_for already redacted it
-    progress = strategy_progress(strategy_row, report_periods(strategy_row, period), include_sbu=not public_only)
+    public_only = wants_public_copy(user, strategy_row, public)
+    # Raises NotFoundError for people who may not see it; the public copy when ``public_only``.
+    document = document_for(user, strategy_row, public=public_only)
+    audience = PUBLIC_AUDIENCE if public_only else audience_for(user)
+    progress = strategy_progress(strategy_row, report_periods(strategy_row, period), audience=audience)
     builder = _Builder(document, progress, period, public_only=public_only, charts=charts)
     builder.summary()
     builder.body()

@@ -6,6 +6,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from icsplan.accounts import redaction
+
 register = template.Library()
 
 # key -> (label, icon). The label is always printed: colour is never the only signal.
@@ -44,13 +46,13 @@ def status(value, label: str = ""):
 
 @register.filter
 def is_sbu(value) -> bool:
-    return _key(value) == "sbu"
+    return redaction.is_sbu(value)
 
 
 @register.simple_tag
 def sbu(value):
     """The SBU badge when ``value`` (a sensitivity) is SBU, else nothing."""
-    if _key(value) == "sbu":
+    if redaction.is_sbu(value):
         return mark_safe('<span class="sbu" title="Sensitive But Unclassified">SBU</span>')
     return ""
 

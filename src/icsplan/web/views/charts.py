@@ -26,20 +26,19 @@ def _svg(data: bytes) -> HttpResponse:
 def status_matrix(request: HttpRequest, slug: str, edition: str) -> HttpResponse:
     mission = access.mission_for(request.user, slug)
     strategy = access.strategy_for(request.user, mission, edition)
-    view_sbu = access.allowed_in(request.user, mission).view_sbu
-    return _svg(charts.status_matrix_chart(strategy_progress(strategy, include_sbu=view_sbu)))
+    return _svg(charts.status_matrix_chart(strategy_progress(strategy, audience=request.user)))
 
 
 @page
 def indicator_chart(request: HttpRequest, slug: str, edition: str, pk: int) -> HttpResponse:
     mission = access.mission_for(request.user, slug)
     strategy = access.strategy_for(request.user, mission, edition)
-    view_sbu = access.allowed_in(request.user, mission).view_sbu
-    indicator = access.restrict(indicator_rows(strategy, include_sbu=view_sbu), request.user, "view_public").filter(pk=pk).first()
+    # Rows (targets and results too) come narrowed to what the reader may see: accounts.redaction.
+    rows = indicator_rows(strategy, audience=request.user)
+    indicator = access.restrict(rows, request.user, "view_public").filter(pk=pk).first()
     if indicator is None:
         raise NotFoundError("No such indicator.")
-    targets = [t for t in indicator.targets.all() if view_sbu or t.sensitivity != "sbu"]
-    results = [r for r in indicator.results.all() if view_sbu or r.sensitivity != "sbu"]
+    targets, results = list(indicator.targets.all()), list(indicator.results.all())
     item = IndicatorProgress(indicator, series_of(indicator, targets, results, list(indicator.disaggregations.all())),
                              targets=targets, results=results)
     return _svg(charts.indicator_chart(charts.indicator_chart_data(item)))

@@ -45,9 +45,9 @@ def _download(request: HttpRequest, slug: str, edition: str, fmt: str) -> HttpRe
     if fmt not in available_formats():
         raise NotFoundError("No such format.")
     renderer = get_renderer(fmt)
-    # People who may not read SBU text always get the public-release copy.
-    public = request.GET.get("public") == "1" or content.is_public_copy_for(request.user, strategy)
-    document = content.document_for(request.user, strategy)
+    # People who may not read SBU text and unapproved results always get the public-release copy.
+    public = content.wants_public_copy(request.user, strategy, request.GET.get("public") == "1")
+    document = content.document_for(request.user, strategy, public=public)
     data = renderer.render(document, public=public)
     response = HttpResponse(data, content_type=renderer.media_type)
     response["Content-Disposition"] = f'attachment; filename="{renderer.filename(document, public=public)}"'
@@ -91,7 +91,7 @@ def progress_report(request: HttpRequest, slug: str, edition: str) -> HttpRespon
     except InputError as exc:
         return render(request, "web/error.html", {"heading": "Cannot make this report", "text": exc.message}, status=400)
     # People who may not read SBU text always get the public report (render_report checks again).
-    public = request.GET.get("public") == "1" or content.is_public_copy_for(request.user, strategy)
+    public = content.wants_public_copy(request.user, strategy, request.GET.get("public") == "1")
     data = render_report(strategy, period=period, fmt=spec.name, public=public, user=request.user)
     response = HttpResponse(data, content_type=spec.media_type)
     response["Content-Disposition"] = f'attachment; filename="{report_filename(strategy, period, spec.name, public=public)}"'

@@ -1,6 +1,8 @@
 """History of one framework element: who changed what and when, with a readable diff.
 
-SBU text is withheld from people who may not read it (the access layer's ``redact_history_diff``).
+SBU text is withheld from people who may not read it (``accounts.redaction``), judged by the
+reader's visibility *now*: a text marked SBU today is withheld from every past version too, and a
+risk the public may not read today (SBU, or quoted from an SBU narrative) has no history for them.
 The page runs a constant number of queries: the element's records, its linkages' and its risks'.
 """
 
@@ -24,20 +26,22 @@ def _fields(model) -> list[str]:
     return [f.attname for f in model._meta.concrete_fields]
 
 
-def _events(user, mission, model, records, what: str) -> list[dict]:
-    """One event per history record, each with its redacted field changes."""
+def _events(user, mission, model, records, what: str, current: dict) -> list[dict]:
+    """One event per history record, each with its redacted field changes; ``current`` maps row
+    ids to the rows as they are now (their markings govern every past version)."""
     fields = _fields(model)
     previous: dict[int, dict] = {}
     events = []
     for record in records:
+        now = current.get(record.id)
         after = diffs.snapshot(record, fields)
         before = previous.get(record.id)
         changes = diffs.changed_fields(before if record.history_type != "+" else None, after)
         if record.history_type == "-":
             changes = []
-        changes = content.redact_history_diff(user, mission, changes, before=before or {}, after=after)
+        changes = content.redact_history_diff(user, mission, changes, before=before or {}, after=after, current=now)
         previous[record.id] = after
-        shown = content.redact_history_diff(user, mission, {"before": None, "after": after})["after"]
+        shown = content.redact_history_diff(user, mission, {"before": None, "after": after}, current=now)["after"]
         for change in changes:
             change["label"] = diffs.label(change["field"])
             change["html"] = diffs.inline_diff(change["old"], change["new"])
@@ -56,11 +60,14 @@ def element_history(request: HttpRequest, slug: str, edition: str, kind: str, pk
     element = access.element_for(request.user, strategy, kind, pk)
     model = type(element)
     records = model.history.filter(id=element.pk).select_related("history_user").order_by("history_date", "history_id")
-    events = _events(request.user, mission, model, records, "element")
+    events = _events(request.user, mission, model, records, "element", {element.pk: element})
     fk = {_FK[kind]: element.pk}
     for attached, what in ((sm.Linkage, "linkage"), (sm.Risk, "risk")):
-        rows = attached.history.filter(**fk).select_related("history_user").order_by("history_date", "history_id")
-        events += _events(request.user, mission, attached, rows, what)
+        rows = list(attached.history.filter(**fk).select_related("history_user").order_by("history_date", "history_id"))
+        hidden = content.hidden_history_rows(request.user, mission, attached, rows, element=element)
+        rows = [row for row in rows if row.id not in hidden]
+        current = {row.pk: row for row in attached.objects.filter(pk__in={r.id for r in rows})}
+        events += _events(request.user, mission, attached, rows, what, current)
     events.sort(key=lambda e: e["when"], reverse=True)
     context = mission_context(request, mission, strategy, tab="strategy")
     context.update({"element": element, "kind": kind, "events": events,

@@ -59,9 +59,7 @@ def _periods(strategy, indicators) -> list[str]:
 
 def _my_indicators(user, mission, strategy) -> list:
     """The indicators of an edition the person may report on (assignments for reporters)."""
-    rows = restrict(im.Indicator.objects.filter(strategy=strategy), user, "report")
-    if not access.allowed_in(user, mission).view_sbu:
-        rows = rows.exclude(sensitivity="sbu")
+    rows = restrict(im.Indicator.objects.filter(strategy=strategy), user, "report").visible_to(user)
     rows = rows.select_related("strategy__mission", "sub_objective", "objective", "management_objective", "baseline")
     return [i for i in rows.order_by("position", "pk") if can_report(user, i)]
 
@@ -88,14 +86,12 @@ def _tables(indicators, period):
     return targets, results
 
 
-def _overview(user, strategy, period: str | None, view_sbu: bool) -> list[dict]:
+def _overview(user, strategy, period: str | None) -> list[dict]:
     """Every indicator of the period's frequency with its target and result (for approvers)."""
     if not period:
         return []
     rows = restrict(im.Indicator.objects.filter(strategy=strategy, frequency=Period.parse(period).frequency),
-                    user, "view")
-    if not view_sbu:
-        rows = rows.exclude(sensitivity="sbu")
+                    user, "view").visible_to(user)
     indicators = list(rows.order_by("position", "pk"))
     targets, results = _tables(indicators, period)
     return [{"indicator": i, "target": targets.get((i.pk, period)), "result": results.get((i.pk, period))}
@@ -135,7 +131,7 @@ def results_entry(request: HttpRequest, slug: str) -> HttpResponse:
     context.update({"periods": periods, "period": period, "rows": [_row(i, period, targets, results) for i in shown],
                     "other_frequency": len(indicators) - len(shown), "upload_form": _upload_form(),
                     "locked": lock is not None, "lock": lock,
-                    "overview": _overview(request.user, strategy, period, allowed.view_sbu)
+                    "overview": _overview(request.user, strategy, period)
                     if allowed.approve and not allowed.report else []})
     return render(request, "web/results.html", context)
 
@@ -250,7 +246,7 @@ def approvals(request: HttpRequest, slug: str) -> HttpResponse:
     mission = access.mission_for(request.user, slug, "approve")
     strategy = access.strategy_for(request.user, mission, request.GET.get("edition"))
     allowed = access.allowed_in(request.user, mission)
-    queue = monitoring.awaiting_approval(request.user, strategy, view_sbu=allowed.view_sbu)
+    queue = monitoring.awaiting_approval(request.user, strategy)
     ids = {r.indicator_id for r in queue}
     targets = {(t.indicator_id, t.period): t for t in
                im.Target.objects.filter(indicator_id__in=ids, category="")} if ids else {}
