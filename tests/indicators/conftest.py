@@ -30,7 +30,7 @@ def trainees(objective):
     svc.set_baseline(ind, "0", date=dt.date(2021, 9, 30), actor=None)
     svc.define_disaggregation(ind, "sex", ["female", "male"], actor=None)
     for year, target in ((2022, 100), (2023, 100), (2024, 100)):
-        svc.set_target(ind, f"FY{year}", target, actor=None)
+        svc.set_target(ind, f"FY{year}", target, expected_version=0, actor=None)
     return ind
 
 
@@ -41,14 +41,15 @@ def literacy(objective):
                                actor=None)
     svc.set_baseline(ind, "40", actor=None)
     for year, target in ((2022, 50), (2023, 60)):
-        svc.set_target(ind, f"FY{year}", target, actor=None)
+        svc.set_target(ind, f"FY{year}", target, expected_version=0, actor=None)
     return ind
 
 
 def approve(indicator, period, value, **kwargs):
     """Submit and approve a result (trusted operator)."""
+    kwargs.setdefault("expected_version", 0)
     result = svc.submit_result(indicator, period, value, actor=None, **kwargs)
-    return svc.approve_result(result, actor=None)
+    return svc.approve_result(result, expected_version=result.version, actor=None)
 
 
 def _mali_skeleton(truth: dict):

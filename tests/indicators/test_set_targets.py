@@ -29,7 +29,8 @@ def test_sets_changes_and_removes_in_one_call(trainees):
 def test_one_bad_row_writes_nothing_and_names_every_bad_period(trainees):
     before = targets(trainees)
     with pytest.raises(ValidationError) as caught:
-        svc.set_targets(trainees, {"FY2022": "150", "FY2023": "lots", "FY2040": "5"}, actor=None)
+        svc.set_targets(trainees, {"FY2022": "150", "FY2023": "lots", "FY2040": "5"}, expected_versions={},
+                        actor=None)
     fields = {p.where.field for p in caught.value.problems}
     assert fields == {"FY2023", "FY2040"}
     assert targets(trainees) == before
@@ -45,10 +46,10 @@ def test_stale_version_is_a_conflict_and_nothing_changes(trainees):
 
 
 def test_breakdown_sums_are_checked(trainees):
-    svc.set_target(trainees, "FY2022", "60", category="sex", category_value="female", actor=None)
-    svc.set_target(trainees, "FY2022", "40", category="sex", category_value="male", actor=None)
+    svc.set_target(trainees, "FY2022", "60", category="sex", category_value="female", expected_version=0, actor=None)
+    svc.set_target(trainees, "FY2022", "40", category="sex", category_value="male", expected_version=0, actor=None)
     with pytest.raises(ValidationError) as caught:
-        svc.set_targets(trainees, {"FY2022": "90"}, actor=None)
+        svc.set_targets(trainees, {"FY2022": "90"}, expected_versions={"FY2022": 1}, actor=None)
     assert caught.value.problems[0].where.field == "FY2022"
     assert targets(trainees)["FY2022"] == "100"
 
@@ -58,16 +59,16 @@ def test_editors_only(trainees, strategy):
 
     reader = user_with("reader", strategy.mission)
     with pytest.raises(Exception) as caught:
-        svc.set_targets(trainees, {"FY2022": "1"}, actor=reader)
+        svc.set_targets(trainees, {"FY2022": "1"}, expected_versions={"FY2022": 1}, actor=reader)
     assert type(caught.value).__name__ in ("PermissionDenied", "NotFoundError")
     editor = user_with("editor", strategy.mission, name="ed")
-    svc.set_targets(trainees, {"FY2022": "1"}, actor=editor)
+    svc.set_targets(trainees, {"FY2022": "1"}, expected_versions={"FY2022": 1}, actor=editor)
     assert targets(trainees)["FY2022"] == "1"
 
 
 def test_remove_disaggregation_refused_while_used(trainees):
     breakdown = m.Disaggregation.objects.get(indicator=trainees, category="sex")
-    svc.set_target(trainees, "FY2022", "60", category="sex", category_value="female", actor=None)
+    svc.set_target(trainees, "FY2022", "60", category="sex", category_value="female", expected_version=0, actor=None)
     with pytest.raises(ValidationError):
         svc.remove_disaggregation(breakdown, actor=None)
     m.Target.objects.filter(indicator=trainees, category="sex").delete()

@@ -321,7 +321,10 @@ def _submitted_result(w, period="FY2026"):
     """A result waiting for approval (created by the trusted operator inside the cell)."""
     from icsplan.indicators import services
 
-    return services.submit_result(_public_indicator(w), period, "6", actor=None)
+    indicator = _public_indicator(w)
+    existing = indicator.results.filter(period=period, category="").first()
+    return services.submit_result(indicator, period, "6", expected_version=existing.version if existing else 0,
+                                  actor=None)
 
 
 def _document_bytes(w, edition="2030") -> bytes:

@@ -73,7 +73,8 @@ def test_twenty_concurrent_result_submissions_no_lost_or_duplicated_row():
 
     def submit(pair):
         indicator_pk, period = pair
-        return isv.submit_result(im.Indicator.objects.get(pk=indicator_pk), period, "5", actor=editor)
+        return isv.submit_result(im.Indicator.objects.get(pk=indicator_pk), period, "5", expected_version=0,
+                                 actor=editor)
 
     outcomes = _run_all(submit, pairs)
     errors = [o for o in outcomes if isinstance(o, Exception)]
@@ -85,6 +86,6 @@ def test_twenty_concurrent_result_submissions_no_lost_or_duplicated_row():
     # The same result submitted 20 times at once: one row, and every failure is a clean icsplan error.
     indicator = indicators[0]
     outcomes = _run_all(lambda i: isv.submit_result(im.Indicator.objects.get(pk=indicator.pk), "FY2026",
-                                                    str(i), actor=editor), list(range(THREADS)))
+                                                    str(i), expected_version=0, actor=editor), list(range(THREADS)))
     assert all(not isinstance(o, Exception) or isinstance(o, IcsplanError) for o in outcomes), outcomes
     assert im.Result.objects.filter(indicator=indicator, period="FY2026").count() == 1

@@ -222,7 +222,7 @@ def test_oversized_title_is_refused_by_the_services(world):
     assert caught.value.problems[0].where.field == "title"
     indicator = world.strategy.indicators.filter(sensitivity="public").order_by("pk").first()
     with pytest.raises(ValidationError) as caught:
-        isv.submit_result(indicator, "FY2026", MEGA, actor=world.user("editor"))
+        isv.submit_result(indicator, "FY2026", MEGA, expected_version=0, actor=world.user("editor"))
     assert caught.value.problems[0].where.field == "value"
     assert _snapshot() == before
     assert Objective.objects.get(pk=objective.pk).version == objective.version

@@ -238,8 +238,9 @@ def test_sub_objective_status_rolls_up_every_indicator(site):
     good = isv.create_indicator(sub, code="S-1", name="Good", actor=None)
     bad = isv.create_indicator(sub, code="S-2", name="Bad", actor=None)
     for indicator, value in ((bad, "0"), (good, "100")):  # the off-track one first
-        isv.set_target(indicator, "FY2023", "100", actor=None)
-        isv.approve_result(isv.submit_result(indicator, "FY2023", value, actor=None), actor=None)
+        isv.set_target(indicator, "FY2023", "100", expected_version=0, actor=None)
+        isv.approve_result(isv.submit_result(indicator, "FY2023", value, expected_version=0, actor=None),
+                           expected_version=1, actor=None)
     facts = monitoring.for_strategy(None, site, access.Allowed(view_sbu=True), "FY2023", queue=False)
     assert facts.indicator_status["S-2"] == "off_track" and facts.indicator_status["S-1"] == "on_track"
     assert facts.element_status[("sub-objective", sub.pk)] == "at_risk"  # one on track, one off: the mean

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from icsplan.core import inputs
 from icsplan.core.choices import Sensitivity
 from icsplan.errors import Problem, ValidationError
 from icsplan.indicators.choices import Direction, Frequency, ValueType
@@ -32,7 +33,8 @@ class ElementForm(forms.Form):
     linkages_text = forms.CharField(label="Linkages narrative", required=False, widget=forms.Textarea(attrs={"rows": 4}))
     linkages_text_sensitivity = forms.ChoiceField(choices=Sensitivity.choices, widget=SENSITIVITY,
                                                   label="Linkages sensitivity")
-    reason = forms.CharField(label="Reason for the change (optional)", required=False, max_length=200)
+    reason = forms.CharField(label="Reason for the change (required to make SBU text public)", required=False,
+                             max_length=inputs.CHANGE_REASON_MAX)
 
     def __init__(self, *args, kind: str = "objective", **kwargs):
         super().__init__(*args, **kwargs)
@@ -148,6 +150,8 @@ class IndicatorForm(forms.Form):
     standard_code = forms.CharField(label="Standard indicator code", required=False, max_length=60,
                                     help_text="e.g. an SDG or F indicator code.")
     sensitivity = forms.ChoiceField(choices=Sensitivity.choices, widget=SENSITIVITY, initial="public")
+    reason = forms.CharField(label="Reason for the change (required to make an SBU indicator public)",
+                             required=False, max_length=inputs.CHANGE_REASON_MAX)
 
     @classmethod
     def initial_for(cls, indicator) -> dict:

@@ -162,7 +162,7 @@ def edit_indicator(request: HttpRequest, slug: str, edition: str, pk: int) -> Ht
         return _page(request, mission, strategy, indicator, definition=form, status=422)
     try:
         isv.update_indicator(indicator, form.values(), expected_version=form.cleaned_data["version"],
-                             actor=request.user)
+                             actor=request.user, reason=form.cleaned_data["reason"])
     except ConflictError as exc:
         indicator.refresh_from_db()
         data = request.POST.copy()
