@@ -155,6 +155,10 @@ def parsed_of(row) -> Parsed:
 
 # -- indicators ----------------------------------------------------------------------------------
 
+def _stripped(text: str | None) -> str | None:
+    return text.strip() if text is not None else None
+
+
 def _clean_indicator_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
     unknown = set(fields) - set(INDICATOR_FIELDS)
     if unknown:
@@ -169,8 +173,7 @@ def _clean_indicator_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
               "code": lambda v: inputs.normalize_identifier(v, field="code", max_length=inputs.INDICATOR_CODE_MAX)}
     for name, limit in _INDICATOR_TEXT.items():
         checks[name] = (lambda v, name=name, limit=limit:
-                        inputs.check_text(v if v is None or not isinstance(v, str) else v.strip(), field=name,
-                                          max_length=limit, required=name == "name"))
+                        _stripped(inputs.check_text(v, field=name, max_length=limit, required=name == "name")))
     for name, check in checks.items():
         if name in cleaned:
             if name == "name" and cleaned[name] is None:

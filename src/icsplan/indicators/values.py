@@ -15,10 +15,12 @@ YES = {"yes", "y", "true", "1", "achieved", "done"}
 NO = {"no", "n", "false", "0", "not achieved"}
 
 #: The column that stores a value's number holds 24 digits, 6 of them after the point
-#: (``DecimalField(max_digits=24, decimal_places=6)``): numbers are refused from this size up,
-#: and rounded to 6 decimal places, so every accepted number can be stored.
+#: (``DecimalField(max_digits=24, decimal_places=6)``), so numbers are rounded to 6 decimal places.
+#: SQLite keeps such a column as an 8-byte float, which holds about 15 significant digits: a
+#: number near 10**18 comes back as 10**18 and no longer fits the column when read. So numbers
+#: are refused from 10**15 up, a bound both databases store and read back.
 NUMBER_DECIMAL_PLACES = 6
-NUMBER_LIMIT = Decimal(10) ** (24 - NUMBER_DECIMAL_PLACES)
+NUMBER_LIMIT = Decimal(10) ** 15
 _QUANTUM = Decimal(1).scaleb(-NUMBER_DECIMAL_PLACES)
 
 # Relative tolerance of the sum check: spreadsheets store floats, so 0.1 + 0.2 must equal 0.3.
