@@ -89,10 +89,14 @@ class RiskForm(forms.Form):
     mitigation = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     owner = forms.CharField(required=False, max_length=100, help_text="Section or agency: POL/ECON, USAID, DAO…")
     sensitivity = forms.ChoiceField(choices=Sensitivity.choices, widget=SENSITIVITY, initial="public")
+    reason = forms.CharField(label="Reason for the change (required to make an SBU risk public)", required=False,
+                             max_length=inputs.CHANGE_REASON_MAX)
 
     def values(self) -> dict:
+        """The risk fields for the services (the version and the reason are passed apart)."""
         data = dict(self.cleaned_data)
         data.pop("version", None)
+        data.pop("reason", None)
         for key in ("likelihood", "impact", "mitigation", "owner"):
             data[key] = (data.get(key) or "").strip() or None
         data["statement"] = data["statement"].strip()
