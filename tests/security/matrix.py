@@ -30,6 +30,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
+from icsplan.accounts.actors import SYSTEM
+
 LOGIN = "login"  # a 302 to settings.LOGIN_URL (a plain 302 means any other redirect)
 PERSONAS = ("anonymous", "viewer", "reader", "reporter", "editor", "approver",
             "analyst", "other_analyst", "other_member", "admin")
@@ -73,7 +75,7 @@ def _with_baseline(w):
     from icsplan.indicators.models import Indicator
 
     indicator = Indicator.objects.get(strategy=w.strategy, code="1.2-P")
-    services.set_baseline(indicator, "3", actor=None)
+    services.set_baseline(indicator, "3", actor=SYSTEM)
     return indicator
 
 
@@ -81,7 +83,7 @@ def _other_lock(w):
     """A locked period of Otherland (away from everything the Testland cells write)."""
     from icsplan.indicators import services
 
-    return services.lock_period(w.other_strategy, "FY2022Q1", reason="closed", actor=None)
+    return services.lock_period(w.other_strategy, "FY2022Q1", reason="closed", actor=SYSTEM)
 
 
 ARGS: dict[object, Callable] = {
@@ -324,7 +326,7 @@ def _submitted_result(w, period="FY2026"):
     indicator = _public_indicator(w)
     existing = indicator.results.filter(period=period, category="").first()
     return services.submit_result(indicator, period, "6", expected_version=existing.version if existing else 0,
-                                  actor=None)
+                                  actor=SYSTEM)
 
 
 def _document_bytes(w, edition="2030") -> bytes:
@@ -385,14 +387,14 @@ def _breakdown(indicator):
     """A breakdown to remove (created by the trusted operator inside the cell)."""
     from icsplan.indicators import services
 
-    return services.define_disaggregation(indicator, "region", ["north", "south"], actor=None)
+    return services.define_disaggregation(indicator, "region", ["north", "south"], actor=SYSTEM)
 
 
 def _lock_to_remove(w):
     """A locked quarter of Testland to reopen (made by the trusted operator inside the cell)."""
     from icsplan.indicators import services
 
-    return services.lock_period(w.strategy, "FY2024Q4", actor=None)
+    return services.lock_period(w.strategy, "FY2024Q4", actor=SYSTEM)
 
 
 def _confirm_preview(w, user):

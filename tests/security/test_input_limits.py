@@ -579,3 +579,35 @@ def test_the_results_import_answers_alike_for_a_missing_and_a_foreign_edition(wo
     missing = message("Nowhere", "1999")
     assert foreign == missing
     assert "Not found" not in foreign[0]
+
+
+# -- fail closed: an explicit actor ------------------------------------------------------------
+
+def test_services_refuse_a_missing_actor_and_take_the_named_system_actor(world):
+    from icsplan.accounts.actors import SYSTEM
+    from icsplan.audit.models import AuditEvent
+    from icsplan.indicators.excel import import_results
+    from icsplan.strategies import services as ss
+
+    objective = world.strategy.objectives.get(number="1.2")
+    before = _snapshot()
+    calls = [
+        lambda: isv.submit_result(_public(world), "FY2026", "5", expected_version=0, actor=None),
+        lambda: isv.set_target(_public(world), "FY2026", "5", expected_version=0, actor=None),
+        lambda: isv.update_indicator(_public(world), {"name": "x"}, expected_version=1, actor=None),
+        lambda: isv.lock_period(world.strategy, "FY2026", actor=None),
+        lambda: ss.update_element(objective, {"title": "x"}, expected_version=objective.version, actor=None),
+        lambda: import_results("r.csv", actor=None,
+                               data=_csv([["Testland", "2022", "1.1-P", "FY2026", "5", "", "", ""]])),
+    ]
+    for call in calls:
+        with pytest.raises(TypeError, match="actor is required"):
+            call()
+    with pytest.raises(TypeError):  # no default either
+        import_results("r.csv", data=b"")  # type: ignore[call-arg]
+    assert _snapshot() == before
+    # The trusted operator is named, and may lower a marking (with a reason), recorded by name.
+    ss.update_element(objective, {"justification_sensitivity": "public"}, expected_version=objective.version,
+                      actor=SYSTEM, reason="operator clean-up")
+    event = AuditEvent.objects.get(action="sensitivity.lower")
+    assert event.actor is None and event.actor_name == "local operator"

@@ -8,6 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from icsplan.accounts.actors import SYSTEM
 from icsplan.indicators import models as im
 
 from .test_pages import INLINE, STRATEGY
@@ -235,12 +236,12 @@ def test_sub_objective_status_rolls_up_every_indicator(site):
     from icsplan.web import access, monitoring
 
     sub = site.sub_objectives.get(number="1.1.1")
-    good = isv.create_indicator(sub, code="S-1", name="Good", actor=None)
-    bad = isv.create_indicator(sub, code="S-2", name="Bad", actor=None)
+    good = isv.create_indicator(sub, code="S-1", name="Good", actor=SYSTEM)
+    bad = isv.create_indicator(sub, code="S-2", name="Bad", actor=SYSTEM)
     for indicator, value in ((bad, "0"), (good, "100")):  # the off-track one first
-        isv.set_target(indicator, "FY2023", "100", expected_version=0, actor=None)
-        isv.approve_result(isv.submit_result(indicator, "FY2023", value, expected_version=0, actor=None),
-                           expected_version=1, actor=None)
+        isv.set_target(indicator, "FY2023", "100", expected_version=0, actor=SYSTEM)
+        isv.approve_result(isv.submit_result(indicator, "FY2023", value, expected_version=0, actor=SYSTEM),
+                           expected_version=1, actor=SYSTEM)
     facts = monitoring.for_strategy(None, site, access.Allowed(view_sbu=True), "FY2023", queue=False)
     assert facts.indicator_status["S-2"] == "off_track" and facts.indicator_status["S-1"] == "on_track"
     assert facts.element_status[("sub-objective", sub.pk)] == "at_risk"  # one on track, one off: the mean

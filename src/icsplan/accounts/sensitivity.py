@@ -46,9 +46,12 @@ def check_marking(value, *, field: str = "sensitivity") -> str:
 def may_lower(actor, obj) -> bool:
     """Whether ``actor`` may make SBU text of ``obj``'s mission public: its editors and approvers.
 
-    ``None`` (and the named system actor) is the trusted operator of the CLI and loaders.
+    The named system actor is the trusted operator of the CLI and loaders; ``None`` is refused.
     """
-    if actor is None or getattr(actor, "is_system", False):
+    from .actors import is_system, require_actor
+
+    require_actor(actor)
+    if is_system(actor):
         return True
     from .permissions import can
     from .roles import Action
@@ -82,7 +85,9 @@ def record_lowering(obj, *, actor, fields: list[str], reason: str) -> None:
     """Append the audit event of an SBU → public change of ``fields`` of ``obj`` (saved already)."""
     from icsplan.audit import services as audit
 
-    user = actor if actor is not None and not getattr(actor, "is_system", False) else None
+    from .actors import is_system
+
+    user = None if is_system(actor) else actor
     audit.record("sensitivity.lower", actor=user, obj=obj, before={f: SBU for f in fields},
                  after={f: PUBLIC for f in fields}, reason=reason,
                  actor_name=None if user is not None else getattr(actor, "name", "local operator"))

@@ -30,6 +30,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from icsplan.accounts.actors import is_system, require_actor
 from icsplan.accounts.roles import Action
 from icsplan.errors import ConflictError, InputError, Location, Problem, ValidationError
 from icsplan.strategies.models import Strategy
@@ -360,7 +361,7 @@ def _read(path: Path, data: bytes | None = None):
 
 def _may_report(actor, indicator, state: dict) -> bool:
     """Whether ``actor`` may report on ``indicator``, asked once per indicator (not per row)."""
-    if actor is None:
+    if is_system(actor):
         return True
     allowed = state.setdefault("may_report", {})
     if indicator.pk not in allowed:
@@ -383,13 +384,16 @@ def _same(indicator, stored: m.Result, row: _Row) -> bool:
             and row.sensitivity in (None, stored.sensitivity))
 
 
-def import_results(path: Path | str, *, actor=None, submit: bool = True, data: bytes | None = None,
+def import_results(path: Path | str, *, actor, submit: bool = True, data: bytes | None = None,
                    file_label: str | None = None) -> ImportReport:
     """Import results from an xlsx or csv file: every row checked first, then all written or none.
 
     ``data`` passes the file's bytes directly (a web upload), ``path`` then only names it.
+    ``actor`` is the person importing (their missions and assignments bound what they may
+    report), or ``accounts.actors.SYSTEM`` for the CLI; ``None`` is refused.
     Raises ``ValidationError`` listing every problem (file, sheet, row, column, reason).
     """
+    require_actor(actor)
     path = Path(path)
     label = file_label or path.name
     sheet, letters, rows = _read(path, data)
@@ -514,7 +518,7 @@ def import_results(path: Path | str, *, actor=None, submit: bool = True, data: b
 
 
 def _may_view(actor, strategy) -> bool:
-    if actor is None:
+    if is_system(actor):
         return True
     from icsplan.accounts.permissions import can
 

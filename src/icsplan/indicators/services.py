@@ -11,8 +11,9 @@ exist yet that is ``NEW_ROW`` (0), so of two people entering the same first resu
 the other gets ``ConflictError``, never a silent overwrite. A marking that is not given keeps the
 stored one (``accounts.sensitivity``); approvers never decide their own submissions.
 
-``actor`` is the user doing the change; ``None`` means the trusted local operator (the CLI, the
-demo loader, tests) and skips the permission checks. Roles: reporters report results, approvers
+``actor`` is the user doing the change, a keyword every function requires: the named
+``accounts.actors.SYSTEM`` is the trusted local operator (the CLI, the demo loader, tests) and
+skips the permission checks; ``None`` is refused, so a forgotten actor fails closed. Roles: reporters report results, approvers
 approve or return them and lock periods, editors edit indicators, baselines, breakdowns and
 targets.
 """
@@ -26,6 +27,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from icsplan.accounts import sensitivity as marking
+from icsplan.accounts.actors import is_system, require_actor
 from icsplan.accounts.permissions import require
 from icsplan.accounts.roles import Action
 from icsplan.core import inputs
@@ -65,7 +67,9 @@ NEW_ROW = 0
 # -- helpers -------------------------------------------------------------------------------------
 
 def _authorize(actor, action: Action, obj) -> None:
-    if actor is not None:
+    """Check ``actor`` may take ``action`` on ``obj``; the system actor may, ``None`` is refused."""
+    require_actor(actor)
+    if not is_system(actor):
         require(actor, action, obj)
 
 
@@ -79,7 +83,8 @@ def _stamp(obj, actor, reason: str = ""):
 
 
 def user_or_none(actor):
-    return actor if actor is not None and getattr(actor, "pk", None) else None
+    """The user behind ``actor`` for foreign keys (submitted_by…): None for the system actor."""
+    return actor if actor is not None and not is_system(actor) and getattr(actor, "pk", None) else None
 
 
 def _expected(expected_version) -> int:

@@ -350,8 +350,8 @@ def load_strategy(strategy: m.Strategy) -> doc.Strategy:
 # (``select_for_update``) inside one transaction, its version compared and bumped, so two people
 # saving the same element never silently overwrite each other: the second gets ConflictError with
 # both versions. Linkages and risks belong to their element and bump the element's version.
-# ``actor=None`` is the trusted local operator (CLI); anyone else is checked against the
-# permission layer (``edit``; ``approve`` to approve an edition).
+# ``actor`` is required: ``accounts.actors.SYSTEM`` is the trusted local operator (CLI), ``None`` is
+# refused (fail closed); anyone else is checked against the permission layer (``edit``; ``approve`` to approve an edition).
 
 import re  # noqa: E402
 
@@ -378,9 +378,12 @@ _REQUIRED_TEXT = {"title", "number", "statement"}
 
 
 def _require_edit(actor, obj, action: str = "edit") -> None:
-    if actor is None:
-        return
+    from icsplan.accounts.actors import is_system, require_actor
     from icsplan.accounts.permissions import require
+
+    require_actor(actor)
+    if is_system(actor):
+        return
 
     require(actor, action, obj)
 
@@ -588,7 +591,7 @@ def approve_strategy(row: m.Strategy, *, actor, expected_version: int, reason: s
         locked.save()
         audit.record("strategy.approve", actor=actor, obj=locked, before=before,
                      after={"status": locked.status, "approved_date": locked.approved_date, "version": locked.version},
-                     reason=reason, actor_name=None if actor else "local operator")
+                     reason=reason, actor_name=str(actor) if getattr(actor, "is_system", False) else None)
     return locked
 
 
