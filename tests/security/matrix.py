@@ -505,7 +505,9 @@ BODIES: dict[tuple, Callable] = {
         w.strategy.risks.filter(objective__number="1.2").first()),
     ("POST", "web:result-save"): lambda w, u: (lambda i: Call(
         {"slug": w.mission.slug, "pk": i.pk},
-        form={f"i{i.pk}-period": "FY2026", f"i{i.pk}-value": "4", "action": "submit"}))(_public_indicator(w)),
+        form={f"i{i.pk}-period": "FY2026", f"i{i.pk}-value": "4", "action": "submit",
+              f"i{i.pk}-version": getattr(i.results.filter(period="FY2026", category="").first(), "version", 0)}))(
+        _public_indicator(w)),
     ("POST", "web:approval-decide"): lambda w, u: (lambda r: Call(
         {"slug": w.mission.slug, "pk": r.pk}, form={"action": "approve", "version": r.version}))(_submitted_result(w)),
     ("POST", "web:import"): lambda w, u: Call(
