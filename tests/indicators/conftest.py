@@ -28,7 +28,7 @@ def trainees(objective):
     """A cumulative annual number indicator with a sex breakdown, baseline 0."""
     ind = svc.create_indicator(objective, code="T-1", name="People trained", unit="people", cumulative=True,
                                actor=SYSTEM)
-    svc.set_baseline(ind, "0", date=dt.date(2021, 9, 30), actor=SYSTEM)
+    svc.set_baseline(ind, "0", date=dt.date(2021, 9, 30), expected_version=0, actor=SYSTEM)
     svc.define_disaggregation(ind, "sex", ["female", "male"], actor=SYSTEM)
     for year, target in ((2022, 100), (2023, 100), (2024, 100)):
         svc.set_target(ind, f"FY{year}", target, expected_version=0, actor=SYSTEM)
@@ -40,7 +40,7 @@ def literacy(objective):
     """A per-period percent indicator, baseline 40."""
     ind = svc.create_indicator(objective, code="P-1", name="Pupils reading", unit="percent", value_type="percent",
                                actor=SYSTEM)
-    svc.set_baseline(ind, "40", actor=SYSTEM)
+    svc.set_baseline(ind, "40", expected_version=0, actor=SYSTEM)
     for year, target in ((2022, 50), (2023, 60)):
         svc.set_target(ind, f"FY{year}", target, expected_version=0, actor=SYSTEM)
     return ind

@@ -75,7 +75,8 @@ def _with_baseline(w):
     from icsplan.indicators.models import Indicator
 
     indicator = Indicator.objects.get(strategy=w.strategy, code="1.2-P")
-    services.set_baseline(indicator, "3", actor=SYSTEM)
+    baseline = getattr(indicator, "baseline", None)  # RelatedObjectDoesNotExist is an AttributeError
+    services.set_baseline(indicator, "3", expected_version=baseline.version if baseline else 0, actor=SYSTEM)
     return indicator
 
 
@@ -528,7 +529,8 @@ BODIES: dict[tuple, Callable] = {
     ("POST", "web:edit-indicator"): lambda w, u: (lambda i: Call(
         _indicator_args(i), form={**_indicator_form(code=i.code), "d-version": i.version}))(_public_indicator(w)),
     ("POST", "web:indicator-baseline"): lambda w, u: Call(
-        _indicator_args(_public_indicator(w)), form={"b-value": "3", "b-date": "2021-09-30", "b-note": "matrix"}),
+        _indicator_args(_public_indicator(w)),
+        form={"b-value": "3", "b-date": "2021-09-30", "b-note": "matrix", "b-version": 0}),
     ("POST", "web:indicator-targets"): lambda w, u: Call(_indicator_args(_public_indicator(w)), form={"t-FY2025": "42"}),
     ("POST", "web:indicator-breakdowns"): lambda w, u: Call(
         _indicator_args(_public_indicator(w)), form={"c-category": "sex", "c-values": "female, male", "c-exhaustive": "on"}),

@@ -611,3 +611,20 @@ def test_services_refuse_a_missing_actor_and_take_the_named_system_actor(world):
                       actor=SYSTEM, reason="operator clean-up")
     event = AuditEvent.objects.get(action="sensitivity.lower")
     assert event.actor is None and event.actor_name == "local operator"
+
+
+def test_the_baseline_is_guarded_like_every_write(world):
+    indicator = _public(world)
+    client = Client()
+    client.force_login(world.user("editor"))
+    url = reverse("web:indicator-baseline", args=[world.mission.slug, world.strategy.edition, indicator.pk])
+    first = client.post(url, {"b-value": "3", "b-version": "0"})
+    assert first.status_code == 302
+    late = client.post(url, {"b-value": "4", "b-version": "0"})  # read before the first save
+    assert late.status_code == 422 and b"changed by someone else" in late.content
+    missing = client.post(url, {"b-value": "5"})
+    assert missing.status_code == 422 and b"out of date" in missing.content
+    assert im.Baseline.objects.get(indicator=indicator).value == "3"
+    with pytest.raises(ValidationError) as caught:
+        isv.set_baseline(indicator, "1e309", expected_version=1, actor=world.user("editor"))
+    assert caught.value.problems[0].where.field == "baseline"

@@ -44,7 +44,7 @@ def test_editor_creates_an_indicator_with_baseline_and_targets(login, site):
     for period in ("FY2023", "FY2024", "FY2025"):  # a row per fiscal period of the edition
         assert f'name="t-{period}"'.encode() in page.content
     assert client.post(reverse("web:indicator-baseline", args=[*E, indicator.pk]),
-                       {"b-value": "4", "b-date": "2022-09-30", "b-note": "Survey"}).status_code == 302
+                       {"b-value": "4", "b-date": "2022-09-30", "b-note": "Survey", "b-version": "0"}).status_code == 302
     assert im.Baseline.objects.get(indicator=indicator).value == "4"
     targets = reverse("web:indicator-targets", args=[*E, indicator.pk])
     assert client.post(targets, {"t-FY2023": "10", "t-FY2024": "", "t-FY2025": "30"}).status_code == 302
@@ -99,7 +99,7 @@ def test_service_problems_land_next_to_the_field(login, site):
     bad = client.post(url, {**DEFINITION, "d-code": "1.1-A", "d-version": indicator.version, "d-value_type": "percent"})
     assert bad.status_code == 422
     assert re.search(rb'field-error">\s*<label for="id_d-value_type".*?cannot change', bad.content, re.S)
-    baseline = client.post(reverse("web:indicator-baseline", args=[*E, indicator.pk]), {"b-value": "many"})
+    baseline = client.post(reverse("web:indicator-baseline", args=[*E, indicator.pk]), {"b-value": "many", "b-version": "0"})
     assert baseline.status_code == 422 and re.search(rb'field-error">\s*<label for="id_b-value"', baseline.content)
 
 

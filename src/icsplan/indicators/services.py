@@ -252,8 +252,12 @@ def delete_indicator(indicator: m.Indicator, *, expected_version: int, actor) ->
         _stamp(current, actor).delete()
 
 
-def set_baseline(indicator: m.Indicator, value, *, date=None, note: str | None = None, actor) -> m.Baseline:
-    """Set (or replace) an indicator's baseline value and date."""
+def set_baseline(indicator: m.Indicator, value, *, date=None, note: str | None = None, expected_version: int,
+                 actor) -> m.Baseline:
+    """Set (or replace) an indicator's baseline value and date.
+
+    ``expected_version`` is the version of the baseline read (``NEW_ROW`` when there was none).
+    """
     _authorize(actor, Action.EDIT, indicator)
     value = inputs.check_text(value, field="baseline", max_length=200, element=indicator.code) \
         if isinstance(value, str) else value
@@ -263,9 +267,13 @@ def set_baseline(indicator: m.Indicator, value, *, date=None, note: str | None =
     except ValueError as exc:
         raise _invalid(str(exc), field="baseline", element=indicator.code) from None
     with transaction.atomic():
-        baseline = m.Baseline.objects.filter(indicator=indicator).first() or m.Baseline(indicator=indicator)
+        baseline = m.Baseline.objects.select_for_update().filter(indicator=indicator).first()
+        _check_version(baseline, expected_version)
+        new = baseline is None
+        if new:
+            baseline = m.Baseline(indicator=indicator)
         baseline.value, baseline.number, baseline.date, baseline.note = parsed.value, parsed.number, date, note
-        return _save(baseline, actor)
+        return (_insert if new else _save)(baseline, actor)
 
 
 def define_disaggregation(indicator: m.Indicator, category: str, values: Iterable[str], *,

@@ -178,8 +178,10 @@ class IndicatorForm(forms.Form):
 
 
 class BaselineForm(forms.Form):
-    """An indicator's baseline (``set_baseline``)."""
+    """An indicator's baseline (``set_baseline``), with the version read (0: none yet)."""
 
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0,
+                                 error_messages={"required": "The page is out of date; reload it and enter again."})
     value = forms.CharField(label="Baseline value", required=False, max_length=200)
     date = forms.DateField(label="Measured on", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -504,8 +504,12 @@ def set_baseline(request: HttpRequest, indicator_id: PathId, payload: BaselineIn
     existed: list[bool] = []
 
     def write(indicator):
-        existed.append(_baseline_of(indicator) is not None)
-        services.set_baseline(indicator, payload.value, date=payload.date, note=payload.note, actor=access.user)
+        # If-Match was checked against the indicator's ETag (which covers the baseline) under
+        # its lock, so the baseline read here is the one the caller saw.
+        baseline = _baseline_of(indicator)
+        existed.append(baseline is not None)
+        services.set_baseline(indicator, payload.value, date=payload.date, note=payload.note,
+                              expected_version=baseline.version if baseline else NEW_ROW, actor=access.user)
 
     row = _change_part(request, access, indicator_id, write)
     response["ETag"] = indicator_tag(access, row)
