@@ -628,3 +628,46 @@ def test_the_baseline_is_guarded_like_every_write(world):
     with pytest.raises(ValidationError) as caught:
         isv.set_baseline(indicator, "1e309", expected_version=1, actor=world.user("editor"))
     assert caught.value.problems[0].where.field == "baseline"
+
+
+def _definition_form(indicator, **changes):
+    from icsplan.web.forms import IndicatorForm
+
+    data = {f"d-{k}": ("" if v is None else v) for k, v in IndicatorForm.initial_for(indicator).items()}
+    data.pop("d-cumulative", None)
+    if indicator.cumulative:
+        data["d-cumulative"] = "on"
+    data.update({f"d-{k}": v for k, v in changes.items()})
+    return data
+
+
+def test_the_web_indicator_form_lowers_only_with_a_reason(world):
+    from icsplan.audit.models import AuditEvent
+
+    indicator = _sbu_indicator(world)
+    client = Client()
+    client.force_login(world.user("editor"))
+    url = reverse("web:edit-indicator", args=[world.mission.slug, world.strategy.edition, indicator.pk])
+    before = _snapshot()
+    refused = client.post(url, _definition_form(indicator, sensitivity="public"))
+    assert refused.status_code == 422 and b"reason" in refused.content
+    assert _snapshot() == before
+    saved = client.post(url, _definition_form(indicator, sensitivity="public", reason="released"))
+    assert saved.status_code == 302, saved.content[:500]
+    indicator.refresh_from_db()
+    assert indicator.sensitivity == "public"
+    assert AuditEvent.objects.filter(action="sensitivity.lower", reason="released").exists()
+
+
+def test_first_web_targets_have_one_winner(world):
+    indicator = _public(world)
+    url = reverse("web:indicator-targets", args=[world.mission.slug, world.strategy.edition, indicator.pk])
+    assert not im.Target.objects.filter(indicator=indicator, period="FY2026").exists()
+    first, second = Client(), Client()
+    for client in (first, second):
+        client.force_login(world.user("editor"))
+    # Both opened the form while FY2026 had no target (its version field is empty).
+    assert first.post(url, {"t-FY2026": "10", "t-v-FY2026": ""}).status_code == 302
+    late = second.post(url, {"t-FY2026": "20", "t-v-FY2026": ""})
+    assert late.status_code == 409
+    assert im.Target.objects.get(indicator=indicator, period="FY2026", category="").value == "10"
