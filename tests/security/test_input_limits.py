@@ -19,6 +19,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from icsplan.accounts.actors import SYSTEM
 from icsplan.errors import ConflictError, PermissionDenied, ValidationError
 from icsplan.indicators import models as im
 from icsplan.indicators import services as isv
@@ -58,7 +59,7 @@ def _sbu_indicator(world):
 def _token(user, scope="write"):
     from icsplan.accounts.services import create_token
 
-    return create_token(user, scope=scope)[1]
+    return create_token(user, scope=scope, actor=SYSTEM)[1]
 
 
 def _api(token, method, path, body=None, **headers):
@@ -531,7 +532,7 @@ def editor_approver(world):
     from icsplan.accounts.services import add_membership
 
     user = make_user("t-both", "editor", mission=world.mission)
-    add_membership(user, "approver", mission=world.mission)
+    add_membership(user, "approver", mission=world.mission, actor=SYSTEM)
     return type(user).objects.get(pk=user.pk)
 
 
@@ -584,7 +585,6 @@ def test_the_results_import_answers_alike_for_a_missing_and_a_foreign_edition(wo
 # -- fail closed: an explicit actor ------------------------------------------------------------
 
 def test_services_refuse_a_missing_actor_and_take_the_named_system_actor(world):
-    from icsplan.accounts.actors import SYSTEM
     from icsplan.audit.models import AuditEvent
     from icsplan.indicators.excel import import_results
     from icsplan.strategies import services as ss
@@ -605,6 +605,13 @@ def test_services_refuse_a_missing_actor_and_take_the_named_system_actor(world):
             call()
     with pytest.raises(TypeError):  # no default either
         import_results("r.csv", data=b"")  # type: ignore[call-arg]
+    from icsplan.accounts import services as accounts
+
+    for call in (lambda: accounts.add_membership(world.user("viewer"), "reader", mission=world.mission, actor=None),
+                 lambda: accounts.create_token(world.user("viewer"), actor=None),
+                 lambda: accounts.create_user("nobody", password=None, actor=None)):
+        with pytest.raises(TypeError, match="actor is required"):
+            call()
     assert _snapshot() == before
     # The trusted operator is named, and may lower a marking (with a reason), recorded by name.
     ss.update_element(objective, {"justification_sensitivity": "public"}, expected_version=objective.version,

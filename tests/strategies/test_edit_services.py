@@ -23,7 +23,7 @@ def row():
 
 def _person(name, role, mission):
     user = get_user_model().objects.create(username=name)
-    add_membership(user, role, mission=mission)
+    add_membership(user, role, mission=mission, actor=SYSTEM)
     return get_user_model().objects.get(pk=user.pk)
 
 
