@@ -13,9 +13,10 @@ stored one (``accounts.sensitivity``); approvers never decide their own submissi
 
 ``actor`` is the user doing the change, a keyword every function requires: the named
 ``accounts.actors.SYSTEM`` is the trusted local operator (the CLI, the demo loader, tests) and
-skips the permission checks; ``None`` is refused, so a forgotten actor fails closed. Roles: reporters report results, approvers
-approve or return them and lock periods, editors edit indicators, baselines, breakdowns and
-targets.
+skips the permission checks; ``None`` is refused, so a forgotten actor fails closed.
+
+Roles: reporters report results, approvers approve or return them (never their own
+submissions) and lock periods, editors edit indicators, baselines, breakdowns and targets.
 """
 
 from __future__ import annotations

@@ -351,7 +351,9 @@ def load_strategy(strategy: m.Strategy) -> doc.Strategy:
 # saving the same element never silently overwrite each other: the second gets ConflictError with
 # both versions. Linkages and risks belong to their element and bump the element's version.
 # ``actor`` is required: ``accounts.actors.SYSTEM`` is the trusted local operator (CLI), ``None`` is
-# refused (fail closed); anyone else is checked against the permission layer (``edit``; ``approve`` to approve an edition).
+# refused (fail closed); anyone else is checked against the permission layer (``edit``; ``approve``
+# to approve an edition). A ``*_sensitivity`` change from SBU to public needs a reason and is
+# audited (``accounts.sensitivity``); a ``reason`` is limited to what history keeps.
 
 import re  # noqa: E402
 
