@@ -54,6 +54,7 @@ import django, json, sys
 django.setup()
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
+from icsplan.accounts.actors import SYSTEM
 from icsplan.demo import build_demo
 from icsplan.strategies.models import Strategy
 if not Strategy.objects.filter(mission__country="Mali").exists():
@@ -64,8 +65,8 @@ from icsplan.indicators.models import Indicator
 mali = Strategy.objects.get(mission__country="Mali")
 User = get_user_model()
 user = User.objects.create(username="bench-editor")
-add_membership(user, "editor", mission=mali.mission)
-_row, token = create_token(user, scope="write")
+add_membership(user, "editor", mission=mali.mission, actor=SYSTEM)
+_row, token = create_token(user, scope="write", actor=SYSTEM)
 from icsplan.indicators.models import Result
 from icsplan.indicators.periods import periods_between
 from icsplan.indicators.validation import strategy_years

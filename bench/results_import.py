@@ -102,11 +102,12 @@ def query_count(path: Path, strategy) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from icsplan.accounts.actors import SYSTEM
     from icsplan.indicators.excel import import_results
 
     clear_results(strategy)
     with CaptureQueriesContext(connection) as ctx:
-        import_results(path)
+        import_results(path, actor=SYSTEM)
     return len(ctx.captured_queries)
 
 
@@ -117,6 +118,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="icsplan-bench-") as tmp:
         setup(tmp)
+        from icsplan.accounts.actors import SYSTEM
         from icsplan.indicators.excel import import_results
         from icsplan.indicators import models as m
 
@@ -126,7 +128,7 @@ def main() -> None:
         small.write_bytes(workbook(strategy, 100))
 
         read_time = best(lambda: read_only(big), args.repeat)
-        import_time = best(lambda: import_results(big), args.repeat, before=lambda: clear_results(strategy))
+        import_time = best(lambda: import_results(big, actor=SYSTEM), args.repeat, before=lambda: clear_results(strategy))
         assert m.Result.objects.filter(strategy=strategy).count() == args.rows
         db = "PostgreSQL" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
         print(f"results import of {args.rows:,} rows from xlsx ({db}, best of {args.repeat}):")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from icsplan.accounts.actors import SYSTEM
 from icsplan.accounts import permissions as p
 from icsplan.accounts.redaction import WITHHELD, document_for, redact_history_diff
 from icsplan.errors import NotFoundError, PermissionDenied
@@ -151,15 +152,15 @@ def test_token_narrows_permissions(world):
     from icsplan.accounts.services import authenticate_token, create_token
 
     editor = world.user("editor")
-    _, read_plain = create_token(editor, scope="read")
+    _, read_plain = create_token(editor, scope="read", actor=SYSTEM)
     user, token = authenticate_token(read_plain)
     assert p.can(user, "view", world.mission)
     assert not p.can(user, "edit", world.mission)
-    _, write_plain = create_token(editor, scope="write", mission=world.mission)
+    _, write_plain = create_token(editor, scope="write", mission=world.mission, actor=SYSTEM)
     user, _ = authenticate_token(write_plain)
     assert p.can(user, "edit", world.mission)
     admin = world.user("admin")
-    _, admin_plain = create_token(admin, scope="read", mission=world.other_mission)
+    _, admin_plain = create_token(admin, scope="read", mission=world.other_mission, actor=SYSTEM)
     user, _ = authenticate_token(admin_plain)
     assert p.can(user, "view", world.other_mission) and not p.can(user, "view", world.mission)
     assert not p.can(user, "edit", world.other_mission)

@@ -10,6 +10,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 from typer.testing import CliRunner
 
+from icsplan.accounts.actors import SYSTEM
 from icsplan.accounts import services
 from icsplan.accounts.models import ApiToken
 from icsplan.audit.models import AuditEvent
@@ -33,7 +34,7 @@ def test_sign_in_is_throttled_after_five_failures(world, fast_hasher, monkeypatc
 
     now = [1_900_000_020.0]
     monkeypatch.setattr(throttle, "_now", lambda: now[0])
-    user = services.create_user("alice", password="correct horse battery", validate=False)
+    user = services.create_user("alice", password="correct horse battery", validate=False, actor=SYSTEM)
     for _ in range(5):
         assert services.authenticate_with_throttle(_request(), "alice", "wrong") is None
     with pytest.raises(services.SignInThrottled, match="try again in 15 minutes") as info:
@@ -49,11 +50,11 @@ def test_sign_in_is_throttled_after_five_failures(world, fast_hasher, monkeypatc
 
 def test_create_user_checks_password_rules_and_roles(world):
     with pytest.raises(InputError):
-        services.create_user("bob", password="short", role="reader", mission="Testland")
+        services.create_user("bob", password="short", role="reader", mission="Testland", actor=SYSTEM)
     with pytest.raises(InputError, match="Unknown role"):
-        services.create_user("bob", password=None, role="king", mission="Testland")
+        services.create_user("bob", password=None, role="king", mission="Testland", actor=SYSTEM)
     with pytest.raises(InputError, match="needs --bureau"):
-        services.create_user("bob", password=None, role="analyst", mission="Testland")
+        services.create_user("bob", password=None, role="analyst", mission="Testland", actor=SYSTEM)
     assert not get_user_model().objects.filter(username="bob").exists()  # all or nothing
     with pytest.raises(PermissionDenied):
         services.create_user("bob", password=None, actor=world.user("editor"))
@@ -64,7 +65,7 @@ def test_create_user_checks_password_rules_and_roles(world):
 
 def test_tokens_are_hashed_scoped_expiring_and_revocable(world):
     reader = world.user("reader")
-    row, plain = services.create_token(reader, scope="read", mission="Testland")
+    row, plain = services.create_token(reader, scope="read", mission="Testland", actor=SYSTEM)
     assert plain.startswith("icsp_") and row.prefix == plain[:12]
     assert plain not in (row.key_hash, row.prefix) and len(row.key_hash) == 64
     assert not ApiToken.objects.filter(key_hash__contains=plain[5:20]).exists()
@@ -73,19 +74,19 @@ def test_tokens_are_hashed_scoped_expiring_and_revocable(world):
     assert services.authenticate_token(plain + "x") is None
     assert services.authenticate_token("") is None and services.authenticate_token(None) is None
     with pytest.raises(InputError, match="no role in Mission Otherland"):
-        services.create_token(reader, mission="Otherland")
+        services.create_token(reader, mission="Otherland", actor=SYSTEM)
     with pytest.raises(InputError):
-        services.create_token(reader, scope="admin")
+        services.create_token(reader, scope="admin", actor=SYSTEM)
     with pytest.raises(InputError):
-        services.create_token(reader, expires_in_days=5000)
+        services.create_token(reader, expires_in_days=5000, actor=SYSTEM)
     ApiToken.objects.filter(pk=row.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
     assert services.authenticate_token(plain) is None
-    row2, plain2 = services.create_token(reader)
+    row2, plain2 = services.create_token(reader, actor=SYSTEM)
     with pytest.raises(PermissionDenied):
         services.revoke_token(row2, actor=world.user("editor"))
     services.revoke_token(row2, actor=reader)
     assert services.authenticate_token(plain2) is None
-    row3, plain3 = services.create_token(reader)
+    row3, plain3 = services.create_token(reader, actor=SYSTEM)
     reader.is_active = False
     reader.save()
     assert services.authenticate_token(plain3) is None

@@ -9,6 +9,8 @@ from django.test import Client
 
 from tests.security.world import build_world
 
+from icsplan.accounts.actors import SYSTEM
+
 
 @pytest.fixture()
 def world(db):
@@ -54,7 +56,7 @@ class Api:
 def token_for(user, scope="write", mission=None, **kw) -> str:
     from icsplan.accounts.services import create_token
 
-    _row, plaintext = create_token(user, scope=scope, mission=mission, **kw)
+    _row, plaintext = create_token(user, scope=scope, mission=mission, **kw, actor=SYSTEM)
     return plaintext
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from icsplan.accounts.actors import SYSTEM
 from icsplan.indicators.models import Indicator
 
 from .conftest import Api
@@ -120,7 +121,7 @@ def test_lock_and_unlock_a_period(world, api_as):
 def test_period_locks_of_a_draft_are_for_members(world, api_as):
     from icsplan.indicators import services
 
-    services.lock_period(world.draft, "FY2027", actor=None)
+    services.lock_period(world.draft, "FY2027", actor=SYSTEM)
     assert Api().get("period-locks", strategy=world.draft.pk).json()["count"] == 0
     assert api_as("reader").get("period-locks", strategy=world.draft.pk).json()["count"] == 1
     bad = api_as("approver").post("period-locks", {"strategy": world.strategy.pk, "period": "2025"})

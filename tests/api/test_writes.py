@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from .conftest import Api, token_for
 
+from icsplan.accounts.actors import SYSTEM
+
 
 def _objective(world, number="1.1"):
     return world.strategy.objectives.get(number=number)
@@ -86,7 +88,7 @@ def test_bad_expired_and_revoked_tokens_are_401(world):
     ApiToken.objects.filter(pk=row.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
     assert Api(plaintext).get("missions").status_code == 401
     plaintext = token_for(world.user("reader"), scope="read")
-    revoke_token(ApiToken.objects.get(prefix=plaintext[:12]))
+    revoke_token(ApiToken.objects.get(prefix=plaintext[:12]), actor=SYSTEM)
     assert Api(plaintext).get("missions").status_code == 401
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from icsplan.accounts.actors import SYSTEM
 from icsplan.indicators import services as svc
 from icsplan.strategies import services as strategy_services
 from tests.strategies.factories import sample_document
@@ -26,11 +27,11 @@ def objective(strategy):
 def trainees(objective):
     """A cumulative annual number indicator with a sex breakdown, baseline 0."""
     ind = svc.create_indicator(objective, code="T-1", name="People trained", unit="people", cumulative=True,
-                               actor=None)
-    svc.set_baseline(ind, "0", date=dt.date(2021, 9, 30), actor=None)
-    svc.define_disaggregation(ind, "sex", ["female", "male"], actor=None)
+                               actor=SYSTEM)
+    svc.set_baseline(ind, "0", date=dt.date(2021, 9, 30), expected_version=0, actor=SYSTEM)
+    svc.define_disaggregation(ind, "sex", ["female", "male"], actor=SYSTEM)
     for year, target in ((2022, 100), (2023, 100), (2024, 100)):
-        svc.set_target(ind, f"FY{year}", target, actor=None)
+        svc.set_target(ind, f"FY{year}", target, expected_version=0, actor=SYSTEM)
     return ind
 
 
@@ -38,17 +39,18 @@ def trainees(objective):
 def literacy(objective):
     """A per-period percent indicator, baseline 40."""
     ind = svc.create_indicator(objective, code="P-1", name="Pupils reading", unit="percent", value_type="percent",
-                               actor=None)
-    svc.set_baseline(ind, "40", actor=None)
+                               actor=SYSTEM)
+    svc.set_baseline(ind, "40", expected_version=0, actor=SYSTEM)
     for year, target in ((2022, 50), (2023, 60)):
-        svc.set_target(ind, f"FY{year}", target, actor=None)
+        svc.set_target(ind, f"FY{year}", target, expected_version=0, actor=SYSTEM)
     return ind
 
 
 def approve(indicator, period, value, **kwargs):
     """Submit and approve a result (trusted operator)."""
-    result = svc.submit_result(indicator, period, value, actor=None, **kwargs)
-    return svc.approve_result(result, actor=None)
+    kwargs.setdefault("expected_version", 0)
+    result = svc.submit_result(indicator, period, value, actor=SYSTEM, **kwargs)
+    return svc.approve_result(result, expected_version=result.version, actor=SYSTEM)
 
 
 def _mali_skeleton(truth: dict):

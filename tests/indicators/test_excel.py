@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
+from icsplan.accounts.actors import SYSTEM
 from icsplan.errors import InputError, ValidationError
 from icsplan.indicators import excel
 from icsplan.indicators import models as m
@@ -63,7 +64,7 @@ def test_filled_template_imports_as_submitted_results(strategy, trainees, litera
         2: {"Result": 100, "Comment": "Rosters", "Evidence link": "https://example.org/rosters"},
         3: {"Result": 55}, 4: {"Result": 45}, 5: {"Numerator": 30, "Denominator": 50},
     })
-    report = excel.import_results(path)
+    report = excel.import_results(path, actor=SYSTEM)
     assert (report.created, report.updated, report.unchanged) == (4, 0, 0)
     assert set(m.Result.objects.values_list("status", flat=True)) == {"submitted"}
     assert m.Result.objects.get(indicator=literacy).number == 60
@@ -75,13 +76,13 @@ def test_export_then_reimport_unchanged_changes_nothing(strategy, trainees, lite
     approve(trainees, "FY2022", 40, category="sex", category_value="female")
     approve(trainees, "FY2022", 60, category="sex", category_value="male", sensitivity="sbu")
     approve(literacy, "FY2022", None, numerator=45, denominator=100)
-    svc.submit_result(trainees, "FY2023", "1,200", actor=None)
-    svc.lock_period(strategy, "FY2022", actor=None)  # unchanged rows of a locked period pass
+    svc.submit_result(trainees, "FY2023", "1,200", expected_version=0, actor=SYSTEM)
+    svc.lock_period(strategy, "FY2022", actor=SYSTEM)  # unchanged rows of a locked period pass
     before = counts()
     for suffix in ("xlsx", "csv"):
         path = tmp_path / f"export.{suffix}"
         path.write_bytes(excel.export_results(strategy, suffix))
-        report = excel.import_results(path)
+        report = excel.import_results(path, actor=SYSTEM)
         assert (report.created, report.updated, report.unchanged) == (0, 0, 5)
     assert counts() == before
     assert set(m.Result.objects.filter(period="FY2022").values_list("status", flat=True)) == {"approved"}
@@ -91,7 +92,7 @@ def test_changed_row_updates_and_resubmits(strategy, trainees, tmp_path):
     approve(trainees, "FY2022", 100)
     data = excel.export_results(strategy)
     row = next(i for i, r in enumerate(workbook_rows(data), start=2) if r["Result"] == 100)
-    report = excel.import_results(fill(tmp_path, data, {row: {"Result": 101}}))
+    report = excel.import_results(fill(tmp_path, data, {row: {"Result": 101}}), actor=SYSTEM)
     assert (report.created, report.updated) == (0, 1)
     result = m.Result.objects.get()
     assert (result.value, result.status, result.version) == ("101", "submitted", 3)
@@ -101,7 +102,7 @@ def test_changed_row_updates_and_resubmits(strategy, trainees, tmp_path):
 def _assert_refused(path, *, row, column, sheet="Results", reason):
     before = counts()
     with pytest.raises(ValidationError) as info:
-        excel.import_results(path)
+        excel.import_results(path, actor=SYSTEM)
     messages = [str(p) for p in info.value.problems]
     assert any(f"sheet {sheet}" in msg and f"row {row}" in msg and f"column {column}" in msg and reason in msg
                for msg in messages), messages
@@ -141,7 +142,7 @@ def test_period_outside_the_strategy_is_reported(filled):
 
 
 def test_locked_period_is_reported(filled, strategy):
-    svc.lock_period(strategy, "FY2023", actor=None)
+    svc.lock_period(strategy, "FY2023", actor=SYSTEM)
     _assert_refused(filled({2: {"Result": 10}}), row=2, column="H", reason="locked")
 
 
@@ -153,7 +154,7 @@ def test_breakdown_not_adding_up_is_reported(filled):
 def test_every_problem_is_listed_at_once(filled):
     path = filled({2: {"Result": "x"}, 3: {"Indicator code": "NOPE", "Result": 1}, 5: {"Result": 500}})
     with pytest.raises(ValidationError) as info:
-        excel.import_results(path)
+        excel.import_results(path, actor=SYSTEM)
     assert [p.where.row for p in info.value.problems] == [2, 3, 5]
 
 
@@ -169,12 +170,12 @@ def test_csv_problems_name_row_and_column(strategy, trainees, tmp_path):
         csv.writer(fh).writerows(rows)
     before = counts()
     with pytest.raises(ValidationError, match="row 3, column L"):
-        excel.import_results(path)
+        excel.import_results(path, actor=SYSTEM)
     assert counts() == before
 
 
 def test_import_queries_do_not_grow_per_row(strategy, objective, tmp_path):
-    quarterly = svc.create_indicator(objective, code="Q-1", name="Quarterly visits", frequency="quarterly", actor=None)
+    quarterly = svc.create_indicator(objective, code="Q-1", name="Quarterly visits", frequency="quarterly", actor=SYSTEM)
     periods = [f"FY{y}Q{q}" for y in range(2022, 2027) for q in range(1, 5)]
 
     def file_with(n):
@@ -190,7 +191,7 @@ def test_import_queries_do_not_grow_per_row(strategy, objective, tmp_path):
         m.Result.objects.all().delete()
         path = file_with(n)
         with CaptureQueriesContext(connection) as ctx:
-            excel.import_results(path)
+            excel.import_results(path, actor=SYSTEM)
         queries.append(len(ctx.captured_queries))
     assert queries[0] == queries[1], queries
 
@@ -205,7 +206,7 @@ def test_csv_saved_by_excel_in_the_windows_code_page_imports(strategy, trainees,
     row[comment_header] = "Données de la région de Ségou"
     with path.open("w", newline="", encoding="cp1252") as fh:
         csv.writer(fh).writerows([list(blank), list(row.values())])
-    excel.import_results(path)
+    excel.import_results(path, actor=SYSTEM)
     assert trainees.results.get(period="FY2023").comment == "Données de la région de Ségou"
 
 
@@ -213,8 +214,8 @@ def test_empty_and_binary_csv_are_clear_errors(tmp_path):
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")
     with pytest.raises(InputError, match="empty.csv: the file is empty"):
-        excel.import_results(empty)
+        excel.import_results(empty, actor=SYSTEM)
     binary = tmp_path / "binary.csv"
     binary.write_bytes(b"\x00\x01\x02" * 100)
     with pytest.raises(InputError, match="binary.csv"):
-        excel.import_results(binary)
+        excel.import_results(binary, actor=SYSTEM)

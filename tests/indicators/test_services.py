@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 
+from icsplan.accounts.actors import SYSTEM
 from icsplan.accounts.models import Membership, ReporterAssignment
 from icsplan.errors import ConflictError, InputError, NotFoundError, PermissionDenied, ValidationError
 from icsplan.indicators import models as m
@@ -31,32 +32,32 @@ def status_of(strategy, code, period):
 
 
 def test_workflow_draft_submitted_returned_resubmitted_approved(trainees, strategy):
-    draft = svc.save_result(trainees, "FY2022", 80, actor=None)
+    draft = svc.save_result(trainees, "FY2022", 80, expected_version=0, actor=SYSTEM)
     assert draft.status == "draft"
     submitted = svc.submit_result(trainees, "FY2022", 90, comment="Q4 rosters", evidence_url="https://example.org/r",
-                                  expected_version=draft.version, actor=None)
+                                  expected_version=draft.version, actor=SYSTEM)
     assert submitted.status == "submitted" and submitted.version == draft.version + 1
     with pytest.raises(ValidationError, match="say why"):
-        svc.return_result(submitted, "  ", actor=None)
-    returned = svc.return_result(submitted, "Attach the roster", actor=None)
+        svc.return_result(submitted, "  ", expected_version=submitted.version, actor=SYSTEM)
+    returned = svc.return_result(submitted, "Attach the roster", expected_version=submitted.version, actor=SYSTEM)
     assert returned.status == "returned" and returned.return_reason == "Attach the roster"
     with pytest.raises(InputError, match="only a submitted result"):
-        svc.approve_result(returned, actor=None)
-    again = svc.submit_result(trainees, "FY2022", 95, actor=None)
+        svc.approve_result(returned, expected_version=returned.version, actor=SYSTEM)
+    again = svc.submit_result(trainees, "FY2022", 95, expected_version=returned.version, actor=SYSTEM)
     assert again.return_reason == ""
-    approved = svc.approve_result(again, actor=None)
+    approved = svc.approve_result(again, expected_version=again.version, actor=SYSTEM)
     assert approved.status == "approved" and approved.decided_at is not None
     # Every step is in the history, newest first.
     assert [h.status for h in approved.history.all()] == ["approved", "submitted", "returned", "submitted", "draft"]
 
 
 def test_only_approved_results_count(trainees, strategy):
-    result = svc.submit_result(trainees, "FY2022", 100, actor=None)
+    result = svc.submit_result(trainees, "FY2022", 100, expected_version=0, actor=SYSTEM)
     assert status_of(strategy, "T-1", "FY2022") == Status.NO_DATA
-    svc.approve_result(result, actor=None)
+    result = svc.approve_result(result, expected_version=result.version, actor=SYSTEM)
     assert status_of(strategy, "T-1", "FY2022") == Status.ON_TRACK
     # Editing an approved figure sends it back through clearance: it stops counting.
-    svc.submit_result(trainees, "FY2022", 10, actor=None)
+    svc.submit_result(trainees, "FY2022", 10, expected_version=result.version, actor=SYSTEM)
     assert status_of(strategy, "T-1", "FY2022") == Status.NO_DATA
 
 
@@ -69,26 +70,26 @@ def test_approved_breakdown_stands_in_for_a_missing_total(trainees, strategy):
 
 
 def test_locked_periods_refuse_changes(trainees, strategy):
-    result = svc.submit_result(trainees, "FY2022", 90, actor=None)
-    svc.lock_period(strategy, "FY2022", reason="FY2022 closed", actor=None)
+    result = svc.submit_result(trainees, "FY2022", 90, expected_version=0, actor=SYSTEM)
+    svc.lock_period(strategy, "FY2022", reason="FY2022 closed", actor=SYSTEM)
     assert svc.is_locked(strategy, "FY2022")
     with pytest.raises(ValidationError, match="locked") as info:
-        svc.submit_result(trainees, "FY2022", 91, actor=None)
+        svc.submit_result(trainees, "FY2022", 91, expected_version=result.version, actor=SYSTEM)
     assert info.value.problems[0].code == "locked"
     with pytest.raises(ValidationError, match="locked"):
-        svc.approve_result(result, actor=None)
+        svc.approve_result(result, expected_version=result.version, actor=SYSTEM)
     assert m.Result.objects.get(pk=result.pk).value == "90"
-    svc.unlock_period(strategy, "FY2022", actor=None)
-    svc.approve_result(result, actor=None)
+    svc.unlock_period(strategy, "FY2022", actor=SYSTEM)
+    svc.approve_result(result, expected_version=result.version, actor=SYSTEM)
     assert m.PeriodLock.history.count() == 2  # locked, then unlocked
 
 
 def test_a_locked_quarter_freezes_its_year(strategy, objective):
-    quarterly = svc.create_indicator(objective, code="Q-1", name="Quarterly", frequency="quarterly", actor=None)
-    svc.lock_period(strategy, "FY2023", actor=None)
+    quarterly = svc.create_indicator(objective, code="Q-1", name="Quarterly", frequency="quarterly", actor=SYSTEM)
+    svc.lock_period(strategy, "FY2023", actor=SYSTEM)
     with pytest.raises(ValidationError, match="locked"):
-        svc.submit_result(quarterly, "FY2023Q2", 4, actor=None)
-    svc.submit_result(quarterly, "FY2024Q1", 4, actor=None)
+        svc.submit_result(quarterly, "FY2023Q2", 4, expected_version=0, actor=SYSTEM)
+    svc.submit_result(quarterly, "FY2024Q1", 4, expected_version=0, actor=SYSTEM)
 
 
 def test_entries_are_validated(trainees, literacy):
@@ -102,51 +103,55 @@ def test_entries_are_validated(trainees, literacy):
     ]
     for kwargs, message in cases:
         with pytest.raises(ValidationError, match=message):
-            svc.submit_result(kwargs.pop("indicator"), kwargs.pop("period"), kwargs.pop("value"), actor=None, **kwargs)
+            svc.submit_result(kwargs.pop("indicator"), kwargs.pop("period"), kwargs.pop("value"), expected_version=0, actor=SYSTEM,
+                              **kwargs)
     assert m.Result.objects.count() == 0
 
 
 def test_breakdowns_must_add_up_for_results_and_targets(trainees):
-    svc.submit_result(trainees, "FY2023", 10, actor=None)
-    svc.submit_result(trainees, "FY2023", 4, category="sex", category_value="female", actor=None)
+    svc.submit_result(trainees, "FY2023", 10, expected_version=0, actor=SYSTEM)
+    svc.submit_result(trainees, "FY2023", 4, category="sex", category_value="female", expected_version=0, actor=SYSTEM)
     with pytest.raises(ValidationError, match="adds up to 9, not the total 10"):
-        svc.submit_result(trainees, "FY2023", 5, category="sex", category_value="male", actor=None)
+        svc.submit_result(trainees, "FY2023", 5, category="sex", category_value="male", expected_version=0,
+                          actor=SYSTEM)
     assert not m.Result.objects.filter(category_value="male").exists()  # rolled back
-    svc.submit_result(trainees, "FY2023", 6, category="sex", category_value="male", actor=None)
-    svc.set_target(trainees, "FY2023", 60, category="sex", category_value="female", actor=None)
+    svc.submit_result(trainees, "FY2023", 6, category="sex", category_value="male", expected_version=0, actor=SYSTEM)
+    svc.set_target(trainees, "FY2023", 60, category="sex", category_value="female", expected_version=0, actor=SYSTEM)
     with pytest.raises(ValidationError, match="adds up"):
-        svc.set_target(trainees, "FY2023", 30, category="sex", category_value="male", actor=None)
+        svc.set_target(trainees, "FY2023", 30, category="sex", category_value="male", expected_version=0, actor=SYSTEM)
 
 
 def test_non_exhaustive_breakdowns_are_not_summed(trainees):
-    svc.define_disaggregation(trainees, "disability", ["with disability"], exhaustive=False, actor=None)
-    svc.submit_result(trainees, "FY2023", 10, actor=None)
-    svc.submit_result(trainees, "FY2023", 3, category="disability", category_value="with disability", actor=None)
+    svc.define_disaggregation(trainees, "disability", ["with disability"], exhaustive=False, actor=SYSTEM)
+    svc.submit_result(trainees, "FY2023", 10, expected_version=0, actor=SYSTEM)
+    part = svc.submit_result(trainees, "FY2023", 3, category="disability", category_value="with disability",
+                             expected_version=0, actor=SYSTEM)
     # A part that is not exhaustive need not add up: a breakdown larger than its share is kept as given.
-    svc.submit_result(trainees, "FY2023", 12, category="disability", category_value="with disability", actor=None)
+    svc.submit_result(trainees, "FY2023", 12, category="disability", category_value="with disability",
+                      expected_version=part.version, actor=SYSTEM)
     rows = {(r.category, r.category_value): r.number for r in trainees.results.filter(period="FY2023")}
     assert rows == {("", ""): 10, ("disability", "with disability"): 12}
 
 
 def test_update_indicator_checks_version_and_records_history(trainees):
-    updated = svc.update_indicator(trainees, {"name": "People trained (all sectors)"}, expected_version=1, actor=None)
+    updated = svc.update_indicator(trainees, {"name": "People trained (all sectors)"}, expected_version=1, actor=SYSTEM)
     assert updated.version == 2
     with pytest.raises(ConflictError):
-        svc.update_indicator(trainees, {"name": "stale"}, expected_version=1, actor=None)
+        svc.update_indicator(trainees, {"name": "stale"}, expected_version=1, actor=SYSTEM)
     with pytest.raises(ValidationError, match="cannot change once"):
-        svc.update_indicator(trainees, {"value_type": "percent"}, expected_version=2, actor=None)
+        svc.update_indicator(trainees, {"value_type": "percent"}, expected_version=2, actor=SYSTEM)
     with pytest.raises(ValidationError, match="direction must be one of"):
-        svc.update_indicator(trainees, {"direction": "sideways"}, expected_version=2, actor=None)
+        svc.update_indicator(trainees, {"direction": "sideways"}, expected_version=2, actor=SYSTEM)
     assert trainees.history.count() == 2
 
 
 def test_duplicate_codes_and_bad_elements_are_refused(trainees, objective, strategy):
     with pytest.raises(ValidationError, match="already has an indicator T-1"):
-        svc.create_indicator(objective, code="T-1", name="again", actor=None)
+        svc.create_indicator(objective, code="T-1", name="again", actor=SYSTEM)
     with pytest.raises(InputError):
-        svc.create_indicator(strategy, code="X", name="on a strategy", actor=None)
+        svc.create_indicator(strategy, code="X", name="on a strategy", actor=SYSTEM)
     sub = strategy.sub_objectives.first()
-    assert svc.create_indicator(sub, code="S-1", name="On a sub-objective", actor=None).sub_objective == sub
+    assert svc.create_indicator(sub, code="S-1", name="On a sub-objective", actor=SYSTEM).sub_objective == sub
 
 
 def test_roles_plug_in(trainees, strategy, objective):
@@ -154,24 +159,24 @@ def test_roles_plug_in(trainees, strategy, objective):
     reporter, approver = user_with("reporter", mission, objective=objective), user_with("approver", mission)
     unassigned = user_with("reporter", mission, "unassigned", objective=strategy.objectives.get(number="2.1"))
     with pytest.raises(PermissionDenied):  # reporters report on their assigned objectives only
-        svc.submit_result(trainees, "FY2022", 100, actor=unassigned)
+        svc.submit_result(trainees, "FY2022", 100, expected_version=0, actor=unassigned)
     editor, reader = user_with("editor", mission), user_with("reader", mission)
-    result = svc.submit_result(trainees, "FY2022", 100, actor=reporter)
+    result = svc.submit_result(trainees, "FY2022", 100, expected_version=0, actor=reporter)
     assert result.submitted_by == reporter and result.history.first().history_user == reporter
     with pytest.raises(PermissionDenied):
-        svc.approve_result(result, actor=reporter)
+        svc.approve_result(result, expected_version=result.version, actor=reporter)
     with pytest.raises(PermissionDenied):
-        svc.submit_result(trainees, "FY2022", 100, actor=reader)
+        svc.submit_result(trainees, "FY2022", 100, expected_version=result.version, actor=reader)
     with pytest.raises(PermissionDenied):
-        svc.set_target(trainees, "FY2023", 1, actor=reporter)
-    svc.set_target(trainees, "FY2023", 120, actor=editor)
-    approved = svc.approve_result(result, actor=approver)
+        svc.set_target(trainees, "FY2023", 1, expected_version=1, actor=reporter)
+    svc.set_target(trainees, "FY2023", 120, expected_version=1, actor=editor)
+    approved = svc.approve_result(result, expected_version=result.version, actor=approver)
     assert approved.decided_by == approver
     with pytest.raises(PermissionDenied):
         svc.lock_period(strategy, "FY2022", actor=editor)
     outsider = get_user_model().objects.create_user("outsider")
     with pytest.raises(NotFoundError):  # a draft strategy of another mission is invisible
-        svc.submit_result(trainees, "FY2022", 1, actor=outsider)
+        svc.submit_result(trainees, "FY2022", 1, expected_version=result.version, actor=outsider)
 
 
 def test_restrict_narrows_indicator_querysets(trainees, strategy):
@@ -188,7 +193,7 @@ def test_restrict_narrows_indicator_querysets(trainees, strategy):
 def test_sbu_indicators_and_results_are_left_out_of_public_progress(trainees, literacy, strategy):
     from icsplan.accounts.redaction import PUBLIC_AUDIENCE
 
-    svc.update_indicator(literacy, {"sensitivity": "sbu"}, expected_version=literacy.version, actor=None)
+    svc.update_indicator(literacy, {"sensitivity": "sbu"}, expected_version=literacy.version, actor=SYSTEM)
     approve(trainees, "FY2022", 100, sensitivity="sbu")
     public = strategy_progress(strategy, audience=PUBLIC_AUDIENCE)
     assert [i.indicator.code for i in public.indicators] == ["T-1"]

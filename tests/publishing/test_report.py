@@ -10,6 +10,7 @@ import datetime as dt
 import pytest
 from typer.testing import CliRunner
 
+from icsplan.accounts.actors import SYSTEM
 from icsplan import document as doc
 from icsplan.errors import InputError, NotFoundError
 
@@ -125,9 +126,9 @@ def test_reader_without_sbu_rights_gets_the_public_report(row):
     from icsplan.accounts.services import add_membership
 
     viewer = get_user_model().objects.create(username="report-viewer")
-    add_membership(viewer, "viewer", mission=row.mission)
+    add_membership(viewer, "viewer", mission=row.mission, actor=SYSTEM)
     reader = get_user_model().objects.create(username="report-reader")
-    add_membership(reader, "reader", mission=row.mission)
+    add_membership(reader, "reader", mission=row.mission, actor=SYSTEM)
     as_viewer = _render(row, "html", public=False, user=viewer).decode()
     assert "ZQRPT" not in as_viewer and "FOR PUBLIC RELEASE" in as_viewer
     as_reader = _render(row, "html", public=False, user=reader).decode()

@@ -30,6 +30,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
+from icsplan.accounts.actors import SYSTEM
+
 LOGIN = "login"  # a 302 to settings.LOGIN_URL (a plain 302 means any other redirect)
 PERSONAS = ("anonymous", "viewer", "reader", "reporter", "editor", "approver",
             "analyst", "other_analyst", "other_member", "admin")
@@ -73,7 +75,8 @@ def _with_baseline(w):
     from icsplan.indicators.models import Indicator
 
     indicator = Indicator.objects.get(strategy=w.strategy, code="1.2-P")
-    services.set_baseline(indicator, "3", actor=None)
+    baseline = getattr(indicator, "baseline", None)  # RelatedObjectDoesNotExist is an AttributeError
+    services.set_baseline(indicator, "3", expected_version=baseline.version if baseline else 0, actor=SYSTEM)
     return indicator
 
 
@@ -81,7 +84,7 @@ def _other_lock(w):
     """A locked period of Otherland (away from everything the Testland cells write)."""
     from icsplan.indicators import services
 
-    return services.lock_period(w.other_strategy, "FY2022Q1", reason="closed", actor=None)
+    return services.lock_period(w.other_strategy, "FY2022Q1", reason="closed", actor=SYSTEM)
 
 
 ARGS: dict[object, Callable] = {
@@ -321,7 +324,10 @@ def _submitted_result(w, period="FY2026"):
     """A result waiting for approval (created by the trusted operator inside the cell)."""
     from icsplan.indicators import services
 
-    return services.submit_result(_public_indicator(w), period, "6", actor=None)
+    indicator = _public_indicator(w)
+    existing = indicator.results.filter(period=period, category="").first()
+    return services.submit_result(indicator, period, "6", expected_version=existing.version if existing else 0,
+                                  actor=SYSTEM)
 
 
 def _document_bytes(w, edition="2030") -> bytes:
@@ -382,14 +388,14 @@ def _breakdown(indicator):
     """A breakdown to remove (created by the trusted operator inside the cell)."""
     from icsplan.indicators import services
 
-    return services.define_disaggregation(indicator, "region", ["north", "south"], actor=None)
+    return services.define_disaggregation(indicator, "region", ["north", "south"], actor=SYSTEM)
 
 
 def _lock_to_remove(w):
     """A locked quarter of Testland to reopen (made by the trusted operator inside the cell)."""
     from icsplan.indicators import services
 
-    return services.lock_period(w.strategy, "FY2024Q4", actor=None)
+    return services.lock_period(w.strategy, "FY2024Q4", actor=SYSTEM)
 
 
 def _confirm_preview(w, user):
@@ -500,7 +506,9 @@ BODIES: dict[tuple, Callable] = {
         w.strategy.risks.filter(objective__number="1.2").first()),
     ("POST", "web:result-save"): lambda w, u: (lambda i: Call(
         {"slug": w.mission.slug, "pk": i.pk},
-        form={f"i{i.pk}-period": "FY2026", f"i{i.pk}-value": "4", "action": "submit"}))(_public_indicator(w)),
+        form={f"i{i.pk}-period": "FY2026", f"i{i.pk}-value": "4", "action": "submit",
+              f"i{i.pk}-version": getattr(i.results.filter(period="FY2026", category="").first(), "version", 0)}))(
+        _public_indicator(w)),
     ("POST", "web:approval-decide"): lambda w, u: (lambda r: Call(
         {"slug": w.mission.slug, "pk": r.pk}, form={"action": "approve", "version": r.version}))(_submitted_result(w)),
     ("POST", "web:import"): lambda w, u: Call(
@@ -521,7 +529,8 @@ BODIES: dict[tuple, Callable] = {
     ("POST", "web:edit-indicator"): lambda w, u: (lambda i: Call(
         _indicator_args(i), form={**_indicator_form(code=i.code), "d-version": i.version}))(_public_indicator(w)),
     ("POST", "web:indicator-baseline"): lambda w, u: Call(
-        _indicator_args(_public_indicator(w)), form={"b-value": "3", "b-date": "2021-09-30", "b-note": "matrix"}),
+        _indicator_args(_public_indicator(w)),
+        form={"b-value": "3", "b-date": "2021-09-30", "b-note": "matrix", "b-version": 0}),
     ("POST", "web:indicator-targets"): lambda w, u: Call(_indicator_args(_public_indicator(w)), form={"t-FY2025": "42"}),
     ("POST", "web:indicator-breakdowns"): lambda w, u: Call(
         _indicator_args(_public_indicator(w)), form={"c-category": "sex", "c-values": "female, male", "c-exhaustive": "on"}),

@@ -73,7 +73,8 @@ def test_twenty_concurrent_result_submissions_no_lost_or_duplicated_row():
 
     def submit(pair):
         indicator_pk, period = pair
-        return isv.submit_result(im.Indicator.objects.get(pk=indicator_pk), period, "5", actor=editor)
+        return isv.submit_result(im.Indicator.objects.get(pk=indicator_pk), period, "5", expected_version=0,
+                                 actor=editor)
 
     outcomes = _run_all(submit, pairs)
     errors = [o for o in outcomes if isinstance(o, Exception)]
@@ -85,6 +86,37 @@ def test_twenty_concurrent_result_submissions_no_lost_or_duplicated_row():
     # The same result submitted 20 times at once: one row, and every failure is a clean icsplan error.
     indicator = indicators[0]
     outcomes = _run_all(lambda i: isv.submit_result(im.Indicator.objects.get(pk=indicator.pk), "FY2026",
-                                                    str(i), actor=editor), list(range(THREADS)))
+                                                    str(i), expected_version=0, actor=editor), list(range(THREADS)))
     assert all(not isinstance(o, Exception) or isinstance(o, IcsplanError) for o in outcomes), outcomes
     assert im.Result.objects.filter(indicator=indicator, period="FY2026").count() == 1
+
+
+def test_twenty_concurrent_first_web_entries_one_winner_clean_conflicts():
+    """The results form of a result that does not exist yet carries version 0 ("there was none"):
+    of 20 people saving the same first entry at once one wins, the others are told it changed
+    meanwhile — no lost update, no duplicate, no server error."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from icsplan.indicators import models as im
+
+    world = build_world()
+    indicator = im.Indicator.objects.get(strategy=world.strategy, code="1.1-P")
+    url = reverse("web:result-save", args=[world.mission.slug, indicator.pk])
+    clients = []
+    for _ in range(THREADS):
+        client = Client(raise_request_exception=False)
+        client.force_login(world.user("editor"))
+        clients.append(client)
+
+    def save(i):
+        return clients[i].post(url, {f"i{indicator.pk}-period": "FY2026", f"i{indicator.pk}-version": "0",
+                                     f"i{indicator.pk}-value": str(i)}, HTTP_HX_REQUEST="true")
+
+    outcomes = _run_all(save, list(range(THREADS)))
+    assert all(not isinstance(o, Exception) and o.status_code == 200 for o in outcomes), outcomes
+    saved = [i for i, o in enumerate(outcomes) if b"draft saved" in o.content]
+    refused = [o for o in outcomes if b"changed by someone else" in o.content]
+    assert len(saved) == 1 and len(refused) == THREADS - 1
+    rows = list(im.Result.objects.filter(indicator=indicator, period="FY2026").values_list("value", "version"))
+    assert rows == [(str(saved[0]), 1)]

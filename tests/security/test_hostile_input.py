@@ -22,6 +22,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from icsplan.accounts.actors import SYSTEM
 from icsplan.errors import IcsplanError, ValidationError
 
 from . import matrix, world as world_module
@@ -156,7 +157,7 @@ def _snapshot():
 def _api(world, persona="editor"):
     from icsplan.accounts.services import create_token
 
-    token = create_token(world.user(persona), scope="write")[1]
+    token = create_token(world.user(persona), scope="write", actor=SYSTEM)[1]
 
     def call(method, path, body=None, if_match=None, **extra):
         headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
@@ -222,7 +223,7 @@ def test_oversized_title_is_refused_by_the_services(world):
     assert caught.value.problems[0].where.field == "title"
     indicator = world.strategy.indicators.filter(sensitivity="public").order_by("pk").first()
     with pytest.raises(ValidationError) as caught:
-        isv.submit_result(indicator, "FY2026", MEGA, actor=world.user("editor"))
+        isv.submit_result(indicator, "FY2026", MEGA, expected_version=0, actor=world.user("editor"))
     assert caught.value.problems[0].where.field == "value"
     assert _snapshot() == before
     assert Objective.objects.get(pk=objective.pk).version == objective.version
@@ -280,7 +281,7 @@ def test_ten_megabyte_upload_is_refused_cleanly(world):
 def _token(world, persona="editor"):
     from icsplan.accounts.services import create_token
 
-    return create_token(world.user(persona), scope="write")[1]
+    return create_token(world.user(persona), scope="write", actor=SYSTEM)[1]
 
 
 # -- property-based: only icsplan errors -----------------------------------------------------------

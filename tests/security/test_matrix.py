@@ -16,6 +16,8 @@ from . import matrix
 from .routes import Route, all_routes, url_for
 from .world import OTHER_SBU_READERS, PERSONAS, SBU_READERS, canary_prefix
 
+from icsplan.accounts.actors import SYSTEM
+
 pytestmark = pytest.mark.django_db
 
 
@@ -193,7 +195,7 @@ def _tokens(world) -> dict[str, str | None]:
     out = {}
     for persona in PERSONAS:
         user = world.user(persona)
-        out[persona] = None if user is None else create_token(user, scope="write")[1]
+        out[persona] = None if user is None else create_token(user, scope="write", actor=SYSTEM)[1]
     return out
 
 

@@ -16,6 +16,7 @@ import pytest
 from django.db import IntegrityError
 from django.test import Client
 
+from icsplan.accounts.actors import SYSTEM
 from icsplan.indicators.models import Indicator, Result, Target
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +30,7 @@ def _post(token, path, body):
 def editor_token(world):
     from icsplan.accounts.services import create_token
 
-    return create_token(world.user("editor"), scope="write")[1]
+    return create_token(world.user("editor"), scope="write", actor=SYSTEM)[1]
 
 
 @pytest.mark.parametrize("path, model", [("/api/v1/results", Result), ("/api/v1/targets", Target)])

@@ -153,6 +153,7 @@ def _all_at_once(fn, items):
 
 PAIRS_CODE = """
 from django.contrib.auth import get_user_model
+from icsplan.accounts.actors import SYSTEM
 from icsplan.accounts.permissions import can_report
 from icsplan.indicators.models import Indicator, Result
 from icsplan.indicators.periods import periods_between
@@ -166,7 +167,7 @@ strategy = Strategy.objects.filter(mission__country="Mali").order_by("-edition")
 # 1.1 (the demo reporter's assignment), as the operator, so that there are free periods to report.
 objective = strategy.objectives.get(number="1.1")
 for n in (1, 2, 3):
-    create_indicator(objective, code=f"LOAD-{n}", name=f"Load test indicator {n}", frequency="quarterly", actor=None)
+    create_indicator(objective, code=f"LOAD-{n}", name=f"Load test indicator {n}", frequency="quarterly", actor=SYSTEM)
 taken = set(Result.objects.filter(strategy=strategy).values_list("indicator_id", "period"))
 first, last = strategy_years(strategy)
 pairs = []

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.contrib.auth import get_user_model
 
+from icsplan.accounts.actors import SYSTEM
 from icsplan import document as doc
 
 PERSONAS = (
@@ -135,7 +136,7 @@ def make_user(username: str, role: str | None = None, *, mission=None, bureau=No
     user.set_unusable_password()
     user.save(update_fields=["password"])
     if role:
-        add_membership(user, role, mission=mission, bureau=bureau)
+        add_membership(user, role, mission=mission, bureau=bureau, actor=SYSTEM)
     return get_user_model().objects.get(pk=user.pk)
 
 
@@ -161,6 +162,6 @@ def build_world() -> World:
     world.users["other_member"] = make_user("o-editor", "editor", mission=other_mission)
     world.users["admin"] = make_user("t-admin", "admin")
     reporter_membership = world.users["reporter"].memberships.get()
-    assign_reporter(reporter_membership, objective=strategy.objectives.get(number="1.1"))
-    assign_reporter(reporter_membership, responsible_section="POL/ECON")
+    assign_reporter(reporter_membership, objective=strategy.objectives.get(number="1.1"), actor=SYSTEM)
+    assign_reporter(reporter_membership, responsible_section="POL/ECON", actor=SYSTEM)
     return world

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 
+from icsplan.accounts.actors import SYSTEM
 from icsplan.accounts.services import add_membership
 from icsplan.errors import ConflictError, InputError, NotFoundError, PermissionDenied, ValidationError
 from icsplan.strategies import models as m
@@ -22,7 +23,7 @@ def row():
 
 def _person(name, role, mission):
     user = get_user_model().objects.create(username=name)
-    add_membership(user, role, mission=mission)
+    add_membership(user, role, mission=mission, actor=SYSTEM)
     return get_user_model().objects.get(pk=user.pk)
 
 
@@ -41,9 +42,9 @@ def test_second_client_with_stale_version_gets_conflict(row):
     objective = row.objectives.get(number="1.1")
     first = m.Objective.objects.get(pk=objective.pk)
     second = m.Objective.objects.get(pk=objective.pk)
-    services.update_element(first, {"title": "Client A"}, expected_version=first.version, actor=None)
+    services.update_element(first, {"title": "Client A"}, expected_version=first.version, actor=SYSTEM)
     with pytest.raises(ConflictError) as info:
-        services.update_element(second, {"title": "Client B"}, expected_version=second.version, actor=None)
+        services.update_element(second, {"title": "Client B"}, expected_version=second.version, actor=SYSTEM)
     assert info.value.current_version == 2 and info.value.given_version == 1
     assert "version 1" in str(info.value) and "version 2" in str(info.value)
     assert m.Objective.objects.get(pk=objective.pk).title == "Client A"
@@ -52,20 +53,20 @@ def test_second_client_with_stale_version_gets_conflict(row):
 def test_unknown_and_invalid_fields_are_refused(row):
     goal = row.goals.get(number="1")
     with pytest.raises(ValidationError, match="cannot be edited"):
-        services.update_element(goal, {"strategy_id": 5}, expected_version=1, actor=None)
+        services.update_element(goal, {"strategy_id": 5}, expected_version=1, actor=SYSTEM)
     with pytest.raises(ValidationError, match="cannot be edited"):
-        services.update_element(goal, {"version": 99}, expected_version=1, actor=None)
+        services.update_element(goal, {"version": 99}, expected_version=1, actor=SYSTEM)
     for bad in ({"title": ""}, {"title": "x" * 10_000}, {"description_sensitivity": "secret"},
                 {"number": "1; DROP TABLE strategies_goal"}, {"title": "nul\x00byte"}, {"title": 12}):
         with pytest.raises(InputError):
-            services.update_element(goal, bad, expected_version=1, actor=None)
+            services.update_element(goal, bad, expected_version=1, actor=SYSTEM)
     assert m.Goal.objects.get(pk=goal.pk).version == 1
 
 
 def test_duplicate_number_is_refused_cleanly(row):
     objective = row.objectives.get(number="1.2")
     with pytest.raises(ValidationError, match="already used"):
-        services.update_element(objective, {"number": "1.1"}, expected_version=1, actor=None)
+        services.update_element(objective, {"number": "1.1"}, expected_version=1, actor=SYSTEM)
 
 
 def test_edit_needs_the_edit_action(row):
@@ -101,28 +102,28 @@ def test_approve_needs_approve_and_is_versioned(row):
 
 def test_strategy_fields_and_status(row):
     saved = services.update_strategy(row, {"priorities": "New", "priorities_sensitivity": "sbu"},
-                                     expected_version=1, actor=None)
+                                     expected_version=1, actor=SYSTEM)
     assert saved.version == 2
     with pytest.raises(ValidationError, match="approving"):
-        services.update_strategy(saved, {"status": "approved"}, expected_version=2, actor=None)
+        services.update_strategy(saved, {"status": "approved"}, expected_version=2, actor=SYSTEM)
 
 
 def test_linkages_and_risks_bump_the_element_version(row):
     objective = row.objectives.get(number="1.2")
-    link = services.add_linkage(objective, "SDG 5", expected_version=1, actor=None)
+    link = services.add_linkage(objective, "SDG 5", expected_version=1, actor=SYSTEM)
     assert link.framework.code == "SDG" and link.objective_id == objective.pk
     with pytest.raises(ConflictError):
-        services.add_linkage(objective, "SDG 6", expected_version=1, actor=None)
+        services.add_linkage(objective, "SDG 6", expected_version=1, actor=SYSTEM)
     with pytest.raises(ValidationError, match="already linked"):
-        services.add_linkage(objective, "sdg 5", expected_version=2, actor=None)
+        services.add_linkage(objective, "sdg 5", expected_version=2, actor=SYSTEM)
     risk = services.add_risk(objective, {"statement": "Elections slip.", "likelihood": "high", "sensitivity": "sbu"},
-                             expected_version=2, actor=None)
-    risk = services.update_risk(risk, {"mitigation": "Plan B."}, expected_version=3, actor=None)
+                             expected_version=2, actor=SYSTEM)
+    risk = services.update_risk(risk, {"mitigation": "Plan B."}, expected_version=3, actor=SYSTEM)
     assert risk.mitigation == "Plan B."
     with pytest.raises(InputError):
-        services.update_risk(risk, {"likelihood": "extreme"}, expected_version=4, actor=None)
-    services.remove_risk(risk, expected_version=4, actor=None)
-    services.remove_linkage(link, expected_version=5, actor=None)
+        services.update_risk(risk, {"likelihood": "extreme"}, expected_version=4, actor=SYSTEM)
+    services.remove_risk(risk, expected_version=4, actor=SYSTEM)
+    services.remove_linkage(link, expected_version=5, actor=SYSTEM)
     assert m.Objective.objects.get(pk=objective.pk).version == 6
     assert not m.Risk.objects.filter(pk=risk.pk).exists()
 

@@ -8,6 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from icsplan.accounts.actors import SYSTEM
 from icsplan.indicators import models as im
 
 from .test_pages import INLINE, STRATEGY
@@ -43,7 +44,7 @@ def test_editor_creates_an_indicator_with_baseline_and_targets(login, site):
     for period in ("FY2023", "FY2024", "FY2025"):  # a row per fiscal period of the edition
         assert f'name="t-{period}"'.encode() in page.content
     assert client.post(reverse("web:indicator-baseline", args=[*E, indicator.pk]),
-                       {"b-value": "4", "b-date": "2022-09-30", "b-note": "Survey"}).status_code == 302
+                       {"b-value": "4", "b-date": "2022-09-30", "b-note": "Survey", "b-version": "0"}).status_code == 302
     assert im.Baseline.objects.get(indicator=indicator).value == "4"
     targets = reverse("web:indicator-targets", args=[*E, indicator.pk])
     assert client.post(targets, {"t-FY2023": "10", "t-FY2024": "", "t-FY2025": "30"}).status_code == 302
@@ -98,7 +99,7 @@ def test_service_problems_land_next_to_the_field(login, site):
     bad = client.post(url, {**DEFINITION, "d-code": "1.1-A", "d-version": indicator.version, "d-value_type": "percent"})
     assert bad.status_code == 422
     assert re.search(rb'field-error">\s*<label for="id_d-value_type".*?cannot change', bad.content, re.S)
-    baseline = client.post(reverse("web:indicator-baseline", args=[*E, indicator.pk]), {"b-value": "many"})
+    baseline = client.post(reverse("web:indicator-baseline", args=[*E, indicator.pk]), {"b-value": "many", "b-version": "0"})
     assert baseline.status_code == 422 and re.search(rb'field-error">\s*<label for="id_b-value"', baseline.content)
 
 
@@ -235,11 +236,12 @@ def test_sub_objective_status_rolls_up_every_indicator(site):
     from icsplan.web import access, monitoring
 
     sub = site.sub_objectives.get(number="1.1.1")
-    good = isv.create_indicator(sub, code="S-1", name="Good", actor=None)
-    bad = isv.create_indicator(sub, code="S-2", name="Bad", actor=None)
+    good = isv.create_indicator(sub, code="S-1", name="Good", actor=SYSTEM)
+    bad = isv.create_indicator(sub, code="S-2", name="Bad", actor=SYSTEM)
     for indicator, value in ((bad, "0"), (good, "100")):  # the off-track one first
-        isv.set_target(indicator, "FY2023", "100", actor=None)
-        isv.approve_result(isv.submit_result(indicator, "FY2023", value, actor=None), actor=None)
+        isv.set_target(indicator, "FY2023", "100", expected_version=0, actor=SYSTEM)
+        isv.approve_result(isv.submit_result(indicator, "FY2023", value, expected_version=0, actor=SYSTEM),
+                           expected_version=1, actor=SYSTEM)
     facts = monitoring.for_strategy(None, site, access.Allowed(view_sbu=True), "FY2023", queue=False)
     assert facts.indicator_status["S-2"] == "off_track" and facts.indicator_status["S-1"] == "on_track"
     assert facts.element_status[("sub-objective", sub.pk)] == "at_risk"  # one on track, one off: the mean

@@ -134,8 +134,8 @@ def test_results_workflow_submit_approve_changes_status(login, site):
     assert page.status_code == 200 and b"1.1-B" in page.content
     save = reverse("web:result-save", args=["testland", indicator.pk])
     prefix = f"i{indicator.pk}-"
-    response = reporter.post(save, {prefix + "period": "FY2024", prefix + "value": "160", "action": "submit"},
-                             HTTP_HX_REQUEST="true")
+    response = reporter.post(save, {prefix + "period": "FY2024", prefix + "version": "0", prefix + "value": "160",
+                                    "action": "submit"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and b"submitted for approval" in response.content
     result = Result.objects.get(indicator=indicator, period="FY2024")
     assert result.status == "submitted"

@@ -7,6 +7,7 @@ from typing import Optional
 
 import typer
 
+from icsplan.accounts.actors import SYSTEM
 from icsplan.clitools import err, handle_errors, out, setup_django
 
 users_app = typer.Typer(help="People, roles and API tokens.", no_args_is_help=True, add_completion=False,
@@ -31,7 +32,7 @@ def add(
 
     user = get_user_model().objects.filter(username=name).first()
     if user is not None:
-        services.add_membership(user, role, mission=mission, bureau=bureau)
+        services.add_membership(user, role, mission=mission, bureau=bureau, actor=SYSTEM)
         err.print(f"{name}: added role {role}", markup=False)
         return
     password = None
@@ -39,7 +40,7 @@ def add(
         password = sys.stdin.readline().rstrip("\r\n")
         if not password:
             raise InputError("No password on standard input.", code="missing-password")
-    services.create_user(name, password=password, role=role, mission=mission, bureau=bureau)
+    services.create_user(name, password=password, role=role, mission=mission, bureau=bureau, actor=SYSTEM)
     note = "" if password else " (no password: sign-in disabled until one is set)"
     err.print(f"added {name} as {role}{note}", markup=False)
 
@@ -75,7 +76,8 @@ def token(
     user = get_user_model().objects.filter(username=name).first()
     if user is None:
         raise NotFoundError(f"No user named {name!r}.")
-    row, plaintext = services.create_token(user, scope=scope, mission=mission, expires_in_days=days, name=label)
+    row, plaintext = services.create_token(user, scope=scope, mission=mission, expires_in_days=days, name=label,
+                                           actor=SYSTEM)
     out.print(plaintext, markup=False, highlight=False)
     err.print(f"token {row.prefix}… for {name} ({scope}, expires {row.expires_at:%Y-%m-%d}); "
               "it is shown only now.", markup=False)
@@ -93,5 +95,5 @@ def revoke_token(prefix: str = typer.Argument(..., help="The token's prefix (fir
     rows = list(ApiToken.objects.filter(prefix=prefix[:12]))
     if len(rows) != 1:
         raise NotFoundError(f"No single token with prefix {prefix!r}.")
-    services.revoke_token(rows[0])
+    services.revoke_token(rows[0], actor=SYSTEM)
     err.print(f"revoked {rows[0].prefix}…", markup=False)

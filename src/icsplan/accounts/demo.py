@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 
+from icsplan.accounts.actors import SYSTEM
+
 DEFAULT_DEMO_PASSWORD = "demo-password-2018"
 
 DEMO_USERS = [
@@ -39,7 +41,7 @@ def create_demo_users(strategy_row) -> list:
     for username, role, scope in DEMO_USERS:
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = services.create_user(username, password=password, validate=False)
+            user = services.create_user(username, password=password, validate=False, actor=SYSTEM)
             created.append(user)
         if role == "admin" and not user.is_superuser:
             user.is_staff = user.is_superuser = True
@@ -48,13 +50,13 @@ def create_demo_users(strategy_row) -> list:
         bureau_arg = mission.bureau if scope == "bureau" else None
         if scope == "bureau" and bureau_arg is None:
             continue
-        membership = services.add_membership(user, role, mission=mission_arg, bureau=bureau_arg)
+        membership = services.add_membership(user, role, mission=mission_arg, bureau=bureau_arg, actor=SYSTEM)
         if role == "reporter" and not membership.assignments.exists():
             # The reporter owns the first goal's objectives and every indicator POL/ECON is responsible for.
             first = strategy_row.objectives.order_by("position").first()
             if first is not None:
-                services.assign_reporter(membership, objective=first)
-            services.assign_reporter(membership, responsible_section="POL/ECON")
+                services.assign_reporter(membership, objective=first, actor=SYSTEM)
+            services.assign_reporter(membership, responsible_section="POL/ECON", actor=SYSTEM)
     return created
 
 

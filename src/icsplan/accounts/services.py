@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from icsplan.errors import InputError, NotFoundError, PermissionDenied
 
+from .actors import is_system, require_actor
 from .models import ApiToken, Bureau, Membership, Mission, ReporterAssignment
 from .permissions import attach_token, is_admin
 from .roles import Role
@@ -39,8 +40,16 @@ def authenticate_with_throttle(request, username: str, password: str):
 
 
 def _require_admin(actor) -> None:
-    if actor is not None and not is_admin(actor):
+    """Only administrators (and the named system actor of the CLI) manage people and tokens;
+    a missing actor is refused rather than trusted."""
+    require_actor(actor)
+    if not is_system(actor) and not is_admin(actor):
         raise PermissionDenied("Only an administrator may manage people and tokens.")
+
+
+def _user(actor):
+    """The user to record in history rows (None for the system actor)."""
+    return None if is_system(actor) else actor
 
 
 # -- people and memberships --------------------------------------------------------------------------
@@ -61,7 +70,7 @@ def _find_bureau(code: str) -> Bureau:
 
 
 def add_membership(user, role: str, *, mission: Mission | str | None = None, bureau: Bureau | str | None = None,
-                   actor=None) -> Membership:
+                   actor) -> Membership:
     """Give ``user`` a role: per mission (viewer…approver), per bureau (analyst) or everywhere (admin)."""
     from icsplan.audit import services as audit
 
@@ -86,7 +95,7 @@ def add_membership(user, role: str, *, mission: Mission | str | None = None, bur
         if existing is not None:
             return existing
         membership = Membership(user=user, role=role.value, mission=mission, bureau=bureau)
-        if actor is not None:
+        if _user(actor) is not None:
             membership._history_user = actor
         try:
             membership.save()
@@ -95,13 +104,13 @@ def add_membership(user, role: str, *, mission: Mission | str | None = None, bur
         audit.record("membership.add", actor=actor, obj=membership, mission=mission,
                      after={"user": user.get_username(), "role": role.value,
                             "mission": mission.country if mission else None, "bureau": bureau.code if bureau else None},
-                     actor_name=None if actor else "local operator")
+                     actor_name=str(actor) if is_system(actor) else None)
     if hasattr(user, "_icsplan_memberships"):
         del user._icsplan_memberships
     return membership
 
 
-def remove_membership(membership: Membership, *, actor=None) -> None:
+def remove_membership(membership: Membership, *, actor) -> None:
     from icsplan.audit import services as audit
 
     _require_admin(actor)
@@ -110,14 +119,14 @@ def remove_membership(membership: Membership, *, actor=None) -> None:
                   "mission": membership.mission.country if membership.mission else None,
                   "bureau": membership.bureau.code if membership.bureau else None}
         audit.record("membership.remove", actor=actor, obj=membership, mission=membership.mission, before=before,
-                     actor_name=None if actor else "local operator")
-        if actor is not None:
+                     actor_name=str(actor) if is_system(actor) else None)
+        if _user(actor) is not None:
             membership._history_user = actor
         membership.delete()
 
 
 def create_user(username: str, *, password: str | None, role: str | None = None, mission=None, bureau=None,
-                email: str = "", actor=None, validate: bool = True):
+                email: str = "", actor, validate: bool = True):
     """A new person, with a first membership when ``role`` is given. The password is checked
     against the password rules (length, common passwords…) unless ``validate`` is False (demo)."""
     from icsplan.audit import services as audit
@@ -143,7 +152,7 @@ def create_user(username: str, *, password: str | None, role: str | None = None,
             user.set_password(password)
         user.save()
         audit.record("user.create", actor=actor, object_type="auth.user", object_id=user.pk, object_repr=username,
-                     actor_name=None if actor else "local operator")
+                     actor_name=str(actor) if is_system(actor) else None)
         if role:
             add_membership(user, role, mission=mission, bureau=bureau, actor=actor)
     return user
@@ -166,7 +175,7 @@ def list_users() -> list[dict]:
 
 
 def assign_reporter(membership: Membership, *, objective=None, management_objective=None, sub_objective=None,
-                    responsible_section: str = "", actor=None) -> ReporterAssignment:
+                    responsible_section: str = "", actor) -> ReporterAssignment:
     """Let a reporter report on one element (and what hangs from it), or on every indicator whose
     responsible section matches ``responsible_section``. Editors and admins may assign."""
     from icsplan.audit import services as audit
@@ -183,17 +192,18 @@ def assign_reporter(membership: Membership, *, objective=None, management_object
     for target in targets:
         if target.strategy.mission_id != membership.mission_id:
             raise InputError("The element belongs to another mission than the reporter's.")
-    if actor is not None:
+    require_actor(actor)
+    if not is_system(actor):
         require(actor, Action.EDIT, membership.mission)
     with transaction.atomic():
         row = ReporterAssignment(membership=membership, objective=objective, management_objective=management_objective,
                                  sub_objective=sub_objective, responsible_section=responsible_section[:100])
-        if actor is not None:
+        if _user(actor) is not None:
             row._history_user = actor
         row.save()
         audit.record("assignment.add", actor=actor, obj=row, mission=membership.mission,
                      after={"user": membership.user.get_username(), "target": str(row.target)},
-                     actor_name=None if actor else "local operator")
+                     actor_name=str(actor) if is_system(actor) else None)
     return row
 
 
@@ -208,7 +218,7 @@ def _hash(plaintext: str) -> str:
 
 
 def create_token(user, *, scope: str = ApiToken.SCOPE_READ, mission: Mission | str | None = None,
-                 expires_in_days: int | None = 90, name: str = "", actor=None) -> tuple[ApiToken, str]:
+                 expires_in_days: int | None = 90, name: str = "", actor) -> tuple[ApiToken, str]:
     """A new personal token: (row, plaintext). The plaintext is shown once and never stored.
 
     ``mission`` limits the token to one of the user's missions; ``expires_in_days=None`` means no
@@ -216,7 +226,8 @@ def create_token(user, *, scope: str = ApiToken.SCOPE_READ, mission: Mission | s
     """
     from icsplan.audit import services as audit
 
-    if actor is not None and actor.pk != user.pk:
+    require_actor(actor)
+    if is_system(actor) or actor.pk != user.pk:
         _require_admin(actor)
     if scope not in (ApiToken.SCOPE_READ, ApiToken.SCOPE_WRITE):
         raise InputError(f"Unknown token scope {scope!r}; use read or write.", code="invalid-scope")
@@ -236,7 +247,7 @@ def create_token(user, *, scope: str = ApiToken.SCOPE_READ, mission: Mission | s
         mission=mission,
         expires_at=timezone.now() + dt.timedelta(days=int(expires_in_days)) if expires_in_days else None,
     )
-    audit.record("token.create", actor=actor or user, obj=None, mission=mission, object_type="accounts.apitoken",
+    audit.record("token.create", actor=user if is_system(actor) else actor, obj=None, mission=mission, object_type="accounts.apitoken",
                  object_id=row.pk, object_repr=str(row), after={"scope": scope, "prefix": row.prefix,
                                                                 "expires_at": row.expires_at})
     return row, plaintext
@@ -264,15 +275,16 @@ def authenticate_token(plaintext: str | None):
     return user, token
 
 
-def revoke_token(token: ApiToken, *, actor=None) -> ApiToken:
+def revoke_token(token: ApiToken, *, actor) -> ApiToken:
     """Revoke a token (its owner or an admin)."""
     from icsplan.audit import services as audit
 
-    if actor is not None and actor.pk != token.user_id:
+    require_actor(actor)
+    if is_system(actor) or actor.pk != token.user_id:
         _require_admin(actor)
     if not token.revoked:
         ApiToken.objects.filter(pk=token.pk).update(revoked=True)
         token.revoked = True
         audit.record("token.revoke", actor=actor, mission=token.mission, object_type="accounts.apitoken",
-                     object_id=token.pk, object_repr=str(token), actor_name=None if actor else "local operator")
+                     object_id=token.pk, object_repr=str(token), actor_name=str(actor) if is_system(actor) else None)
     return token

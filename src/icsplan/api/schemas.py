@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal
 
 from ninja import Field, Path, Schema
 
+from icsplan.core import inputs
+
 Sensitivity = Literal["public", "sbu"]
 ElementKind = Literal["goal", "objective", "sub_objective", "management_objective"]
 RiskLevel = Literal["low", "medium", "high"]
@@ -100,11 +102,12 @@ class StrategyUpdate(Schema):
     priorities_sensitivity: Sensitivity | None = None
     fiscal_year_start: int | None = Field(None, ge=1990, le=2100)
     fiscal_year_end: int | None = Field(None, ge=1990, le=2100)
-    reason: str = Field("", max_length=500, description="Why the change was made (kept in the history).")
+    reason: str = Field("", max_length=inputs.CHANGE_REASON_MAX, description="Why the change was made (kept in the history).")
 
 
 class ApproveRequest(Schema):
-    comment: str = Field("", max_length=2000, description="Kept in the history and the audit trail as the reason.")
+    comment: str = Field("", max_length=inputs.CHANGE_REASON_MAX,
+                         description="Kept in the history and the audit trail as the reason.")
     approved_date: dt.date | None = None
 
 
@@ -156,11 +159,11 @@ class ManagementObjectiveSchema(ElementSchema):
 
 
 class ElementUpdate(Schema):
-    title: str | None = Field(None, min_length=1, max_length=5000)
-    framework_title: str | None = Field(None, max_length=5000)
+    title: str | None = Field(None, min_length=1, max_length=inputs.TITLE_MAX)
+    framework_title: str | None = Field(None, max_length=inputs.TITLE_MAX)
     linkages_text: str | None = None
     linkages_text_sensitivity: Sensitivity | None = None
-    reason: str = Field("", max_length=500, description="Why the change was made (kept in the history).")
+    reason: str = Field("", max_length=inputs.CHANGE_REASON_MAX, description="Why the change was made (kept in the history).")
 
 
 class GoalUpdate(ElementUpdate):
@@ -221,10 +224,10 @@ class RiskSchema(Schema):
 
 class RiskCreate(Schema):
     element: ElementRef
-    statement: str = Field(..., min_length=1, max_length=5000)
+    statement: str = Field(..., min_length=1, max_length=inputs.TITLE_MAX)
     likelihood: RiskLevel | None = None
     impact: RiskLevel | None = None
-    mitigation: str | None = Field(None, max_length=5000)
+    mitigation: str | None = Field(None, max_length=inputs.TEXT_MAX)
     owner: str | None = Field(None, max_length=100)
     sensitivity: Sensitivity = "public"
 

@@ -58,6 +58,9 @@ def record(
     else:
         ctx = context.current()
         request_id, ip = ctx.request_id, ctx.ip
+    if getattr(actor, "is_system", False):  # the named system actor: recorded by name, not as a user
+        actor_name = actor_name if actor_name is not None else str(actor)
+        actor = None
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     if mission is None:

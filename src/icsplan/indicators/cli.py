@@ -74,9 +74,10 @@ def import_(
     draft: bool = typer.Option(False, "--draft", help="Store new figures as drafts instead of submitting them."),
 ):
     """Import results: every row is checked first; if any is wrong, nothing is written."""
+    from icsplan.accounts.actors import SYSTEM
     from icsplan.indicators.excel import import_results
 
-    report = import_results(file, submit=not draft)
+    report = import_results(file, submit=not draft, actor=SYSTEM)
     _say(f"{file.name}: {report}")
 
 
@@ -158,13 +159,14 @@ def lock(
     unlock: bool = typer.Option(False, "--unlock", help="Reopen the period instead."),
 ):
     """Close (or with --unlock reopen) a reporting period."""
+    from icsplan.accounts.actors import SYSTEM
     from icsplan.indicators import services
     from icsplan.strategies.services import find_strategy
 
     strategy = find_strategy(country, edition)
     if unlock:
-        services.unlock_period(strategy, period, actor=None)
+        services.unlock_period(strategy, period, actor=SYSTEM)
         _say(f"{period} of {strategy} reopened")
     else:
-        services.lock_period(strategy, period, actor=None)
+        services.lock_period(strategy, period, actor=SYSTEM)
         _say(f"{period} of {strategy} locked")

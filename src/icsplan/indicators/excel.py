@@ -10,6 +10,12 @@ row and column. A row whose figures equal the stored result changes nothing, so 
 exported and imported unchanged writes nothing and adds no history. New or changed rows are
 stored as submitted (ready for approval). The whole file is read with a fixed number of queries
 and written with bulk inserts/updates, whatever its length.
+
+Each row goes through the single edit's rules (``services.clean_entry_text``, ``validation``,
+``values``). A blank or missing SBU column keeps the stored marking (a new result takes its
+indicator's); an import never lowers SBU to public, which needs a reason (``accounts.sensitivity``).
+Rows read are locked while the file is written, so a result changed meanwhile is a conflict, not
+an overwrite. A strategy the importer may not see is reported exactly like one that does not exist.
 """
 
 from __future__ import annotations
@@ -20,19 +26,20 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from icsplan.accounts.actors import is_system, require_actor
 from icsplan.accounts.roles import Action
 from icsplan.core.choices import Sensitivity
-from icsplan.errors import InputError, Location, Problem, ValidationError
+from icsplan.errors import ConflictError, InputError, Location, Problem, ValidationError
 from icsplan.strategies.models import Strategy
 
 from . import models as m
 from .choices import NUMERIC_TYPES, ResultStatus
 from .periods import Period, sort_key
-from .services import _authorize, load_context, user_or_none
+from .services import clean_entry_text, default_marking, load_context, user_or_none
 from .validation import EntryProblem, check_category, check_period, check_value, sum_problems
 from .values import Parsed, parse_value, to_decimal
 
@@ -293,7 +300,7 @@ class _Row:
     parsed: Parsed | None = None
     comment: str | None = None
     evidence_url: str | None = None
-    sensitivity: str = "public"
+    sensitivity: str | None = None  # None: not given, keep the stored marking
 
 
 def _read(path: Path, data: bytes | None = None):
@@ -358,7 +365,7 @@ def _read(path: Path, data: bytes | None = None):
 
 def _may_report(actor, indicator, state: dict) -> bool:
     """Whether ``actor`` may report on ``indicator``, asked once per indicator (not per row)."""
-    if actor is None:
+    if is_system(actor):
         return True
     allowed = state.setdefault("may_report", {})
     if indicator.pk not in allowed:
@@ -378,16 +385,19 @@ def _same(indicator, stored: m.Result, row: _Row) -> bool:
         same_value = (old.value or None) == (new.value or None)
     return (same_value and old.numerator == new.numerator and old.denominator == new.denominator
             and (stored.comment or None) == row.comment and (stored.evidence_url or None) == row.evidence_url
-            and stored.sensitivity == row.sensitivity)
+            and row.sensitivity in (None, stored.sensitivity))
 
 
-def import_results(path: Path | str, *, actor=None, submit: bool = True, data: bytes | None = None,
+def import_results(path: Path | str, *, actor, submit: bool = True, data: bytes | None = None,
                    file_label: str | None = None) -> ImportReport:
     """Import results from an xlsx or csv file: every row checked first, then all written or none.
 
     ``data`` passes the file's bytes directly (a web upload), ``path`` then only names it.
+    ``actor`` is the person importing (their missions and assignments bound what they may
+    report), or ``accounts.actors.SYSTEM`` for the CLI; ``None`` is refused.
     Raises ``ValidationError`` listing every problem (file, sheet, row, column, reason).
     """
+    require_actor(actor)
     path = Path(path)
     label = file_label or path.name
     sheet, letters, rows = _read(path, data)
@@ -411,13 +421,15 @@ def import_results(path: Path | str, *, actor=None, submit: bool = True, data: b
         row = _Row(number, cells)
         ident = (str(cells.get("mission") or ""), str(cells.get("edition") or "").removesuffix(".0"))
         if ident not in strategies:
-            strategies[ident] = (Strategy.objects.select_related("mission")
-                                 .filter(mission__country__iexact=ident[0], edition=ident[1]).first())
-            if strategies[ident] is not None:
-                _authorize(actor, Action.VIEW, strategies[ident])
+            found = (Strategy.objects.select_related("mission")
+                     .filter(mission__country__iexact=ident[0], edition=ident[1]).first())
+            # One answer for "does not exist" and "not yours": the refusal must not tell
+            # whether another mission's edition exists.
+            strategies[ident] = found if found is not None and _may_view(actor, found) else None
         strategy = strategies[ident]
         if strategy is None:
-            problem(number, "mission", f"no strategy {ident[0]!r} edition {ident[1]!r}", "unknown-strategy")
+            problem(number, "mission", f"no strategy {ident[0]!r} edition {ident[1]!r} that you may report on",
+                    "unknown-strategy")
             continue
         if strategy.pk not in per_strategy:
             per_strategy[strategy.pk] = {
@@ -441,15 +453,20 @@ def import_results(path: Path | str, *, actor=None, submit: bool = True, data: b
         except EntryProblem as exc:
             problem(number, exc.field, exc.message, {"period": "period", "value": "wrong-value"}.get(exc.field, "invalid"))
             continue
-        sbu = str(cells.get("sensitive") or "no").strip().lower()
-        if sbu not in _YES | _NO:
+        sbu = str(cells.get("sensitive") or "").strip().lower()
+        if sbu and sbu not in _YES | _NO:
             problem(number, "sensitive", f"SBU is yes or no, got {cells.get('sensitive')!r}")
             continue
-        row.sensitivity = Sensitivity.SBU if sbu in _YES else Sensitivity.PUBLIC
-        row.comment = None if cells.get("comment") is None else str(cells["comment"])
-        row.evidence_url = None if cells.get("evidence_url") is None else str(cells["evidence_url"])
-        if row.evidence_url and not row.evidence_url.lower().startswith(("http://", "https://")):
-            problem(number, "evidence_url", "the evidence link must be a web address (http:// or https://)")
+        # An empty SBU cell keeps the result's marking: sensitivity is never lowered implicitly.
+        row.sensitivity = None if not sbu else (Sensitivity.SBU if sbu in _YES else Sensitivity.PUBLIC)
+        try:
+            _, row.comment, row.evidence_url = clean_entry_text(
+                indicator, value=cells.get("value") if isinstance(cells.get("value"), str) else None,
+                comment=None if cells.get("comment") is None else str(cells["comment"]),
+                evidence_url=None if cells.get("evidence_url") is None else str(cells["evidence_url"]))
+        except ValidationError as exc:
+            for p in exc.problems:
+                problem(number, p.where.field or "value", p.message, p.code)
             continue
         full_key = (strategy.pk, indicator.pk, row.period, *row.key)
         if full_key in seen:
@@ -470,6 +487,10 @@ def import_results(path: Path | str, *, actor=None, submit: bool = True, data: b
         stored = existing.get((row.indicator.pk, row.period, *row.key))
         if stored is not None and _same(row.indicator, stored, row):
             report.unchanged += 1
+            continue
+        if stored is not None and stored.sensitivity == Sensitivity.SBU and row.sensitivity == Sensitivity.PUBLIC:
+            problem(row.number, "sensitive", "an SBU result is made public only as a change of its own, with a reason "
+                    "(on the result's page or through the API), not by import", "lowering-forbidden")
             continue
         lock = per_strategy[row.strategy.pk]["context"].locked(Period.parse(row.period))
         if lock is not None:
@@ -501,6 +522,31 @@ def import_results(path: Path | str, *, actor=None, submit: bool = True, data: b
     return report
 
 
+def _may_view(actor, strategy) -> bool:
+    if is_system(actor):
+        return True
+    from icsplan.accounts.permissions import can
+
+    return can(actor, Action.VIEW, strategy)
+
+
+def _lock_versions(updated: list[m.Result]) -> None:
+    """Lock the rows about to be updated and refuse the import if one changed (or went) since it
+    was read: the file was checked against what was read, and must not overwrite a newer save."""
+    read = {r.pk: r.version - 1 for r in updated}  # versions were bumped for the write
+    seen = 0
+    for start in range(0, len(updated), BATCH):
+        chunk = [r.pk for r in updated[start:start + BATCH]]
+        for pk, version in m.Result.objects.select_for_update().filter(pk__in=chunk).values_list("pk", "version"):
+            seen += 1
+            if version != read[pk]:
+                raise ConflictError("A result in the file was changed by someone else during the import; "
+                                    "nothing was imported. Import the file again.",
+                                    current_version=version, given_version=read[pk])
+    if seen != len(read):
+        raise ConflictError("A result in the file was removed during the import; nothing was imported.")
+
+
 def _write(changes: list[_Row], existing: dict, actor, submit: bool, report: ImportReport) -> None:
     user, now = user_or_none(actor), timezone.now()
     status = ResultStatus.SUBMITTED if submit else ResultStatus.DRAFT
@@ -511,7 +557,11 @@ def _write(changes: list[_Row], existing: dict, actor, submit: bool, report: Imp
                                     category=row.key[0], category_value=row.key[1])
         p = row.parsed
         result.value, result.number, result.numerator, result.denominator = p.value, p.number, p.numerator, p.denominator
-        result.comment, result.evidence_url, result.sensitivity = row.comment, row.evidence_url, row.sensitivity
+        result.comment, result.evidence_url = row.comment, row.evidence_url
+        if row.sensitivity is not None:
+            result.sensitivity = row.sensitivity
+        elif stored is None:
+            result.sensitivity = default_marking(row.indicator)
         result.status, result.return_reason, result.decided_by, result.decided_at = status, "", None, None
         result.submitted_by, result.submitted_at = (user, now) if submit else (None, None)
         result.updated_at = now
@@ -520,13 +570,23 @@ def _write(changes: list[_Row], existing: dict, actor, submit: bool, report: Imp
         else:
             result.version += 1
             updated.append(result)
-    with transaction.atomic():
-        if created:
-            bulk_create_with_history(created, m.Result, batch_size=BATCH, default_user=user)
-        if updated:
-            bulk_update_with_history(updated, m.Result, [
-                "value", "number", "numerator", "denominator", "comment", "evidence_url", "sensitivity", "status",
-                "return_reason", "decided_by", "decided_at", "submitted_by", "submitted_at", "updated_at", "version",
-            ], batch_size=BATCH, default_user=user)
+    try:
+        with transaction.atomic():
+            _write_rows(created, updated, user)
+    except IntegrityError:
+        raise ConflictError("A result in the file was entered by someone else during the import; nothing was "
+                            "imported. Import the file again.") from None
     report.created, report.updated = len(created), len(updated)
+
+
+def _write_rows(created: list[m.Result], updated: list[m.Result], user) -> None:
+    if updated:
+        _lock_versions(updated)
+    if created:
+        bulk_create_with_history(created, m.Result, batch_size=BATCH, default_user=user)
+    if updated:
+        bulk_update_with_history(updated, m.Result, [
+            "value", "number", "numerator", "denominator", "comment", "evidence_url", "sensitivity", "status",
+            "return_reason", "decided_by", "decided_at", "submitted_by", "submitted_at", "updated_at", "version",
+        ], batch_size=BATCH, default_user=user)
 

@@ -3,12 +3,20 @@
 Each one checks permissions, validates, writes and records history in one transaction, and
 raises icsplan errors (``ValidationError`` with every problem, ``ConflictError`` on a stale
 ``expected_version``, ``NotFoundError``/``PermissionDenied`` from the permission layer). Views,
-the API, the importers and the CLI all call them.
+the API, the importers and the CLI all call them, so every rule about an input lives here (or in
+``validation``/``values``/``icsplan.core.inputs``), never only in a form or a schema.
 
-``actor`` is the user doing the change; ``None`` means the trusted local operator (the CLI, the
-demo loader, tests) and skips the permission checks. Roles: reporters report results, approvers
-approve or return them and lock periods, editors edit indicators, baselines, breakdowns and
-targets.
+Every write takes the version the caller read, ``expected_version``; for a row that does not
+exist yet that is ``NEW_ROW`` (0), so of two people entering the same first result one wins and
+the other gets ``ConflictError``, never a silent overwrite. A marking that is not given keeps the
+stored one (``accounts.sensitivity``); approvers never decide their own submissions.
+
+``actor`` is the user doing the change, a keyword every function requires: the named
+``accounts.actors.SYSTEM`` is the trusted local operator (the CLI, the demo loader, tests) and
+skips the permission checks; ``None`` is refused, so a forgotten actor fails closed.
+
+Roles: reporters report results, approvers approve or return them (never their own
+submissions) and lock periods, editors edit indicators, baselines, breakdowns and targets.
 """
 
 from __future__ import annotations
@@ -19,13 +27,15 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from icsplan.accounts import sensitivity as marking
+from icsplan.accounts.actors import is_system, require_actor
 from icsplan.accounts.permissions import require
 from icsplan.accounts.roles import Action
-from icsplan.errors import ConflictError, InputError, Location, Problem, ValidationError
+from icsplan.core import inputs
+from icsplan.errors import ConflictError, InputError, Location, PermissionDenied, Problem, ValidationError
 from icsplan.strategies.models import Goal, ManagementObjective, Objective, Strategy, SubObjective
 
 from . import models as m
-from icsplan.core.choices import Sensitivity
 
 from .choices import Direction, Frequency, ResultStatus, ValueType
 from .periods import Period
@@ -49,38 +59,75 @@ INDICATOR_FIELDS = (
     "collection_method", "frequency", "responsible", "standard_code", "sensitivity", "sample", "position",
 )
 _CHOICES = {"value_type": ValueType, "direction": Direction, "frequency": Frequency}
+#: Length limits of the indicator's text fields (its columns'; free text gets one generous limit).
+_INDICATOR_TEXT = {"name": 5_000, "definition": 20_000, "unit": 100, "data_source": 20_000,
+                   "collection_method": 20_000, "responsible": 100, "standard_code": 60}
+#: The ``expected_version`` of a row the caller believes does not exist yet (versions start at 1).
+NEW_ROW = 0
 
 
 # -- helpers -------------------------------------------------------------------------------------
 
 def _authorize(actor, action: Action, obj) -> None:
-    if actor is not None:
+    """Check ``actor`` may take ``action`` on ``obj``; the system actor may, ``None`` is refused."""
+    require_actor(actor)
+    if not is_system(actor):
         require(actor, action, obj)
 
 
-def _stamp(obj, actor):
+def _stamp(obj, actor, reason: str = ""):
     # simple_history reads _history_user; the web's request middleware covers views anyway.
     if actor is not None and getattr(actor, "pk", None):
         obj._history_user = actor
+    if reason:
+        obj._change_reason = reason
     return obj
 
 
 def user_or_none(actor):
-    return actor if actor is not None and getattr(actor, "pk", None) else None
+    """The user behind ``actor`` for foreign keys (submitted_by…): None for the system actor."""
+    return actor if actor is not None and not is_system(actor) and getattr(actor, "pk", None) else None
+
+
+def _expected(expected_version) -> int:
+    # Mandatory on every path: a caller that cannot say which version it read would overwrite
+    # whatever is stored.
+    if expected_version is None or isinstance(expected_version, bool):
+        raise inputs.invalid("version", "the version you read is required (0 for a new entry); reload and retry.",
+                             code="version-required")
+    try:
+        return int(expected_version)
+    except (TypeError, ValueError):
+        raise inputs.invalid("version", "the version must be a whole number.", code="version-required") from None
 
 
 def _check_version(obj, expected_version: int | None) -> None:
-    if expected_version is not None and obj.version != expected_version:
+    """Refuse a write based on another version than the stored one (``obj`` None: no row yet)."""
+    expected = _expected(expected_version)
+    current = 0 if obj is None else obj.version
+    if current != expected:
+        what = "it was deleted meanwhile" if obj is None else f"version {obj.version}, yours {expected}"
         raise ConflictError(
-            f"{obj} changed since you read it (version {obj.version}, yours {expected_version}); reload and retry.",
-            current_version=obj.version, given_version=expected_version,
+            f"{obj if obj is not None else 'This entry'} changed since you read it ({what}); reload and retry.",
+            current_version=current, given_version=expected,
         )
 
 
-def _save(obj, actor, *, bump: bool = True):
+def _insert(obj, actor, reason: str = ""):
+    """Save a new row; a row stored meanwhile by another request (unique constraint) is a
+    conflict with the version the caller read (none), not a server error."""
+    try:
+        with transaction.atomic():  # a savepoint: PostgreSQL's transaction stays usable
+            return _save(obj, actor, reason=reason)
+    except IntegrityError:
+        raise ConflictError(f"{obj} was entered by someone else meanwhile; reload and retry.",
+                            current_version=1, given_version=NEW_ROW) from None
+
+
+def _save(obj, actor, *, bump: bool = True, reason: str = ""):
     if bump and obj.pk is not None:
         obj.version += 1
-    _stamp(obj, actor).save()
+    _stamp(obj, actor, reason).save()
     return obj
 
 
@@ -115,6 +162,10 @@ def parsed_of(row) -> Parsed:
 
 # -- indicators ----------------------------------------------------------------------------------
 
+def _stripped(text: str | None) -> str | None:
+    return text.strip() if text is not None else None
+
+
 def _clean_indicator_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
     unknown = set(fields) - set(INDICATOR_FIELDS)
     if unknown:
@@ -125,13 +176,19 @@ def _clean_indicator_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
         if name in cleaned and cleaned[name] not in choices.values:
             problems.append(Problem(f"{name} must be one of {', '.join(choices.values)}, got {cleaned[name]!r}",
                                     Location(field=name)))
-    if "sensitivity" in cleaned and cleaned["sensitivity"] not in Sensitivity.values:
-        problems.append(Problem("sensitivity must be public or sbu", Location(field="sensitivity")))
-    for name in ("code", "name"):
+    checks = {"sensitivity": lambda v: marking.check_marking(v),
+              "code": lambda v: inputs.normalize_identifier(v, field="code", max_length=inputs.INDICATOR_CODE_MAX)}
+    for name, limit in _INDICATOR_TEXT.items():
+        checks[name] = (lambda v, name=name, limit=limit:
+                        _stripped(inputs.check_text(v, field=name, max_length=limit, required=name == "name")))
+    for name, check in checks.items():
         if name in cleaned:
-            cleaned[name] = str(cleaned[name] or "").strip()
-            if not cleaned[name]:
-                problems.append(Problem(f"an indicator needs a {name}", Location(field=name)))
+            if name == "name" and cleaned[name] is None:
+                cleaned[name] = ""
+            try:
+                cleaned[name] = check(cleaned[name])
+            except ValidationError as exc:
+                problems.extend(exc.problems)
     if problems:
         raise ValidationError(problems)
     return cleaned
@@ -153,17 +210,23 @@ def create_indicator(element, *, code: str, name: str, actor, **fields) -> m.Ind
         return _save(indicator, actor)
 
 
-def update_indicator(indicator: m.Indicator, changes: Mapping[str, Any], *, expected_version: int, actor) -> m.Indicator:
+def update_indicator(indicator: m.Indicator, changes: Mapping[str, Any], *, expected_version: int, actor,
+                     reason: str = "") -> m.Indicator:
     """Change an indicator's definition; refused when it changed since ``expected_version``.
 
     The value type and frequency cannot change once targets or results exist: their stored
-    values and periods were checked against the old ones.
+    values and periods were checked against the old ones. Making an SBU indicator public needs
+    a ``reason`` and is written to the audit trail (``accounts.sensitivity``).
     """
     cleaned = _clean_indicator_fields(changes)
+    reason = inputs.check_reason(reason)
     _authorize(actor, Action.EDIT, indicator)
     with transaction.atomic():
         current = m.Indicator.objects.select_for_update().get(pk=indicator.pk)
         _check_version(current, expected_version)
+        mark = marking.resolve(current.sensitivity, cleaned.get("sensitivity"), obj=current, actor=actor,
+                               reason=reason)
+        cleaned["sensitivity"] = mark.value
         for name in ("value_type", "frequency"):
             if name in cleaned and cleaned[name] != getattr(current, name) and (
                 current.targets.exists() or current.results.exists()
@@ -176,7 +239,10 @@ def update_indicator(indicator: m.Indicator, changes: Mapping[str, Any], *, expe
             raise _invalid(f"the strategy already has an indicator {cleaned['code']}", field="code", code="duplicate")
         for name, value in cleaned.items():
             setattr(current, name, value)
-        return _save(current, actor)
+        _save(current, actor, reason=reason)
+        if mark.lowered:
+            marking.record_lowering(current, actor=actor, fields=["sensitivity"], reason=reason)
+        return current
 
 
 def delete_indicator(indicator: m.Indicator, *, expected_version: int, actor) -> None:
@@ -188,25 +254,37 @@ def delete_indicator(indicator: m.Indicator, *, expected_version: int, actor) ->
         _stamp(current, actor).delete()
 
 
-def set_baseline(indicator: m.Indicator, value, *, date=None, note: str | None = None, actor) -> m.Baseline:
-    """Set (or replace) an indicator's baseline value and date."""
+def set_baseline(indicator: m.Indicator, value, *, date=None, note: str | None = None, expected_version: int,
+                 actor) -> m.Baseline:
+    """Set (or replace) an indicator's baseline value and date.
+
+    ``expected_version`` is the version of the baseline read (``NEW_ROW`` when there was none).
+    """
     _authorize(actor, Action.EDIT, indicator)
+    value = inputs.check_text(value, field="baseline", max_length=200, element=indicator.code) \
+        if isinstance(value, str) else value
+    note = inputs.check_text(note, field="note", max_length=inputs.COMMENT_MAX, element=indicator.code)
     try:
         parsed = parse_value(indicator.value_type, value)
     except ValueError as exc:
         raise _invalid(str(exc), field="baseline", element=indicator.code) from None
     with transaction.atomic():
-        baseline = m.Baseline.objects.filter(indicator=indicator).first() or m.Baseline(indicator=indicator)
+        baseline = m.Baseline.objects.select_for_update().filter(indicator=indicator).first()
+        _check_version(baseline, expected_version)
+        new = baseline is None
+        if new:
+            baseline = m.Baseline(indicator=indicator)
         baseline.value, baseline.number, baseline.date, baseline.note = parsed.value, parsed.number, date, note
-        return _save(baseline, actor)
+        return (_insert if new else _save)(baseline, actor)
 
 
 def define_disaggregation(indicator: m.Indicator, category: str, values: Iterable[str], *,
                           exhaustive: bool = True, actor) -> m.Disaggregation:
     """Define (or redefine) a breakdown of an indicator: a category and its values."""
     _authorize(actor, Action.EDIT, indicator)
-    category = str(category or "").strip()
-    values = [str(v).strip() for v in values if str(v).strip()]
+    category = inputs.normalize_identifier(str(category or ""), field="category", max_length=60, required=False)
+    values = [inputs.normalize_identifier(str(v), field="values", max_length=100, required=False) for v in values]
+    values = [v for v in values if v]
     if not category or not values:
         raise _invalid("a breakdown needs a category and at least one value", field="category", element=indicator.code)
     if len(set(values)) != len(values):
@@ -255,42 +333,84 @@ def _check_sums(context: Context, indicator, model, period: Period) -> None:
                                for msg in messages])
 
 
+def clean_entry_text(indicator, *, value=None, comment=None, evidence_url=None) -> tuple[Any, str | None, str | None]:
+    """The free-text parts of a target or result entry, checked: (value, comment, evidence link).
+
+    A value given as text is limited to its column and refused with control characters; the
+    comment likewise; the evidence link must be an http(s) address. Raises ``ValidationError``
+    naming the field (and the indicator). The single edits and the bulk importer both use it.
+    """
+    element = getattr(indicator, "code", None)
+    problems: list[Problem] = []
+    checked: list[Any] = [value, comment, evidence_url]
+    checks = [
+        lambda v: inputs.check_text(v, field="value", max_length=inputs.VALUE_MAX, element=element)
+        if isinstance(v, str) else v,
+        lambda v: inputs.check_text(v, field="comment", max_length=inputs.COMMENT_MAX, element=element) or None,
+        lambda v: inputs.check_url(v, field="evidence_url", element=element),
+    ]
+    for i, check in enumerate(checks):
+        try:
+            checked[i] = check(checked[i])
+        except ValidationError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ValidationError(problems)
+    return checked[0], checked[1], checked[2]
+
+
+def default_marking(indicator) -> str:
+    """The marking of a new target or result given none: its indicator's (SBU stays SBU)."""
+    return marking.SBU if getattr(indicator, "sensitivity", None) == marking.SBU else marking.PUBLIC
+
+
 def set_target(indicator: m.Indicator, period: str, value, *, numerator=None, denominator=None,
                category: str | None = None, category_value: str | None = None, comment: str | None = None,
-               sensitivity: str = "public", expected_version: int | None = None, actor) -> m.Target:
-    """Set the target of an indicator for a period (and, optionally, one breakdown value)."""
+               sensitivity: str | None = None, reason: str = "", expected_version: int, actor) -> m.Target:
+    """Set the target of an indicator for a period (and, optionally, one breakdown value).
+
+    ``expected_version`` is the version of the target read (``NEW_ROW`` when there was none);
+    ``sensitivity`` None keeps the stored marking (a new target takes its indicator's); lowering
+    SBU to public needs a ``reason``.
+    """
     _authorize(actor, Action.EDIT, indicator)
+    value, comment, _ = clean_entry_text(indicator, value=value, comment=comment)
+    reason = inputs.check_reason(reason)
     with transaction.atomic():
         context, p, (cat, cat_value), parsed = _prepare(indicator, period, category, category_value,
                                                         value, numerator, denominator)
-        target = m.Target.objects.filter(indicator=indicator, period=p.id, category=cat,
-                                         category_value=cat_value).first()
-        if target is None:
+        target = (m.Target.objects.select_for_update()
+                  .filter(indicator=indicator, period=p.id, category=cat, category_value=cat_value).first())
+        _check_version(target, expected_version)
+        mark = marking.resolve(target.sensitivity if target else None, sensitivity, obj=indicator, actor=actor,
+                               reason=reason, default=default_marking(indicator))
+        new = target is None
+        if new:
             target = m.Target(strategy_id=indicator.strategy_id, indicator=indicator, period=p.id,
                               category=cat, category_value=cat_value)
-        else:
-            _check_version(target, expected_version)
         target.value, target.number = parsed.value, parsed.number
         target.numerator, target.denominator = parsed.numerator, parsed.denominator
-        target.comment, target.sensitivity = comment, sensitivity
-        _save(target, actor)
+        target.comment, target.sensitivity = comment, mark.value
+        (_insert if new else _save)(target, actor, reason=reason)
+        if mark.lowered:
+            marking.record_lowering(target, actor=actor, fields=["sensitivity"], reason=reason)
         _check_sums(context, indicator, m.Target, p)
         return target
 
 
 def set_targets(indicator: m.Indicator, values: Mapping[str, Any], *,
-                expected_versions: Mapping[str, int | None] | None = None, actor) -> list[m.Target]:
+                expected_versions: Mapping[str, int | None], actor) -> list[m.Target]:
     """Set the total targets of several periods of one indicator at once: all of them, or none.
 
     ``values`` maps period ids to values; a blank value (None or "") removes that period's
     target. Every row is checked before anything is written, through the same rules as
     ``set_target``; the ``ValidationError`` lists the problems of every refused row, each with
     ``field`` set to the period id as given. ``expected_versions`` maps period ids to the version
-    of the target the person read (None when there was none): a target changed meanwhile raises
-    ``ConflictError``. Returns the targets written (removed ones excluded).
+    of the target the person read (None or ``NEW_ROW`` when there was none): a target changed,
+    created or removed meanwhile raises ``ConflictError``. New targets take their indicator's
+    marking, existing ones keep theirs. Returns the targets written (removed ones excluded).
     """
     _authorize(actor, Action.EDIT, indicator)
-    expected_versions = expected_versions or {}
     with transaction.atomic():
         context = load_context(indicator.strategy)
         existing = {t.period: t for t in m.Target.objects.select_for_update()
@@ -302,9 +422,14 @@ def set_targets(indicator: m.Indicator, values: Mapping[str, Any], *,
             try:
                 p = check_period(context, indicator, given)
                 blank = value is None or (isinstance(value, str) and not value.strip())
+                if not blank:
+                    clean_entry_text(indicator, value=value)
                 parsed = None if blank else check_value(indicator, value)
             except EntryProblem as exc:
                 problems.append(Problem(exc.message, where))
+                continue
+            except ValidationError as exc:
+                problems.extend(Problem(pr.message, where, code=pr.code) for pr in exc.problems)
                 continue
             checked.append((str(given), p, parsed))
         if problems:
@@ -312,17 +437,19 @@ def set_targets(indicator: m.Indicator, values: Mapping[str, Any], *,
         written: list[m.Target] = []
         for given, p, parsed in checked:
             target = existing.get(p.id)
-            if target is not None:
-                _check_version(target, expected_versions.get(given))
+            expected = expected_versions.get(given)
+            _check_version(target, NEW_ROW if expected is None else expected)
             if parsed is None:
                 if target is not None:
                     _stamp(target, actor).delete()
                 continue
-            if target is None:
-                target = m.Target(strategy_id=indicator.strategy_id, indicator=indicator, period=p.id)
+            new = target is None
+            if new:
+                target = m.Target(strategy_id=indicator.strategy_id, indicator=indicator, period=p.id,
+                                  sensitivity=default_marking(indicator))
             target.value, target.number = parsed.value, parsed.number
             target.numerator, target.denominator = parsed.numerator, parsed.denominator
-            written.append(_save(target, actor))
+            written.append((_insert if new else _save)(target, actor))
         for given, p, parsed in checked:
             try:
                 _check_sums(context, indicator, m.Target, p)
@@ -333,56 +460,76 @@ def set_targets(indicator: m.Indicator, values: Mapping[str, Any], *,
 
 
 def _write_result(indicator, period, value, *, numerator, denominator, category, category_value, comment,
-                  evidence_url, sensitivity, expected_version, actor, status: str) -> m.Result:
+                  evidence_url, sensitivity, reason, expected_version, actor, status: str) -> m.Result:
     _authorize(actor, Action.REPORT, indicator)
+    value, comment, evidence_url = clean_entry_text(indicator, value=value, comment=comment,
+                                                    evidence_url=evidence_url)
+    reason = inputs.check_reason(reason)
     with transaction.atomic():
         context, p, (cat, cat_value), parsed = _prepare(indicator, period, category, category_value,
                                                         value, numerator, denominator)
         _refuse_locked(context, p, indicator)
         result = (m.Result.objects.select_for_update()
                   .filter(indicator=indicator, period=p.id, category=cat, category_value=cat_value).first())
-        if result is None:
+        _check_version(result, expected_version)
+        mark = marking.resolve(result.sensitivity if result else None, sensitivity, obj=indicator, actor=actor,
+                               reason=reason, default=default_marking(indicator))
+        new = result is None
+        if new:
             result = m.Result(strategy_id=indicator.strategy_id, indicator=indicator, period=p.id,
                               category=cat, category_value=cat_value)
-        else:
-            _check_version(result, expected_version)
         result.value, result.number = parsed.value, parsed.number
         result.numerator, result.denominator = parsed.numerator, parsed.denominator
-        result.comment, result.evidence_url, result.sensitivity = comment, evidence_url or None, sensitivity
+        result.comment, result.evidence_url, result.sensitivity = comment, evidence_url, mark.value
         # Any change sends the result back through clearance: an approved figure that is edited
         # no longer counts until it is approved again.
         result.status, result.return_reason = status, ""
         result.decided_by = result.decided_at = None
         if status == ResultStatus.SUBMITTED:
             result.submitted_by, result.submitted_at = user_or_none(actor), timezone.now()
-        _save(result, actor)
+        (_insert if new else _save)(result, actor, reason=reason)
+        if mark.lowered:
+            marking.record_lowering(result, actor=actor, fields=["sensitivity"], reason=reason)
         _check_sums(context, indicator, m.Result, p)
         return result
 
 
 def save_result(indicator: m.Indicator, period: str, value, *, numerator=None, denominator=None,
                 category: str | None = None, category_value: str | None = None, comment: str | None = None,
-                evidence_url: str | None = None, sensitivity: str = "public",
-                expected_version: int | None = None, actor) -> m.Result:
-    """Record a result as a draft (not yet sent for approval)."""
+                evidence_url: str | None = None, sensitivity: str | None = None, reason: str = "",
+                expected_version: int, actor) -> m.Result:
+    """Record a result as a draft (not yet sent for approval).
+
+    ``expected_version`` is the version of the result read (``NEW_ROW`` when there was none);
+    ``sensitivity`` None keeps the stored marking (a new result takes its indicator's); lowering
+    SBU to public needs a ``reason`` and an editor or approver.
+    """
     return _write_result(indicator, period, value, numerator=numerator, denominator=denominator,
                          category=category, category_value=category_value, comment=comment,
-                         evidence_url=evidence_url, sensitivity=sensitivity, expected_version=expected_version,
-                         actor=actor, status=ResultStatus.DRAFT)
+                         evidence_url=evidence_url, sensitivity=sensitivity, reason=reason,
+                         expected_version=expected_version, actor=actor, status=ResultStatus.DRAFT)
 
 
 def submit_result(indicator: m.Indicator, period: str, value, *, numerator=None, denominator=None,
                   category: str | None = None, category_value: str | None = None, comment: str | None = None,
-                  evidence_url: str | None = None, sensitivity: str = "public",
-                  expected_version: int | None = None, actor) -> m.Result:
-    """Record a result and send it for approval (status ``submitted``)."""
+                  evidence_url: str | None = None, sensitivity: str | None = None, reason: str = "",
+                  expected_version: int, actor) -> m.Result:
+    """Record a result and send it for approval (status ``submitted``); arguments as ``save_result``."""
     return _write_result(indicator, period, value, numerator=numerator, denominator=denominator,
                          category=category, category_value=category_value, comment=comment,
-                         evidence_url=evidence_url, sensitivity=sensitivity, expected_version=expected_version,
-                         actor=actor, status=ResultStatus.SUBMITTED)
+                         evidence_url=evidence_url, sensitivity=sensitivity, reason=reason,
+                         expected_version=expected_version, actor=actor, status=ResultStatus.SUBMITTED)
 
 
-def _decide(result: m.Result, *, actor, expected_version: int | None, status: str, reason: str = "") -> m.Result:
+def refuse_own_submission(result, actor) -> None:
+    """Separation of duties: nobody approves or returns a result they submitted themselves."""
+    user = user_or_none(actor)
+    if user is not None and result.submitted_by_id is not None and result.submitted_by_id == user.pk:
+        raise PermissionDenied("You submitted this result; another approver must approve or return it.",
+                               code="own-submission")
+
+
+def _decide(result: m.Result, *, actor, expected_version: int, status: str, reason: str = "") -> m.Result:
     _authorize(actor, Action.APPROVE, result)
     with transaction.atomic():
         current = m.Result.objects.select_for_update().select_related("indicator", "strategy").get(pk=result.pk)
@@ -390,20 +537,24 @@ def _decide(result: m.Result, *, actor, expected_version: int | None, status: st
         if current.status != ResultStatus.SUBMITTED:
             raise InputError(f"only a submitted result can be {status}; this one is {current.status}",
                              code="wrong-state")
+        refuse_own_submission(current, actor)
         _refuse_locked(load_context(current.strategy), Period.parse(current.period), current.indicator)
         current.status, current.return_reason = status, reason
         current.decided_by, current.decided_at = user_or_none(actor), timezone.now()
         return _save(current, actor)
 
 
-def approve_result(result: m.Result, *, actor, expected_version: int | None = None) -> m.Result:
-    """Approve a submitted result: from now on it counts towards the period's actual."""
+def approve_result(result: m.Result, *, actor, expected_version: int) -> m.Result:
+    """Approve a submitted result: from now on it counts towards the period's actual.
+
+    Refused (``PermissionDenied``) when the approver submitted it, and on a stale version."""
     return _decide(result, actor=actor, expected_version=expected_version, status=ResultStatus.APPROVED)
 
 
-def return_result(result: m.Result, reason: str, *, actor, expected_version: int | None = None) -> m.Result:
-    """Send a submitted result back to its reporter with a reason."""
-    reason = (reason or "").strip()
+def return_result(result: m.Result, reason: str, *, actor, expected_version: int) -> m.Result:
+    """Send a submitted result back to its reporter with a reason (not one's own submission)."""
+    reason = inputs.check_text(reason, field="reason", max_length=inputs.RETURN_REASON_MAX) or ""
+    reason = reason.strip()
     if not reason:
         raise _invalid("say why the result is returned", field="reason", code="reason-required")
     return _decide(result, actor=actor, expected_version=expected_version, status=ResultStatus.RETURNED,

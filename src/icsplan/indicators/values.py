@@ -14,6 +14,15 @@ from decimal import Decimal, InvalidOperation
 YES = {"yes", "y", "true", "1", "achieved", "done"}
 NO = {"no", "n", "false", "0", "not achieved"}
 
+#: The column that stores a value's number holds 24 digits, 6 of them after the point
+#: (``DecimalField(max_digits=24, decimal_places=6)``), so numbers are rounded to 6 decimal places.
+#: SQLite keeps such a column as an 8-byte float, which holds about 15 significant digits: a
+#: number near 10**18 comes back as 10**18 and no longer fits the column when read. So numbers
+#: are refused from 10**15 up, a bound both databases store and read back.
+NUMBER_DECIMAL_PLACES = 6
+NUMBER_LIMIT = Decimal(10) ** 15
+_QUANTUM = Decimal(1).scaleb(-NUMBER_DECIMAL_PLACES)
+
 # Relative tolerance of the sum check: spreadsheets store floats, so 0.1 + 0.2 must equal 0.3.
 SUM_TOLERANCE = Decimal("1e-6")
 
@@ -46,23 +55,39 @@ def _text(raw) -> str | None:
 
 
 def to_decimal(raw) -> Decimal:
-    """A number from a cell or a string ("1,200", "45%", " 3.5 "); ValueError otherwise."""
+    """A number from a cell or a string ("1,200", "45%", " 3.5 "); ValueError otherwise.
+
+    Only finite numbers below ``NUMBER_LIMIT`` (in size) are accepted, rounded to
+    ``NUMBER_DECIMAL_PLACES``: what the database column can hold.
+    """
     if isinstance(raw, bool):
         raise ValueError("expected a number, got yes/no")
     if isinstance(raw, (int, Decimal)):
-        return Decimal(raw)
-    if isinstance(raw, float):
+        number = Decimal(raw)
+    elif isinstance(raw, float):
         if not math.isfinite(raw):
             raise ValueError("expected a finite number")
-        return Decimal(repr(raw))
-    text = str(raw).strip().replace(",", "").replace("%", "").replace("$", "").strip()
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(f"expected a number, got {str(raw).strip()!r}") from None
+        number = Decimal(repr(raw))
+    else:
+        text = str(raw).strip().replace(",", "").replace("%", "").replace("$", "").strip()
+        if len(text) > 100:  # no number a person means is this long; keep Decimal's work bounded
+            raise ValueError("expected a number, got a text of more than 100 characters")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(f"expected a number, got {str(raw).strip()!r}") from None
+    return bounded(number)
+
+
+def bounded(number: Decimal) -> Decimal:
+    """``number`` rounded to the stored precision; ValueError when it is not finite or too large."""
     if not number.is_finite():
         raise ValueError("expected a finite number")
-    return number
+    if abs(number) < NUMBER_LIMIT:
+        number = number.quantize(_QUANTUM)
+        if abs(number) < NUMBER_LIMIT:  # rounding 999…9.9999999 may reach the limit
+            return number
+    raise ValueError(f"the number is too large (at most {NUMBER_LIMIT - 1:,} in size)")
 
 
 def _fraction(raw, name: str) -> float | None:
@@ -100,7 +125,7 @@ def parse_value(value_type: str, raw, numerator=None, denominator=None) -> Parse
             if num < 0 or num > den:
                 raise FieldValueError(
                     "numerator", f"the numerator must be between 0 and the denominator, got {num:g} of {den:g}")
-        computed = None if den is None else Decimal(repr(num)) * 100 / Decimal(repr(den))
+        computed = None if den is None else bounded(Decimal(repr(num)) * 100 / Decimal(repr(den)))
         if text is None:
             if computed is None:
                 return Parsed(None, None)

@@ -350,15 +350,19 @@ def load_strategy(strategy: m.Strategy) -> doc.Strategy:
 # (``select_for_update``) inside one transaction, its version compared and bumped, so two people
 # saving the same element never silently overwrite each other: the second gets ConflictError with
 # both versions. Linkages and risks belong to their element and bump the element's version.
-# ``actor=None`` is the trusted local operator (CLI); anyone else is checked against the
-# permission layer (``edit``; ``approve`` to approve an edition).
+# ``actor`` is required: ``accounts.actors.SYSTEM`` is the trusted local operator (CLI), ``None`` is
+# refused (fail closed); anyone else is checked against the permission layer (``edit``; ``approve``
+# to approve an edition). A ``*_sensitivity`` change from SBU to public needs a reason and is
+# audited (``accounts.sensitivity``); a ``reason`` is limited to what history keeps.
 
 import re  # noqa: E402
 
+from icsplan.accounts import sensitivity as marking  # noqa: E402
+from icsplan.core import inputs  # noqa: E402
 from icsplan.errors import ConflictError, ValidationError  # noqa: E402
 
-MAX_TITLE = 2_000
-MAX_TEXT = 200_000
+MAX_TITLE = inputs.TITLE_MAX
+MAX_TEXT = inputs.TEXT_MAX
 _NUMBER = re.compile(r"^[0-9A-Za-z]{1,5}(\.[0-9A-Za-z]{1,5}){0,4}$")
 _SENSITIVITIES = {marking.value for marking in doc.Sensitivity}
 
@@ -376,9 +380,12 @@ _REQUIRED_TEXT = {"title", "number", "statement"}
 
 
 def _require_edit(actor, obj, action: str = "edit") -> None:
-    if actor is None:
-        return
+    from icsplan.accounts.actors import is_system, require_actor
     from icsplan.accounts.permissions import require
+
+    require_actor(actor)
+    if is_system(actor):
+        return
 
     require(actor, action, obj)
 
@@ -426,11 +433,11 @@ def _clean_value(model, name: str, value: Any) -> Any:
         return None
     if not isinstance(value, str):
         raise bad(f"{name} must be text.")
-    if "\x00" in value:
-        raise bad(f"{name} contains a NUL character.")
+    inputs.check_text(value, field=name)  # NUL and other control characters
     limit = MAX_TITLE if name in ("title", "framework_title", "statement", "owner", "classification") else MAX_TEXT
     if name == "number":
-        value = value.strip()
+        # Compared for uniqueness: look-alike and invisible characters must not make a second "1.1".
+        value = inputs.normalize_identifier(value, field="number", max_length=20)
         if not _NUMBER.match(value):
             raise bad("number must look like 1, 1.2 or 1.2.3.")
         return value
@@ -487,7 +494,20 @@ def _check_version(locked, expected_version: int) -> None:
 def _stamp(row, actor, reason: str) -> None:
     if actor is not None and getattr(actor, "pk", None):
         row._history_user = actor
-    row._change_reason = (reason or "")[:100] or None
+    # Checked against the one limit (the history column's), so history keeps the reason whole.
+    row._change_reason = inputs.check_reason(reason) or None
+
+
+def _lower_markings(locked, clean: dict[str, Any], *, actor, reason: str) -> list[str]:
+    """The ``*_sensitivity`` fields an edit lowers from SBU to public, after checking that the
+    actor may and gave a reason (``accounts.sensitivity``)."""
+    lowered = []
+    for name, value in clean.items():
+        if name == "sensitivity" or name.endswith("_sensitivity"):
+            if marking.resolve(getattr(locked, name), value, obj=locked, actor=actor, reason=reason,
+                               field=name).lowered:
+                lowered.append(name)
+    return lowered
 
 
 def _lock(row):
@@ -532,11 +552,14 @@ def update_element(row, changes: dict[str, Any], *, expected_version: int, actor
         changed = {k: v for k, v in clean.items() if getattr(locked, k) != v}
         if not changed:
             return locked
+        lowered = _lower_markings(locked, changed, actor=actor, reason=reason)
         for name, value in changed.items():
             setattr(locked, name, value)
         locked.version += 1
         _stamp(locked, actor, reason)
         _save(locked)
+        if lowered:
+            marking.record_lowering(locked, actor=actor, fields=lowered, reason=reason)
     return locked
 
 
@@ -570,7 +593,7 @@ def approve_strategy(row: m.Strategy, *, actor, expected_version: int, reason: s
         locked.save()
         audit.record("strategy.approve", actor=actor, obj=locked, before=before,
                      after={"status": locked.status, "approved_date": locked.approved_date, "version": locked.version},
-                     reason=reason, actor_name=None if actor else "local operator")
+                     reason=reason, actor_name=str(actor) if getattr(actor, "is_system", False) else None)
     return locked
 
 
@@ -642,10 +665,13 @@ def update_risk(risk: m.Risk, changes: dict[str, Any], *, expected_version: int,
     with transaction.atomic():
         _bump_element(risk.element, expected_version, actor, reason)
         locked = _lock(risk)
+        lowered = _lower_markings(locked, clean, actor=actor, reason=reason)
         for name, value in clean.items():
             setattr(locked, name, value)
         _stamp(locked, actor, reason)
         locked.save()
+        if lowered:
+            marking.record_lowering(locked, actor=actor, fields=lowered, reason=reason)
     return locked
 
 

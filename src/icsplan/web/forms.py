@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from icsplan.core import inputs
 from icsplan.core.choices import Sensitivity
 from icsplan.errors import Problem, ValidationError
 from icsplan.indicators.choices import Direction, Frequency, ValueType
@@ -32,7 +33,8 @@ class ElementForm(forms.Form):
     linkages_text = forms.CharField(label="Linkages narrative", required=False, widget=forms.Textarea(attrs={"rows": 4}))
     linkages_text_sensitivity = forms.ChoiceField(choices=Sensitivity.choices, widget=SENSITIVITY,
                                                   label="Linkages sensitivity")
-    reason = forms.CharField(label="Reason for the change (optional)", required=False, max_length=200)
+    reason = forms.CharField(label="Reason for the change (required to make SBU text public)", required=False,
+                             max_length=inputs.CHANGE_REASON_MAX)
 
     def __init__(self, *args, kind: str = "objective", **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,10 +89,14 @@ class RiskForm(forms.Form):
     mitigation = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     owner = forms.CharField(required=False, max_length=100, help_text="Section or agency: POL/ECON, USAID, DAO…")
     sensitivity = forms.ChoiceField(choices=Sensitivity.choices, widget=SENSITIVITY, initial="public")
+    reason = forms.CharField(label="Reason for the change (required to make an SBU risk public)", required=False,
+                             max_length=inputs.CHANGE_REASON_MAX)
 
     def values(self) -> dict:
+        """The risk fields for the services (the version and the reason are passed apart)."""
         data = dict(self.cleaned_data)
         data.pop("version", None)
+        data.pop("reason", None)
         for key in ("likelihood", "impact", "mitigation", "owner"):
             data[key] = (data.get(key) or "").strip() or None
         data["statement"] = data["statement"].strip()
@@ -148,6 +154,8 @@ class IndicatorForm(forms.Form):
     standard_code = forms.CharField(label="Standard indicator code", required=False, max_length=60,
                                     help_text="e.g. an SDG or F indicator code.")
     sensitivity = forms.ChoiceField(choices=Sensitivity.choices, widget=SENSITIVITY, initial="public")
+    reason = forms.CharField(label="Reason for the change (required to make an SBU indicator public)",
+                             required=False, max_length=inputs.CHANGE_REASON_MAX)
 
     @classmethod
     def initial_for(cls, indicator) -> dict:
@@ -170,8 +178,10 @@ class IndicatorForm(forms.Form):
 
 
 class BaselineForm(forms.Form):
-    """An indicator's baseline (``set_baseline``)."""
+    """An indicator's baseline (``set_baseline``), with the version read (0: none yet)."""
 
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0,
+                                 error_messages={"required": "The page is out of date; reload it and enter again."})
     value = forms.CharField(label="Baseline value", required=False, max_length=200)
     date = forms.DateField(label="Measured on", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
 from icsplan.accounts.roles import Action
+from icsplan.core import inputs
 from icsplan.strategies import models as sm
 
 from .. import schemas as s
@@ -51,13 +52,13 @@ class RiskFilters(AttachmentFilters):
 
 
 class RiskUpdate(Schema):
-    statement: str | None = Field(None, min_length=1, max_length=5000)
+    statement: str | None = Field(None, min_length=1, max_length=inputs.TITLE_MAX)
     likelihood: s.RiskLevel | None = None
     impact: s.RiskLevel | None = None
-    mitigation: str | None = Field(None, max_length=5000)
+    mitigation: str | None = Field(None, max_length=inputs.TEXT_MAX)
     owner: str | None = Field(None, max_length=100)
     sensitivity: s.Sensitivity | None = None
-    reason: str = Field("", max_length=500)
+    reason: str = Field("", max_length=inputs.CHANGE_REASON_MAX)
 
 
 def _filtered(access: Access, qs, filters: AttachmentFilters):

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
 from icsplan.accounts.roles import Action
+from icsplan.core import inputs
 from icsplan.strategies import models as sm
 
 from .. import schemas as s
@@ -48,11 +49,11 @@ class SubObjectiveFilters(ElementFilters):
 
 class ElementCreate(Schema):
     number: str = Field(..., min_length=1, max_length=20, pattern=r"^\d+(\.\d+)*$")
-    title: str = Field(..., min_length=1, max_length=5000)
-    framework_title: str | None = Field(None, max_length=5000)
+    title: str = Field(..., min_length=1, max_length=inputs.TITLE_MAX)
+    framework_title: str | None = Field(None, max_length=inputs.TITLE_MAX)
     linkages_text: str | None = None
     linkages_text_sensitivity: s.Sensitivity = "public"
-    reason: str = Field("", max_length=500)
+    reason: str = Field("", max_length=inputs.CHANGE_REASON_MAX)
 
 
 class GoalCreate(ElementCreate):

@@ -22,6 +22,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from icsplan.accounts.roles import Action
+from icsplan.core import inputs
 from icsplan.errors import NotFoundError, ValidationError
 from icsplan.indicators import models as im
 from icsplan.strategies import models as sm
@@ -106,6 +107,8 @@ class IndicatorUpdate(Schema):
     responsible: str | None = Field(None, max_length=100)
     standard_code: str | None = Field(None, max_length=60)
     sensitivity: s.Sensitivity | None = None
+    reason: str = Field("", max_length=inputs.CHANGE_REASON_MAX,
+                        description="Why the change was made (required to make an SBU indicator public).")
 
 
 class IndicatorCreate(Schema):
@@ -154,8 +157,11 @@ class ValueIn(Schema):
     denominator: float | None = None
     category: str | None = Field(None, max_length=60, description="Disaggregation category (none for the total)")
     category_value: str | None = Field(None, max_length=100)
-    comment: str | None = Field(None, max_length=5000)
-    sensitivity: s.Sensitivity = "public"
+    comment: str | None = Field(None, max_length=inputs.COMMENT_MAX)
+    sensitivity: s.Sensitivity | None = Field(
+        None, description="Leave out to keep the stored marking (a new value takes its indicator's). Making an "
+                          "SBU value public needs an editor or approver and a reason.")
+    reason: str = Field("", max_length=inputs.CHANGE_REASON_MAX, description="Why the change was made.")
 
 
 class TargetIn(ValueIn):
@@ -163,12 +169,14 @@ class TargetIn(ValueIn):
 
 
 class ResultIn(ValueIn):
-    evidence_url: str | None = Field(None, max_length=1000)
+    evidence_url: str | None = Field(None, max_length=inputs.EVIDENCE_URL_MAX,
+                                     description="An http:// or https:// address")
     draft: bool = Field(False, description="Save as a draft instead of submitting it for approval")
 
 
 class ReturnIn(Schema):
-    reason: str = Field(..., min_length=1, max_length=5000, description="Why the result goes back to its reporter")
+    reason: str = Field(..., min_length=1, max_length=inputs.RETURN_REASON_MAX,
+                        description="Why the result goes back to its reporter")
 
 
 class PeriodSchema(Schema):
@@ -408,9 +416,10 @@ def update_indicator(request: HttpRequest, indicator_id: PathId, payload: Indica
     access.require(Action.EDIT, row)
     expected = require_if_match(request, row, tag=indicator_tag(access, row))
     changes = payload.model_dump(exclude_unset=True)
+    reason = changes.pop("reason", "") or ""
     if not changes:
         raise ValidationError("No changes were given.")
-    services.update_indicator(row, changes, expected_version=expected, actor=access.user)
+    services.update_indicator(row, changes, expected_version=expected, actor=access.user, reason=reason)
     row = get_indicator(access, indicator_id)
     response["ETag"] = indicator_tag(access, row)
     return indicator_dict(row)
@@ -490,8 +499,12 @@ def set_baseline(request: HttpRequest, indicator_id: PathId, payload: BaselineIn
     existed: list[bool] = []
 
     def write(indicator):
-        existed.append(_baseline_of(indicator) is not None)
-        services.set_baseline(indicator, payload.value, date=payload.date, note=payload.note, actor=access.user)
+        # If-Match was checked against the indicator's ETag (which covers the baseline) under
+        # its lock, so the baseline read here is the one the caller saw.
+        baseline = _baseline_of(indicator)
+        existed.append(baseline is not None)
+        services.set_baseline(indicator, payload.value, date=payload.date, note=payload.note,
+                              expected_version=baseline.version if baseline else NEW_ROW, actor=access.user)
 
     row = _change_part(request, access, indicator_id, write)
     response["ETag"] = indicator_tag(access, row)
@@ -585,8 +598,8 @@ def get_target(request: HttpRequest, target_id: PathId, response: HttpResponse):
 
 #: ``expected_version`` for a value the caller creates: versions start at 1, so if another request
 #: stored the same value between our read and the service's locked read, the service answers a
-#: conflict (409) instead of silently overwriting it (found by tests/security/test_server_concurrency).
-NEW_ROW = 0
+#: conflict instead of silently overwriting it (found by tests/security/test_server_concurrency).
+NEW_ROW = 0  # == indicators.services.NEW_ROW
 
 
 def _existing(model, indicator, payload: ValueIn):
@@ -610,7 +623,7 @@ def set_target(request: HttpRequest, payload: TargetIn, response: HttpResponse):
     row = services.set_target(
         indicator, payload.period, payload.value, numerator=payload.numerator, denominator=payload.denominator,
         category=payload.category, category_value=payload.category_value, comment=payload.comment,
-        sensitivity=payload.sensitivity, expected_version=expected, actor=access.user,
+        sensitivity=payload.sensitivity, reason=payload.reason, expected_version=expected, actor=access.user,
     )
     row = im.Target.objects.select_related("strategy").get(pk=row.pk)
     response["ETag"] = _tag(access, row)
@@ -662,8 +675,8 @@ def submit_result(request: HttpRequest, payload: ResultIn, response: HttpRespons
     row = write(
         indicator, payload.period, payload.value, numerator=payload.numerator, denominator=payload.denominator,
         category=payload.category, category_value=payload.category_value, comment=payload.comment,
-        evidence_url=payload.evidence_url, sensitivity=payload.sensitivity, expected_version=expected,
-        actor=access.user,
+        evidence_url=payload.evidence_url, sensitivity=payload.sensitivity, reason=payload.reason,
+        expected_version=expected, actor=access.user,
     )
     row = _get_result(access, row.pk)
     response["ETag"] = _tag(access, row)

@@ -161,6 +161,7 @@ def update_risk(request, slug, edition, kind, pk, risk_pk):
             services.remove_risk(risk, expected_version=_version(request), actor=request.user)
             messages.success(request, "Risk removed.")
             return
-        services.update_risk(risk, form.values(), expected_version=_version(request), actor=request.user)
+        services.update_risk(risk, form.values(), expected_version=_version(request), actor=request.user,
+                             reason=form.cleaned_data["reason"])
         messages.success(request, "Risk saved.")
     return _attachment_action(request, slug, edition, kind, pk, act)

@@ -95,6 +95,7 @@ def _page(request, mission, strategy, indicator, *, definition=None, baseline=No
         "indicator": indicator, "owner": _owner(indicator), "conflict": conflict,
         "form": definition or IndicatorForm(initial=IndicatorForm.initial_for(indicator), prefix="d"),
         "baseline_form": baseline or BaselineForm(prefix="b", initial={
+            "version": base.version if base else isv.NEW_ROW,
             "value": base.value if base else "", "date": base.date if base else None,
             "note": base.note if base else ""}),
         "baseline": base,
@@ -162,7 +163,7 @@ def edit_indicator(request: HttpRequest, slug: str, edition: str, pk: int) -> Ht
         return _page(request, mission, strategy, indicator, definition=form, status=422)
     try:
         isv.update_indicator(indicator, form.values(), expected_version=form.cleaned_data["version"],
-                             actor=request.user)
+                             actor=request.user, reason=form.cleaned_data["reason"])
     except ConflictError as exc:
         indicator.refresh_from_db()
         data = request.POST.copy()
@@ -196,7 +197,11 @@ def indicator_baseline(request: HttpRequest, slug: str, edition: str, pk: int) -
         data = form.cleaned_data
         try:
             isv.set_baseline(indicator, data["value"].strip() or None, date=data["date"],
-                             note=data["note"].strip() or None, actor=request.user)
+                             note=data["note"].strip() or None, expected_version=data["version"],
+                             actor=request.user)
+        except ConflictError:
+            form.add_error(None, "Not saved: the baseline was changed by someone else meanwhile. "
+                                 "Reload the page to see it, then enter yours again if needed.")
         except ValidationError as exc:
             apply_problems(form, exc, form.field_for)
         except InputError as exc:

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from icsplan.accounts.permissions import can_report, get_restricted, restrict
+from icsplan.core import inputs
 from icsplan.errors import ConflictError, IcsplanError, NotFoundError, ValidationError
 from icsplan.indicators import models as im
 from icsplan.indicators import services as isv
@@ -28,15 +29,29 @@ from .common import mission_context
 
 
 class ResultForm(forms.Form):
-    """One indicator's result for one period."""
+    """One indicator's result for one period.
+
+    ``version`` is the version of the result the page showed, ``NEW_ROW`` (0) when there was
+    none: the service refuses a save based on anything else, first entries included. There is
+    no sensitivity field: the service keeps the stored marking.
+    """
 
     period = forms.CharField(widget=forms.HiddenInput)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    value = forms.CharField(label="Result", required=False, max_length=2000)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0,
+                                 error_messages={"required": "The page is out of date; reload it and enter again."})
+    value = forms.CharField(label="Result", required=False, max_length=inputs.VALUE_MAX)
     numerator = forms.FloatField(required=False)
     denominator = forms.FloatField(required=False)
-    comment = forms.CharField(label="Comment", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    evidence_url = forms.URLField(label="Evidence link", required=False, max_length=1000, assume_scheme="https")
+    comment = forms.CharField(label="Comment", required=False, max_length=inputs.COMMENT_MAX,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+    evidence_url = forms.URLField(label="Evidence link", required=False, max_length=inputs.EVIDENCE_URL_MAX,
+                                  assume_scheme="https")
+
+    def clean(self):
+        data = super().clean()
+        if "version" in self.errors:  # a hidden field: show its problem at the top of the row
+            self.add_error(None, self.errors.pop("version"))
+        return data
 
 
 def _is_htmx(request) -> bool:
@@ -68,7 +83,7 @@ def _row(indicator, period: str, targets: dict, results: dict, form=None, note: 
     result = results.get((indicator.pk, period))
     if form is None:
         form = ResultForm(prefix=f"i{indicator.pk}", initial={
-            "period": period, "version": result.version if result else None,
+            "period": period, "version": result.version if result else isv.NEW_ROW,
             "value": result.value if result else "", "numerator": result.numerator if result else None,
             "denominator": result.denominator if result else None, "comment": result.comment if result else "",
             "evidence_url": result.evidence_url if result else "",
@@ -215,7 +230,7 @@ def result_save(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         except ValidationError as exc:
             for problem in exc.problems:
                 field = problem.where.field if problem.where.field in form.fields else None
-                form.add_error(field if field != "period" else None, problem.message)
+                form.add_error(field if field not in ("period", "version") else None, problem.message)
             status = 422
         except IcsplanError as exc:
             form.add_error(None, exc.message)
