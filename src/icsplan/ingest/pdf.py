@@ -5,8 +5,10 @@ paragraphs (by vertical gaps), large type becomes Markdown headings and bold typ
 Running headers, footers and page numbers are found as lines that repeat at the top or bottom
 of most pages once digits are normalized ("Page 3 of 12" == "Page 7 of 12"), whatever they say.
 
-Refused with a DocumentError: non-PDF, damaged, encrypted, image-only (scanned), over 25 MB or
-500 pages, or taking longer than ``TIME_LIMIT`` seconds.
+Refused with a DocumentError: non-PDF, damaged, encrypted, image-only (scanned), over the size or
+page limit (:class:`~icsplan.ingest.uploads.ReaderLimits`), or taking longer than ``TIME_LIMIT``
+seconds between pages. The hard wall-clock and memory limits are the pipeline's child process
+(:func:`icsplan.ingest.pipeline.run_isolated`): a single page can inflate a deflate bomb.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from dataclasses import dataclass, field
 
 from icsplan.errors import DocumentError, Location
 
-MAX_BYTES = 25 * 1024 * 1024
-MAX_PAGES = 500
+from .uploads import DEFAULT_LIMITS, refuse_size
+
+MAX_BYTES = DEFAULT_LIMITS.max_bytes
+MAX_PAGES = DEFAULT_LIMITS.pdf_max_pages
 TIME_LIMIT = 120.0  # seconds for the whole extraction
 EDGE_LINES = 3  # lines at the top and bottom of a page that may be running furniture
 EDGE_BAND = 0.12  # ...and within this share of the page height from the top or bottom edge
@@ -172,10 +176,11 @@ def _render(pages: list[_Page], furniture: set[str]) -> str:
     return "\n\n".join(out) + "\n"
 
 
-def pdf_to_text(data: bytes, *, source: str) -> str:
+def pdf_to_text(data: bytes, *, source: str, max_pages: int | None = None) -> str:
     """The text of a PDF in the shape ``icsplan.ingest.parse_text`` reads."""
+    max_pages = MAX_PAGES if max_pages is None else max_pages
     if len(data) > MAX_BYTES:
-        raise _fail(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.", source, "too-large")
+        raise refuse_size(source, len(data), MAX_BYTES)
     if b"%PDF-" not in data[:1024]:
         raise _fail("The file is not a PDF document.", source)
     import pdfplumber
@@ -196,8 +201,9 @@ def pdf_to_text(data: bytes, *, source: str) -> str:
             count = len(pdf.pages)
         except Exception as exc:
             raise _fail(f"The PDF is damaged and cannot be read ({type(exc).__name__}).", source, "corrupt") from None
-        if count > MAX_PAGES:
-            raise _fail(f"The PDF has {count} pages; at most {MAX_PAGES} are accepted.", source, "too-large")
+        if count > max_pages:
+            raise _fail(f"The PDF has {count} pages, more than the limit: at most {max_pages} are accepted.",
+                        source, "too-many-pages")
         pages = []
         for page in pdf.pages:
             if time.monotonic() - started > TIME_LIMIT:
