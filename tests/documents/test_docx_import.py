@@ -5,7 +5,6 @@ import docx
 import pytest
 
 from icsplan.errors import DocumentError
-from icsplan.ingest import docx as docx_ingest
 from icsplan.ingest.docx import docx_to_text
 
 

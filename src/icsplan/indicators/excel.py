@@ -292,34 +292,20 @@ class _Row:
     sensitivity: str = "public"
 
 
-def _workbook_table(data: bytes, name: str) -> tuple[str, list[tuple]]:
-    """(sheet name, rows) of a checked workbook; runs in the pipeline's limited child process."""
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise InputError(f"{name}: not a readable xlsx workbook ({exc})", code="unreadable",
-                         where=Location(file=name)) from None
-    names = [n for n in wb.sheetnames if n != INSTRUCTIONS_SHEET]
-    sheet = RESULTS_SHEET if RESULTS_SHEET in wb.sheetnames else (names[0] if names else wb.sheetnames[0])
-    table = list(wb[sheet].iter_rows(values_only=True))
-    wb.close()
-    return sheet, table
-
-
 def _read_workbook(path: Path, data: bytes | None) -> tuple[str, list[tuple]]:
     """Open a workbook safely: size and zip container limits (a zip bomb is refused before it is
     inflated), then openpyxl under the reader's time and memory limits, as for every document."""
     from icsplan.ingest.pipeline import read_bytes_of, run_isolated
     from icsplan.ingest.uploads import check_upload, current_limits
+    from icsplan.ingest.workbooks import workbook_table
 
     limits = current_limits()
     name = path.name
     if data is None:
         name, data = read_bytes_of(path, limits)
     upload = check_upload(name, data, {"xlsx"}, limits=limits)
-    return run_isolated(_workbook_table, upload.data, upload.name, name=upload.name, limits=limits)
+    return run_isolated(workbook_table, upload.data, upload.name, RESULTS_SHEET, INSTRUCTIONS_SHEET,
+                        name=upload.name, limits=limits)
 
 
 def _read(path: Path, data: bytes | None = None):

@@ -105,7 +105,8 @@ def _child(conn, memory_bytes: int, fn: Callable, args: tuple) -> None:
 def run_isolated(fn: Callable, *args: Any, name: str, limits: ReaderLimits | None = None) -> Any:
     """``fn(*args)`` in a child process under ``limits.seconds`` and ``limits.memory_bytes``.
 
-    ``fn`` and its arguments must be picklable (a module-level function). On overrun the child is
+    ``fn`` and its arguments must be picklable, and ``fn`` must live in a Django-free module (the
+    child does not set Django up): a module-level function of ``icsplan.ingest``. On overrun the child is
     killed and a ``DocumentError`` naming ``name`` and the limit is raised; icsplan errors raised
     by ``fn`` come back as they were.
     """
@@ -126,6 +127,8 @@ def run_isolated(fn: Callable, *args: Any, name: str, limits: ReaderLimits | Non
         else:
             outcome = ("timeout", None)
     finally:
+        if outcome is None or outcome[0] != "timeout":
+            process.join(2)  # it has answered (or died): let it exit, so its exit code is its own
         if process.is_alive():
             process.kill()
         process.join(5)
