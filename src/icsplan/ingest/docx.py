@@ -134,6 +134,8 @@ def docx_to_text(data: bytes, *, source: str, limits: ReaderLimits | None = None
 
     try:
         document = Document(io.BytesIO(data))
+    except MemoryError:  # the reader's memory limit: the pipeline says so, not "damaged"
+        raise
     except Exception as exc:  # python-docx raises many kinds for a damaged package
         raise _fail(f"The Word document is damaged and cannot be read ({type(exc).__name__}).", source, "corrupt") from None
     lines: list[str] = []

@@ -176,6 +176,13 @@ def _render(pages: list[_Page], furniture: set[str]) -> str:
     return "\n\n".join(out) + "\n"
 
 
+def _reraise_memory(causes: list) -> None:
+    """pdfplumber wraps a MemoryError (a deflate bomb against the reader's memory limit) in its own
+    exception; the pipeline reports it as the limit it is, not as a damaged file."""
+    if any(isinstance(cause, MemoryError) for cause in causes):
+        raise MemoryError
+
+
 def pdf_to_text(data: bytes, *, source: str, max_pages: int | None = None) -> str:
     """The text of a PDF in the shape ``icsplan.ingest.parse_text`` reads."""
     max_pages = MAX_PAGES if max_pages is None else max_pages
@@ -189,8 +196,11 @@ def pdf_to_text(data: bytes, *, source: str, max_pages: int | None = None) -> st
     started = time.monotonic()
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
+    except MemoryError:  # the reader's memory limit: the pipeline says so, not "damaged"
+        raise
     except Exception as exc:  # pdfminer raises many kinds for a damaged file; pdfplumber wraps them
         causes = [exc, exc.__cause__, exc.__context__, *(exc.args[:1] if exc.args else [])]
+        _reraise_memory(causes)
         if any(isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)) for cause in causes):
             raise _fail("The PDF is encrypted; export an unprotected copy and import that.", source, "encrypted") from None
         raise _fail(f"The PDF is damaged and cannot be read ({type(exc).__name__}).", source, "corrupt") from None
@@ -199,7 +209,10 @@ def pdf_to_text(data: bytes, *, source: str, max_pages: int | None = None) -> st
             raise _fail("The PDF is encrypted; export an unprotected copy and import that.", source, "encrypted")
         try:
             count = len(pdf.pages)
+        except MemoryError:  # the reader's memory limit: the pipeline says so, not "damaged"
+            raise
         except Exception as exc:
+            _reraise_memory([exc, exc.__cause__, exc.__context__, *(exc.args[:1] if exc.args else [])])
             raise _fail(f"The PDF is damaged and cannot be read ({type(exc).__name__}).", source, "corrupt") from None
         if count > max_pages:
             raise _fail(f"The PDF has {count} pages, more than the limit: at most {max_pages} are accepted.",
@@ -210,7 +223,10 @@ def pdf_to_text(data: bytes, *, source: str, max_pages: int | None = None) -> st
                 raise _fail(f"Reading the PDF took longer than {TIME_LIMIT:.0f} seconds and was stopped.", source, "too-slow")
             try:
                 pages.append(_Page(_lines(page), height=float(page.height)))
+            except MemoryError:  # the reader's memory limit: the pipeline says so, not "damaged"
+                raise
             except Exception as exc:
+                _reraise_memory([exc, exc.__cause__, exc.__context__, *(exc.args[:1] if exc.args else [])])
                 raise _fail(f"The PDF is damaged and cannot be read ({type(exc).__name__}).", source, "corrupt") from None
             page.close()  # frees the page's cached layout objects
     if not any(page.lines for page in pages):

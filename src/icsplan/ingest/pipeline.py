@@ -82,6 +82,20 @@ def _thaw(frozen: tuple) -> IcsplanError:
     return exc
 
 
+def _near_memory_limit(memory_bytes: int) -> bool:
+    """Whether this process's peak address space came within 10% of its limit: a reader that failed
+    there ran out of memory, whatever it reported (pdfplumber wraps a MemoryError, C code may end
+    in a SystemError)."""
+    if not memory_bytes:
+        return False
+    try:
+        with open("/proc/self/status") as status:
+            peak = next((int(line.split()[1]) * 1024 for line in status if line.startswith("VmPeak:")), 0)
+    except (OSError, ValueError):
+        return False
+    return peak >= memory_bytes * 0.9
+
+
 def _child(conn, memory_bytes: int, fn: Callable, args: tuple) -> None:
     """Runs in the child: cap the address space, run ``fn``, send back ("ok", value) or why not."""
     try:
@@ -92,12 +106,15 @@ def _child(conn, memory_bytes: int, fn: Callable, args: tuple) -> None:
         conn.send(("ok", fn(*args)))
     except MemoryError:
         conn.send(("memory", None))
-    except RecursionError:
-        conn.send(("recursion", None))
-    except IcsplanError as exc:
-        conn.send(("error", _freeze(exc)))
     except BaseException as exc:  # noqa: BLE001 - a reader's bug becomes one sentence, not a traceback
-        conn.send(("crash", type(exc).__name__))
+        if _near_memory_limit(memory_bytes):
+            conn.send(("memory", None))
+        elif isinstance(exc, RecursionError):
+            conn.send(("recursion", None))
+        elif isinstance(exc, IcsplanError):
+            conn.send(("error", _freeze(exc)))
+        else:
+            conn.send(("crash", type(exc).__name__))
     finally:
         conn.close()
 
