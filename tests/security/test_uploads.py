@@ -72,7 +72,7 @@ def test_bad_uploads_are_refused_with_one_sentence(name, data, allowed, message)
 
 
 def test_zip_packages_must_be_office_documents():
-    with pytest.raises(InputError, match="not a Word or Excel"):
+    with pytest.raises(InputError, match="not a Word document or an Excel workbook"):
         check_upload("a.docx", _zip({"hello.txt": b"hi"}))
     fake = _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<x/>"})
     with pytest.raises(InputError, match="neither a Word document"):

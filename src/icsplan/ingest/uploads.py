@@ -188,7 +188,7 @@ def _zip_kind(name: str, data: bytes, limits: ReaderLimits) -> str:
     archive = check_zip_container(name, data, limits)
     names = {i.filename for i in archive.infolist()}
     if "[Content_Types].xml" not in names:
-        raise _refuse(name, "The zip file is not a Word or Excel document (no [Content_Types].xml).",
+        raise _refuse(name, "The zip file is not a Word document or an Excel workbook (no [Content_Types].xml).",
                       "not-a-docx")
     try:
         with archive.open("[Content_Types].xml") as handle:
