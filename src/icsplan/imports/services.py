@@ -194,8 +194,8 @@ def import_file(actor, name: str, data: bytes, *, mission: Mission | None = None
     if read.has_errors:
         first = next(f for f in read.findings if f.severity == "error")
         count = sum(1 for f in read.findings if f.severity == "error")
-        raise InputError(f"The linter found {count} error{'s' if count > 1 else ''} in {read.upload.name} "
-                         f"(first: {first.message}); correct the document and import it again.", code="lint-errors",
+        raise InputError(f"The linter found {count} error{'s' if count > 1 else ''} (first: "
+                         f"{first.message.rstrip('.')}); correct the document and import it again.", code="lint-errors",
                          where=Location(file=read.upload.name, line=first.line))
     return import_strategy(read.strategy, actor=actor, mission=mission, edition=edition,
                            source_name=read.upload.name, replace=replace, replace_approved=replace_approved)
