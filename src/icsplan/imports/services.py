@@ -156,7 +156,8 @@ def confirm_strategy(actor, row: StagedImport, *, edition: str | None = None, re
     from icsplan.strategies.services import import_strategy
 
     with transaction.atomic():
-        row = StagedImport.objects.select_for_update().select_related("mission").get(pk=row.pk)
+        # No select_related: PostgreSQL refuses FOR UPDATE on the outer join of a nullable mission.
+        row = StagedImport.objects.select_for_update().get(pk=row.pk)
         if row.confirmed_at is not None:
             raise InputError("This upload was already imported.", code="already-confirmed")
         if row.has_errors:
