@@ -81,7 +81,7 @@ def _web_import(world, name: str, data: bytes):
     return client.post(f"/missions/{world.mission.slug}/import/", {"file": SimpleUploadedFile(name, data)})
 
 
-def _assert_problem(response, status: int | tuple, code: str, *words: str) -> dict:
+def _assert_problem(response, status: int | tuple, code: str, *words: str, file: str | None = None) -> dict:
     statuses = status if isinstance(status, tuple) else (status,)
     assert response.status_code in statuses, response.content[:300]
     assert response["Content-Type"].startswith("application/problem+json")
@@ -90,6 +90,8 @@ def _assert_problem(response, status: int | tuple, code: str, *words: str) -> di
     assert "\n" not in body["detail"] and body["detail"].count(". ") == 0, body["detail"]
     for word in words:
         assert word in body["detail"], body["detail"]
+    if file:
+        assert body["detail"].startswith(f"{file}: "), body["detail"]
     return body
 
 
@@ -108,7 +110,7 @@ def test_deflate_bomb_pdf_is_stopped_at_the_time_limit_everywhere(world, files):
     assert time.monotonic() - started < BOUND
 
     started = time.monotonic()
-    body = _assert_problem(_api_import(world, "bomb.pdf", data), 422, "too-slow", "2 seconds")
+    body = _assert_problem(_api_import(world, "bomb.pdf", data), 422, "too-slow", "2 seconds", file="bomb.pdf")
     assert body["errors"] == [] or body["field"] is None
     assert time.monotonic() - started < BOUND
 
@@ -147,7 +149,7 @@ def test_zip_bomb_docx_is_refused_before_reading(world, files):
     started = time.monotonic()
     result = runner.invoke(app, ["import", str(files / "bomb.docx"), "--mission", "Testland"])
     assert result.exit_code == 2 and "zip bomb" in _one_line(result.output) and "bomb.docx" in result.output
-    _assert_problem(_api_import(world, "bomb.docx", data), 422, "zip-bomb", "100 to 1")
+    _assert_problem(_api_import(world, "bomb.docx", data), 422, "zip-bomb", "100 to 1", file="bomb.docx")
     page = _web_import(world, "bomb.docx", data)
     assert page.status_code == 422 and b"zip bomb" in page.content
     assert time.monotonic() - started < BOUND
@@ -177,7 +179,7 @@ def test_large_low_ratio_docx_is_refused_by_size(world, files):
     assert len(data) > 3 * MB
     result = runner.invoke(app, ["parse", str(files / "noise.docx")])
     assert result.exit_code == 2 and "at most 2 MB" in _one_line(result.output)
-    _assert_problem(_api_import(world, "noise.docx", data), 413, "too-large", "at most 2 MB")
+    _assert_problem(_api_import(world, "noise.docx", data), 413, "too-large", "at most 2 MB", file="noise.docx")
     page = _web_import(world, "noise.docx", data)
     assert page.status_code == 422 and b"at most 2 MB" in page.content
 
@@ -198,7 +200,7 @@ def test_deeply_nested_json_document_is_refused(world, files, name):
     result = runner.invoke(app, ["parse", str(files / name)])
     assert result.exit_code == 2, result.output
     assert "nested deeper than 64 levels" in _one_line(result.output)
-    _assert_problem(_api_import(world, name, data), 422, "too-deep", "64 levels")
+    _assert_problem(_api_import(world, name, data), 422, "too-deep", "64 levels", file=name)
     page = _web_import(world, name, data)
     assert page.status_code == 422 and b"nested deeper than 64 levels" in page.content
 

@@ -136,7 +136,10 @@ def _icsplan_error(request, exc: e.IcsplanError) -> HttpResponse:
         errors.append({"code": code, "message": exc.message, "field": _location_fields(exc.where), "in": "body"})
     if status >= 500:
         logger.error("icsplan error %s on %s: %s", code, request.path, exc)
-    return problem(request, status, code, exc.message, errors=errors, extra=extra)
+    detail = exc.message
+    if exc.where.file and exc.where.file not in detail:
+        detail = f"{exc.where.file}: {detail}"  # an uploaded file's refusal names the file, as on the CLI
+    return problem(request, status, code, detail, errors=errors, extra=extra)
 
 
 def _field_of(loc: tuple) -> tuple[str, str | None]:
