@@ -21,7 +21,7 @@ from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from icsplan.accounts.models import Mission
-from icsplan.errors import InputError, Location, NotFoundError
+from icsplan.errors import NotFoundError
 from icsplan.imports import services as imports
 from icsplan.imports.models import StagedImport
 from icsplan.imports.uploads import read_upload
@@ -126,11 +126,6 @@ def confirm_preview(request: HttpRequest, preview_id: PathId, payload: ConfirmIn
     access = Access(request)
     access.require_writer()
     row = _get_preview(access, preview_id)
-    if row.mission is not None and not payload.replace:
-        if Strategy.objects.filter(mission=row.mission, edition=row.edition).exists():
-            raise InputError(f"Mission {row.mission.country} already has edition {row.edition}; "
-                             "confirm with replace=true to replace it.", code="edition-exists",
-                             where=Location(field="replace"))
     strategy = imports.confirm_strategy(access.user, row, replace=payload.replace,
                                         before_replace=lambda existing: require_if_match(request, existing))
     strategy = Strategy.objects.select_related("mission__bureau").get(pk=strategy.pk)
