@@ -91,6 +91,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from icsplan.strategies import services
 from icsplan.strategies.models import Strategy
+from icsplan.accounts.actors import SYSTEM
 from icsplan.indicators.models import Indicator
 
 mali = Strategy.objects.get(mission__country="Mali", edition="2018")
@@ -121,7 +122,7 @@ for copy in range(10):
             i.code = f"{copy}-{i.code}"
         mos.append(m)
 big.management_objectives = mos
-big_row = services.import_strategy(big, edition="2018", status="approved")
+big_row = services.import_strategy(big, edition="2018", status="approved", actor=SYSTEM)
 client = Client()
 out = {}
 for name, row in (("mali", mali), ("mali_x10", big_row)):

@@ -40,6 +40,7 @@ def setup(data_dir: str) -> None:
 
 def build_strategy(indicators: int):
     from icsplan import document as doc
+    from icsplan.accounts.actors import SYSTEM
     from icsplan.strategies import services
 
     objectives = [doc.Objective(number=f"1.{i}", title=f"Objective 1.{i}") for i in range(1, 11)]
@@ -53,7 +54,7 @@ def build_strategy(indicators: int):
                           targets=[doc.PeriodValue(period="FY2022Q1", value="10")])
             for i in range(per)
         ]
-    return services.import_strategy(document, replace=True)
+    return services.import_strategy(document, replace=True, actor=SYSTEM)
 
 
 def workbook(strategy, rows: int) -> bytes:

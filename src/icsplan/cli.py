@@ -101,18 +101,25 @@ def import_(
     file: Path = typer.Argument(..., help="An ICS as JSON, text, Markdown, DOCX or PDF."),
     mission: Optional[str] = typer.Option(None, "--mission", "-m", help="Country of the mission (default: from the document)."),
     edition: Optional[str] = typer.Option(None, "--edition", help="Edition label (default: from the document, or its approval year)."),
-    replace: bool = typer.Option(False, "--replace", help="Replace an existing edition with the same label."),
+    replace: bool = typer.Option(False, "--replace", help="Replace an existing draft edition with the same label."),
+    replace_approved: bool = typer.Option(
+        False, "--replace-approved",
+        help="With --replace: replace the edition even when it is approved (deletes its results and approvals)."),
 ):
-    """Import a document as a new edition of a mission's strategy (all or nothing)."""
+    """Import a document as a new edition of a mission's strategy (all or nothing).
+
+    The operator's command acts as the system actor, through the same pipeline as the web pages and
+    the API: the same reader limits, and a document with a linter error is refused."""
     setup_django()
-    from icsplan.ingest import parse_file
+    from icsplan.accounts.actors import SYSTEM
+    from icsplan.imports import services as imports
+    from icsplan.ingest.pipeline import read_bytes_of
     from icsplan.strategies import services
 
-    document = parse_file(file).strategy
-    mission_row = None
-    if mission:
-        mission_row = services.get_or_create_mission(mission)
-    row = services.import_strategy(document, mission=mission_row, edition=edition, source_name=file.name, replace=replace)
+    name, data = read_bytes_of(file, imports.limits())
+    mission_row = services.get_or_create_mission(mission) if mission else None
+    row = imports.import_file(SYSTEM, name, data, mission=mission_row, edition=edition, replace=replace,
+                              replace_approved=replace_approved)
     err.print(f"imported {row} ({row.goals.count()} goals, {row.objectives.count()} objectives)", markup=False)
 
 

@@ -7,6 +7,7 @@ This module imports nothing from Django so that the parser and the CLI can use i
     IcsplanError
     ├── InputError            bad input from a person or a file (exit status 2, HTTP 400/422)
     │   ├── DocumentError     a document that cannot be read as an ICS
+    │   │   └── UploadTooLarge    a file or request body over a size limit (HTTP 413)
     │   └── ValidationError   one or more field/row problems (``problems`` lists them all)
     ├── NotFoundError         missing *or* not permitted: the two look the same (HTTP 404)
     ├── PermissionDenied      an action the caller may not take on an object it may see (HTTP 403)
@@ -82,6 +83,13 @@ class DocumentError(InputError):
 
     code = "not-an-ics"
     http_status = 422
+
+
+class UploadTooLarge(DocumentError):
+    """A file or request body larger than the limit that applies to it."""
+
+    code = "too-large"
+    http_status = 413
 
 
 class ValidationError(InputError):

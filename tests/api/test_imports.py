@@ -61,10 +61,10 @@ def test_import_refuses_bad_files_and_outsiders(world):
 
 def test_people_who_edit_no_mission_are_refused_before_the_upload_is_parsed(world, monkeypatch):
     """Parsing is the expensive part: a reader's write token must not make the server do it."""
-    from icsplan.api.routers import imports as imports_router
+    from icsplan.imports import services as imports
 
     parsed = []
-    monkeypatch.setattr(imports_router, "_parse", lambda upload: parsed.append(upload))
+    monkeypatch.setattr(imports, "read_strategy", lambda name, data: parsed.append(name))
     reader = Api(token_for(world.user("reader")))
     response = _upload(reader, "mali-2018.txt", MALI_TEXT.read_bytes())
     assert response.status_code == 403, response.content

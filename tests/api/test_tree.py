@@ -43,8 +43,8 @@ def _queries(api: Api, strategy) -> tuple[int, dict]:
 
 
 def test_tree_query_count_is_constant(world, api_as):
-    small = services.import_strategy(_big_document(2, 2), status="approved")
-    large = services.import_strategy(_big_document(6, 8), status="approved")
+    small = services.import_strategy(_big_document(2, 2), status="approved", actor=SYSTEM)
+    large = services.import_strategy(_big_document(6, 8), status="approved", actor=SYSTEM)
     api = Api()
     small_count, small_tree = _queries(api, small)
     large_count, large_tree = _queries(api, large)
@@ -99,7 +99,7 @@ def test_tree_body_is_exactly_what_its_schema_would_produce(world, api_as):
     indicator = Indicator.objects.get(strategy=world.strategy, code="1.1-P")
     indicators.set_baseline(indicator, "2", expected_version=0, actor=SYSTEM)
     indicators.define_disaggregation(indicator, "sex", ["female", "male"], actor=SYSTEM)
-    big = services.import_strategy(_big_document(3, 3), status="approved")
+    big = services.import_strategy(_big_document(3, 3), status="approved", actor=SYSTEM)
     callers = [Api(), api_as("viewer", scope="read"), api_as("reader", scope="read"), api_as("admin", scope="read")]
     checked = 0
     for strategy in (world.strategy, world.draft, big):

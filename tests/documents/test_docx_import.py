@@ -5,7 +5,6 @@ import docx
 import pytest
 
 from icsplan.errors import DocumentError
-from icsplan.ingest import docx as docx_ingest
 from icsplan.ingest.docx import docx_to_text
 
 
@@ -87,11 +86,12 @@ def test_zip_bomb_refused_before_inflating():
     assert caught.value.code == "zip-bomb"
 
 
-def test_total_uncompressed_size_limit(monkeypatch):
-    monkeypatch.setattr(docx_ingest, "MAX_UNCOMPRESSED", 1000)
-    monkeypatch.setattr(docx_ingest, "MAX_RATIO", 10**9)
+def test_total_uncompressed_size_limit():
+    from icsplan.ingest.uploads import ReaderLimits
+
+    limits = ReaderLimits(zip_max_uncompressed=1000, zip_max_ratio=10**9)
     with pytest.raises(DocumentError, match="zip bomb"):
-        docx_to_text(_zip({"word/document.xml": b"x" * 2000}), source="x.docx")
+        docx_to_text(_zip({"word/document.xml": b"x" * 2000}), source="x.docx", limits=limits)
 
 
 def test_huge_file():

@@ -15,7 +15,7 @@ from tests.strategies.factories import sample_document
 @pytest.fixture()
 def strategy(db):
     """A hand-built strategy (FY2022–FY2026, no indicators yet)."""
-    return strategy_services.import_strategy(sample_document())
+    return strategy_services.import_strategy(sample_document(), actor=SYSTEM)
 
 
 @pytest.fixture()
@@ -74,6 +74,6 @@ def mali_strategy(db, mali_truth):
     """The Mali strategy (edition 2018) with the demo's sample indicators."""
     from icsplan.indicators.demo import demo_stage
 
-    row = strategy_services.import_strategy(_mali_skeleton(mali_truth), edition="2018", status="approved")
+    row = strategy_services.import_strategy(_mali_skeleton(mali_truth), edition="2018", status="approved", actor=SYSTEM)
     demo_stage(row)
     return row

@@ -78,7 +78,7 @@ def small_document(*, sample: bool = False) -> doc.Strategy:
 def row():
     from icsplan.strategies import services
 
-    return services.import_strategy(small_document(), status="approved")
+    return services.import_strategy(small_document(), status="approved", actor=SYSTEM)
 
 
 def _render(row, fmt, **kwargs):
@@ -140,7 +140,7 @@ def test_a_draft_is_not_found_for_a_stranger():
 
     from icsplan.strategies import services
 
-    draft = services.import_strategy(small_document(), status="draft")
+    draft = services.import_strategy(small_document(), status="draft", actor=SYSTEM)
     stranger = get_user_model().objects.create(username="report-stranger")
     with pytest.raises(NotFoundError):
         _render(draft, "html", public=True, user=stranger)
@@ -174,7 +174,7 @@ def test_quarter_period_and_bad_periods(row):
 def test_sample_data_is_labelled_everywhere_it_appears():
     from icsplan.strategies import services
 
-    sample_row = services.import_strategy(small_document(sample=True), status="approved")
+    sample_row = services.import_strategy(small_document(sample=True), status="approved", actor=SYSTEM)
     for fmt in FORMATS:
         text = text_of(fmt, _render(sample_row, fmt, public=True))
         assert SAMPLE in text, fmt

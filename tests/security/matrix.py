@@ -339,12 +339,15 @@ def _document_bytes(w, edition="2030") -> bytes:
 
 
 def _pending(w, user, kind: str, name: str, file_kind: str, data: bytes):
-    from icsplan.web.models import PendingUpload
+    import json
+
+    from icsplan.imports.models import StagedImport
     from icsplan.web.uploads import SESSION_KEY
 
     owner = user or w.user("editor")
-    row = PendingUpload.objects.create(token=f"t-{kind}-{owner.pk}", user=owner, mission=w.mission, kind=kind,
-                                       name=name, file_kind=file_kind, data=data)
+    staged = {"document": json.loads(data), "edition": "2030"} if kind == "strategy" else {"data": data}
+    row = StagedImport.objects.create(token=f"t-{kind}-{owner.pk}", user=owner, mission=w.mission, kind=kind,
+                                      source_name=name, file_kind=file_kind, country=w.mission.country, **staged)
     return row, {SESSION_KEY: [row.token]}
 
 
@@ -399,15 +402,16 @@ def _lock_to_remove(w):
 
 
 def _confirm_preview(w, user):
-    from icsplan.api.models import ImportPreview
+    from icsplan.imports.models import StagedImport
     from icsplan.strategies.services import load_strategy
 
     document = load_strategy(w.strategy)
     document.edition = "2030"
     owner = user or w.user("editor")
-    row = ImportPreview.objects.create(user=owner, mission=w.mission, country=w.mission.country, edition="2030",
-                                       source_name="matrix.json", findings=[],
-                                       document=document.model_dump(mode="json", by_alias=True))
+    row = StagedImport.objects.create(token=f"api-{owner.pk}", user=owner, mission=w.mission, kind="strategy",
+                                      country=w.mission.country, edition="2030", source_name="matrix.json",
+                                      file_kind="json", findings=[],
+                                      document=document.model_dump(mode="json", by_alias=True))
     return Call({"preview_id": row.pk}, json={"replace": False})
 
 

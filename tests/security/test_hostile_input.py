@@ -247,10 +247,9 @@ def test_oversized_values_are_refused_by_the_web_forms(world):
 def test_ten_megabyte_upload_is_refused_cleanly(world):
     """10 MB of text (a strategy, a results CSV): refused before any parser sees it, with one
     sentence naming the file and the limit, through the services, the API and the pages."""
-    from icsplan.api.models import ImportPreview
-    from icsplan.core.uploads import check_upload
+    from icsplan.imports.models import StagedImport
+    from icsplan.ingest.uploads import check_upload
     from icsplan.strategies.models import Strategy
-    from icsplan.web.models import PendingUpload
 
     big_text = b"Mission Goal 1: " + b"x" * (10 * 1024 * 1024)
     big_csv = b"Mission,Edition\n" + b"a,b\n" * (10 * 1024 * 1024 // 4)
@@ -263,7 +262,7 @@ def test_ten_megabyte_upload_is_refused_cleanly(world):
     response = Client().post("/api/v1/imports", {"file": SimpleUploadedFile("strategy.txt", big_text),
                                                  "mission": str(world.mission.pk)},
                              HTTP_AUTHORIZATION=f"Bearer {_token(world)}")
-    assert response.status_code == 400 and response["Content-Type"].startswith("application/problem+json")
+    assert response.status_code == 413 and response["Content-Type"].startswith("application/problem+json")
     assert response.json()["code"] == "too-large" and "at most 5 MB" in response.json()["detail"]
 
     client = Client()
@@ -274,7 +273,7 @@ def test_ten_megabyte_upload_is_refused_cleanly(world):
     results = client.post(f"/missions/{world.mission.slug}/import/results/",
                           {"file": SimpleUploadedFile("results.csv", big_csv)}, follow=True)
     assert results.status_code == 200 and b"at most 5 MB" in results.content
-    assert ImportPreview.objects.count() == 0 and PendingUpload.objects.count() == 0
+    assert StagedImport.objects.count() == 0
     assert Strategy.objects.count() == strategies
 
 

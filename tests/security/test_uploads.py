@@ -9,7 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from icsplan.core.uploads import MAX_ZIP_ENTRIES, check_upload, parse_with_time_limit
+from icsplan.ingest.pipeline import run_isolated
+from icsplan.ingest.uploads import MAX_ZIP_ENTRIES, ReaderLimits, check_upload
 from icsplan.errors import IcsplanError, InputError
 
 
@@ -60,7 +61,7 @@ def test_real_files_are_recognised_by_content_whatever_their_name():
         ("a.docx", b"PK\x03\x04garbage", {"docx"}, "cannot be opened"),
         ("a.docx", None, {"docx"}, "no content"),
         ("b.txt", b"abc\x00def", {"text"}, "binary"),
-        ("b.txt", b"caf\xe9", {"text"}, "not UTF-8"),
+        ("b.txt", b"\xe9\xe8\xe7\xe6\xe5", {"text"}, "neither UTF-8 nor Windows-1252"),
         ("c.json", b"{not json", {"json"}, "not valid JSON"),
     ],
 )
@@ -71,7 +72,7 @@ def test_bad_uploads_are_refused_with_one_sentence(name, data, allowed, message)
 
 
 def test_zip_packages_must_be_office_documents():
-    with pytest.raises(InputError, match="not a Word or Excel"):
+    with pytest.raises(InputError, match="not a Word document or an Excel workbook"):
         check_upload("a.docx", _zip({"hello.txt": b"hi"}))
     fake = _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<x/>"})
     with pytest.raises(InputError, match="neither a Word document"):
@@ -93,11 +94,15 @@ def test_size_and_decompression_limits():
 
 
 def test_time_limit():
+    """The reader runs in a child process that is killed at the deadline."""
+    import operator
     import time
 
-    with pytest.raises(InputError, match="longer than"):
-        parse_with_time_limit(time.sleep, 2, seconds=0.05, name="slow.pdf")
-    assert parse_with_time_limit(lambda x: x * 2, 21, seconds=5) == 42
+    started = time.monotonic()
+    with pytest.raises(InputError, match="longer than 0.5 seconds") as caught:
+        run_isolated(time.sleep, 30, name="slow.pdf", limits=ReaderLimits(seconds=0.5))
+    assert caught.value.code == "too-slow" and time.monotonic() - started < 10
+    assert run_isolated(operator.mul, 21, 2, name="x", limits=ReaderLimits(seconds=10)) == 42
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

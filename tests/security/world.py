@@ -144,13 +144,13 @@ def build_world() -> World:
     from icsplan.accounts.services import assign_reporter
     from icsplan.strategies import services
 
-    strategy = services.import_strategy(canary_document(), status="approved")
+    strategy = services.import_strategy(canary_document(), status="approved", actor=SYSTEM)
     mission = strategy.mission
     draft_doc = canary_document()
     draft_doc.edition = "2026"
-    draft = services.import_strategy(draft_doc, mission=mission, status="draft")
+    draft = services.import_strategy(draft_doc, mission=mission, status="draft", actor=SYSTEM)
     other_doc = canary_document("Otherland", "EUR")
-    other_strategy = services.import_strategy(other_doc, status="approved")
+    other_strategy = services.import_strategy(other_doc, status="approved", actor=SYSTEM)
     other_mission = other_strategy.mission
     world = World(mission=mission, other_mission=other_mission, strategy=strategy, draft=draft,
                   other_strategy=other_strategy)

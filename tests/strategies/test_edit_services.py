@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture()
 def row():
-    return services.import_strategy(sample_document())
+    return services.import_strategy(sample_document(), actor=SYSTEM)
 
 
 def _person(name, role, mission):
@@ -75,7 +75,7 @@ def test_edit_needs_the_edit_action(row):
         services.update_element(objective, {"title": "x"}, expected_version=1,
                                 actor=_person("rd", "reader", row.mission))
     with pytest.raises(NotFoundError):  # a draft of another mission is invisible
-        other = services.import_strategy(sample_document("Otherland"))
+        other = services.import_strategy(sample_document("Otherland"), actor=SYSTEM)
         services.update_element(objective, {"title": "x"}, expected_version=1,
                                 actor=_person("oe", "editor", other.mission))
     with pytest.raises(PermissionDenied):

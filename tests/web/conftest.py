@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from icsplan.accounts.actors import SYSTEM
 from icsplan import document as doc
 
 CANARY = "CANARY-SBU-WEB-51c2"
@@ -56,7 +57,7 @@ def build_site(goals: int = 2, objectives: int = 2, indicators: int = 2, country
     from icsplan.accounts.demo import create_demo_users
     from icsplan.strategies import services
 
-    row = services.import_strategy(make_document(country, goals, objectives, indicators), status="approved")
+    row = services.import_strategy(make_document(country, goals, objectives, indicators), status="approved", actor=SYSTEM)
     create_demo_users(row)
     return row
 

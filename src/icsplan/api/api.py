@@ -16,6 +16,7 @@ import copy
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.urls import URLPattern
 from ninja import NinjaAPI
@@ -23,6 +24,7 @@ from ninja.openapi.docs import DocsBase
 
 from . import errors
 from .auth import READ_AUTH
+from .parser import JsonBodyParser
 from .etag import IF_MATCH, body_tag, none_match  # noqa: F401 - IF_MATCH re-exported
 
 API_DESCRIPTION = """
@@ -66,6 +68,8 @@ _ERROR_RESPONSES = {
     "409": "Conflict with the current state (`conflict`): e.g. approving an edition already approved, "
            "deciding a result that is not submitted; `errors[0].code` says which",
     "412": "If-Match no longer matches: the resource changed since it was read",
+    "413": "The request body or the uploaded file is larger than its limit (`too-large`)",
+    "415": "The body is not in a format this operation reads: JSON bodies must be UTF-8 application/json",
     "422": "Invalid input; `errors` names each field at fault",
     "428": "If-Match is required on this write",
     "429": "Too many failed sign-in or token attempts from this address (`throttled`); "
@@ -140,6 +144,13 @@ def _wrap(pattern):
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
+        # Refuse an oversized request by its declared length, before anything reads the body.
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.ICSPLAN_REQUEST_MAX_BYTES:
+            return errors.too_large(request, length)
         response = view(request, *args, **kwargs)
         if isinstance(response, HttpResponseNotAllowed):
             allowed = response.get("Allow", "")
@@ -188,7 +199,7 @@ def _document_conventions(schema: dict) -> dict:
                 continue
             responses = op.setdefault("responses", {})
             for code, text in _ERROR_RESPONSES.items():
-                if code in ("412", "428") and method not in WRITE_METHODS:
+                if code in ("412", "413", "415", "428") and method not in WRITE_METHODS:
                     continue
                 responses.setdefault(code, {"description": text, "content": problem_content})
             if method == "get":
@@ -219,6 +230,7 @@ api = IcsplanAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
     auth=READ_AUTH,
+    parser=JsonBodyParser(),
 )
 errors.install(api)
 

@@ -17,12 +17,16 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.db import DataError, IntegrityError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, RawPostDataException
+from django.http.multipartparser import MultiPartParserError
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from icsplan import errors as e
+from icsplan.ingest.uploads import human_size
 
 logger = logging.getLogger("icsplan.api")
 
@@ -41,6 +45,13 @@ class PreconditionFailed(e.IcsplanError):
 
     code = "precondition-failed"
     http_status = 412
+
+
+class UnsupportedMediaType(e.IcsplanError):
+    """A body in a format or encoding the endpoint does not read (multipart sent to a JSON endpoint)."""
+
+    code = "unsupported-media-type"
+    http_status = 415
 
 
 class Unauthenticated(e.IcsplanError):
@@ -125,7 +136,10 @@ def _icsplan_error(request, exc: e.IcsplanError) -> HttpResponse:
         errors.append({"code": code, "message": exc.message, "field": _location_fields(exc.where), "in": "body"})
     if status >= 500:
         logger.error("icsplan error %s on %s: %s", code, request.path, exc)
-    response = problem(request, status, code, exc.message, errors=errors, extra=extra)
+    detail = exc.message
+    if exc.where.file and exc.where.file not in detail:
+        detail = f"{exc.where.file}: {detail}"  # an uploaded file's refusal names the file, as on the CLI
+    response = problem(request, status, code, detail, errors=errors, extra=extra)
     retry_after = getattr(exc, "retry_after", None)
     if retry_after:  # a throttled sign-in or token: when to try again
         response["Retry-After"] = str(int(retry_after))
@@ -161,12 +175,46 @@ _HTTP_CODES = {400: "bad-request", 401: "unauthenticated", 403: "forbidden", 404
 
 
 def _http_error(request, exc: HttpError) -> HttpResponse:
+    # ninja wraps whatever the body parser raises in a bare 400 "Cannot parse request body"; the
+    # parser's own refusal (415, 413, invalid JSON...) is the answer to give.
+    cause = exc.__cause__
+    if isinstance(cause, e.IcsplanError):
+        return _icsplan_error(request, cause)
+    if isinstance(cause, (RequestDataTooBig, SuspiciousOperation)):
+        return _suspicious(request, cause)
     if isinstance(exc, AuthenticationError):
         return problem(request, 401, "unauthenticated", "Authentication required: send a Bearer token or sign in.")
     code = _HTTP_CODES.get(exc.status_code, "error")
     if exc.status_code == 403 and "CSRF" in str(exc):
         code = "csrf-failed"
     return problem(request, exc.status_code, code, str(exc))
+
+
+def _suspicious(request, exc: Exception) -> HttpResponse:
+    """Django's refusals while reading a request: a body over DATA_UPLOAD_MAX_MEMORY_SIZE, too many
+    form fields, a malformed multipart body."""
+    if isinstance(exc, RequestDataTooBig):
+        return problem(request, 413, "too-large", "The request body is larger than the limit: at most "
+                       f"{human_size(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)} is accepted outside a file upload.")
+    if isinstance(exc, TooManyFieldsSent):
+        return problem(request, 413, "too-large", "The request has too many form fields.")
+    return problem(request, 400, "bad-request", "The request cannot be read.")
+
+
+def _form_body_to_json_endpoint(request, exc: Exception) -> HttpResponse:
+    # The body was read as a form (multipart or urlencoded) before ninja wanted it as JSON: the
+    # client sent a form to an endpoint that reads JSON.
+    media_type = (request.content_type or "").lower() or "no content type"
+    return problem(request, 415, "unsupported-media-type", "This endpoint reads a JSON body (application/json); "
+                   f"the request was sent as {media_type}.")
+
+
+def too_large(request, length: int) -> HttpResponse:
+    """413 for a request whose declared length is over ``ICSPLAN_REQUEST_MAX_BYTES``."""
+    limit = settings.ICSPLAN_REQUEST_MAX_BYTES
+    return problem(request, 413, "too-large", f"The request is {human_size(length)}, larger than the limit: at "
+                   f"most {human_size(limit)} is accepted (files up to "
+                   f"{human_size(settings.ICSPLAN_READER_LIMITS.max_bytes)}).")
 
 
 def _not_found(request, exc: Exception) -> HttpResponse:
@@ -201,6 +249,9 @@ def install(api) -> None:
     api.add_exception_handler(NinjaValidationError, _validation_error)
     api.add_exception_handler(HttpError, _http_error)
     api.add_exception_handler(Http404, _not_found)
+    api.add_exception_handler(SuspiciousOperation, _suspicious)
+    api.add_exception_handler(MultiPartParserError, _suspicious)
+    api.add_exception_handler(RawPostDataException, _form_body_to_json_endpoint)
     api.add_exception_handler(DataError, _database_refused)
     api.add_exception_handler(IntegrityError, _integrity)
     api.add_exception_handler(Exception, _unexpected)

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "icsplan.strategies",
     "icsplan.indicators",
     "icsplan.audit",
+    "icsplan.imports",
     "icsplan.api",
     "icsplan.web",
 ]
@@ -166,8 +167,27 @@ if _env_bool("ICSPLAN_HTTPS", False):
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
+# Upload and reader limits: one set for the CLI, the web pages and the API (README, "Security").
+# Every document reader (text, Markdown, DOCX, PDF, JSON, XLSX/CSV) runs under these: file size,
+# zip container (members, uncompressed size, ratio), PDF pages, JSON depth, wall-clock seconds and
+# memory of the reading process. ICSPLAN_UPLOAD_MAX_MB and friends override them.
+from icsplan.ingest.uploads import ReaderLimits  # noqa: E402 (Django-free)
+
+ICSPLAN_READER_LIMITS = ReaderLimits.from_env()
+# A staged import (preview) waits this long for its confirmation, on the web and in the API.
+ICSPLAN_IMPORT_EXPIRY_HOURS = int(os.environ.get("ICSPLAN_IMPORT_EXPIRY_HOURS", "24"))
+# Request bodies: a JSON body to the API (the largest real one, a framework edit, is a few KB) and
+# form fields on the web are capped here; files are capped by ICSPLAN_READER_LIMITS, and a whole
+# request by that plus room for the form's other fields. Over the cap: 413 problem+json.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("ICSPLAN_BODY_MAX_MB", "2")) * 1024 * 1024
+ICSPLAN_API_MAX_JSON_BYTES = DATA_UPLOAD_MAX_MEMORY_SIZE
+ICSPLAN_REQUEST_MAX_BYTES = ICSPLAN_READER_LIMITS.max_bytes + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "icsplan.imports.uploads.LimitedUploadHandler",  # refuses an over-size upload before storing it
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 LOGGING = {
     "version": 1,

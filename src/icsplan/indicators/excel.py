@@ -303,6 +303,22 @@ class _Row:
     sensitivity: str | None = None  # None: not given, keep the stored marking
 
 
+def _read_workbook(path: Path, data: bytes | None) -> tuple[str, list[tuple]]:
+    """Open a workbook safely: size and zip container limits (a zip bomb is refused before it is
+    inflated), then openpyxl under the reader's time and memory limits, as for every document."""
+    from icsplan.ingest.pipeline import read_bytes_of, run_isolated
+    from icsplan.ingest.uploads import check_upload, current_limits
+    from icsplan.ingest.workbooks import workbook_table
+
+    limits = current_limits()
+    name = path.name
+    if data is None:
+        name, data = read_bytes_of(path, limits)
+    upload = check_upload(name, data, {"xlsx"}, limits=limits)
+    return run_isolated(workbook_table, upload.data, upload.name, RESULTS_SHEET, INSTRUCTIONS_SHEET,
+                        name=upload.name, limits=limits)
+
+
 def _read(path: Path, data: bytes | None = None):
     """(sheet name or None, column letters by key, rows as (row number, {key: raw})) of a file."""
     from openpyxl.utils import get_column_letter
@@ -313,7 +329,13 @@ def _read(path: Path, data: bytes | None = None):
         # first and falls back only when the bytes are plainly text.
         from icsplan.ingest.decode import decode_bytes
 
-        raw_bytes = data if data is not None else path.read_bytes()
+        from icsplan.ingest.pipeline import read_bytes_of
+        from icsplan.ingest.uploads import current_limits, refuse_size
+
+        limits = current_limits()
+        raw_bytes = data if data is not None else read_bytes_of(path, limits)[1]
+        if len(raw_bytes) > limits.max_text_bytes:
+            raise refuse_size(path.name, len(raw_bytes), limits.max_text_bytes, "CSV")
         if not raw_bytes.strip():
             raise InputError(f"{path.name}: the file is empty", code="empty", where=Location(file=path.name))
         text = decode_bytes(raw_bytes, path.name)
@@ -324,17 +346,7 @@ def _read(path: Path, data: bytes | None = None):
                              where=Location(file=path.name)) from None
         sheet = None
     elif suffix in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-
-        try:
-            wb = load_workbook(io.BytesIO(data) if data is not None else path, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many types for a damaged file
-            raise InputError(f"{path.name}: not a readable xlsx workbook ({exc})", code="unreadable",
-                             where=Location(file=path.name)) from None
-        names = [n for n in wb.sheetnames if n != INSTRUCTIONS_SHEET]
-        sheet = RESULTS_SHEET if RESULTS_SHEET in wb.sheetnames else (names[0] if names else wb.sheetnames[0])
-        table = list(wb[sheet].iter_rows(values_only=True))
-        wb.close()
+        sheet, table = _read_workbook(path, data)
     else:
         raise InputError(f"{path.name}: results import reads .xlsx or .csv files", code="unknown-format",
                          where=Location(file=path.name))

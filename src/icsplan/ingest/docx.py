@@ -5,21 +5,19 @@ levels icsplan's own Markdown uses), bold runs as ``**...**``, list paragraphs a
 table rows as ``cell | cell`` lines. Headers, footers and the table of contents are navigation,
 not content, and are left out.
 
-The file is checked before python-docx sees it: size, zip structure and the zip directory's
-uncompressed sizes (a zip bomb is refused without inflating anything).
+The file is checked before python-docx sees it: size, zip structure and the container limits of
+:class:`~icsplan.ingest.uploads.ReaderLimits` (a zip bomb is refused without inflating anything).
 """
 
 from __future__ import annotations
 
 import io
 import re
-import zipfile
 
 from icsplan.errors import DocumentError, Location
 
-MAX_BYTES = 25 * 1024 * 1024
-MAX_UNCOMPRESSED = 100 * 1024 * 1024
-MAX_RATIO = 100
+from .uploads import ReaderLimits, check_zip_container, current_limits, refuse_size
+
 _MAIN_PART = "word/document.xml"
 # Paragraphs that are a document structure line even when the author did not style them.
 _STRUCTURE = re.compile(
@@ -33,26 +31,18 @@ def _fail(message: str, source: str, code: str = "not-a-docx") -> DocumentError:
     return DocumentError(message, code=code, where=Location(file=source))
 
 
-def check_zip(data: bytes, *, source: str, main_part: str = _MAIN_PART, kind: str = "Word") -> None:
-    """Refuse files too large, not zips, without ``main_part``, or that would inflate too much."""
-    if len(data) > MAX_BYTES:
-        raise _fail(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.", source, "too-large")
+def check_zip(data: bytes, *, source: str, main_part: str = _MAIN_PART, kind: str = "Word",
+              limits: ReaderLimits | None = None) -> None:
+    """Refuse files too large, not zips, over the container limits, or without ``main_part``."""
+    limits = limits or current_limits()
     if not data:
         raise _fail("The file is empty.", source, "empty")
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        entries = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise _fail(f"The file is not a {kind} document (it is not a zip package).", source) from None
-    total = sum(entry.file_size for entry in entries)
-    packed = sum(entry.compress_size for entry in entries)
-    if total > MAX_UNCOMPRESSED or (packed and total / packed > MAX_RATIO) or (not packed and total):
-        raise _fail(
-            f"The file would expand to {total // (1024 * 1024)} MB, which is refused as a likely zip bomb.",
-            source,
-            "zip-bomb",
-        )
-    if main_part not in {entry.filename for entry in entries}:
+    if len(data) > limits.max_bytes:
+        raise refuse_size(source, len(data), limits.max_bytes)
+    if not data.startswith(b"PK"):
+        raise _fail(f"The file is not a {kind} document (it is not a zip package).", source)
+    archive = check_zip_container(source, data, limits)
+    if main_part not in {entry.filename for entry in archive.infolist()}:
         raise _fail(f"The file is a zip package but not a {kind} document.", source)
 
 
@@ -135,15 +125,17 @@ def _table_lines(table) -> list[str]:
     return lines
 
 
-def docx_to_text(data: bytes, *, source: str) -> str:
+def docx_to_text(data: bytes, *, source: str, limits: ReaderLimits | None = None) -> str:
     """The text of a .docx in the shape ``icsplan.ingest.parse_text`` reads."""
-    check_zip(data, source=source)
+    check_zip(data, source=source, limits=limits)
     from docx import Document
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
     try:
         document = Document(io.BytesIO(data))
+    except MemoryError:  # the reader's memory limit: the pipeline says so, not "damaged"
+        raise
     except Exception as exc:  # python-docx raises many kinds for a damaged package
         raise _fail(f"The Word document is damaged and cannot be read ({type(exc).__name__}).", source, "corrupt") from None
     lines: list[str] = []

@@ -1,46 +1,36 @@
-"""One entry point for every kind of document a person may hand icsplan.
+"""Reading a strategy document from bytes or a file: thin names over :mod:`icsplan.ingest.pipeline`.
 
-The kind is decided by content first (a PDF starts with ``%PDF``, a DOCX is a zip, the
-interchange JSON is an object with the ``icsplan.strategy/1`` schema key) and by the file name
-only when the content is plain text, so a mis-named file is still read for what it is.
+The kind is decided by content (a PDF starts with ``%PDF``, a DOCX is a zip package with a Word
+main part, the interchange JSON is an object with the ``icsplan.strategy/1`` schema key) and by
+the file name only when the content is plain text, so a mis-named file is still read for what it
+is. Every read runs under the limits of :class:`~icsplan.ingest.uploads.ReaderLimits`.
 """
 
 from __future__ import annotations
 
-import json
 import os
 
 import pydantic
 
 from ..document import SCHEMA_ID, Strategy
 from ..errors import DocumentError, Location
-from .decode import decode_bytes
+from .uploads import DEFAULT_LIMITS, loads_bounded
 
-MAX_BYTES = 25 * 1024 * 1024
-
-
-def detect_kind(data: bytes, name: str) -> str:
-    """'pdf', 'docx', 'json' or 'text'."""
-    head = data[:1024].lstrip()
-    if head.startswith(b"%PDF"):
-        return "pdf"
-    if data.startswith(b"PK\x03\x04"):
-        return "docx"
-    if head.startswith(b"{") or name.lower().endswith(".json"):
-        return "json"
-    return "text"
+MAX_BYTES = DEFAULT_LIMITS.max_bytes
 
 
-def strategy_from_json(data: bytes, name: str) -> Strategy:
-    """The interchange JSON, validated; any problem is one sentence naming the field."""
-    try:
-        raw = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        line = getattr(exc, "lineno", None)
-        raise DocumentError(f"the file is not valid JSON ({getattr(exc, 'msg', exc)})", code="invalid-json",
-                            where=Location(file=name, line=line)) from None
+def strategy_from_json(data: bytes | str, name: str, *, max_depth: int = DEFAULT_LIMITS.json_max_depth) -> Strategy:
+    """The interchange JSON, validated; any problem is one sentence naming the field (code
+    ``invalid-json`` for every kind of bad JSON, ``too-deep`` for nesting over ``max_depth``)."""
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise DocumentError(f"The JSON is not UTF-8 (bad byte at offset {exc.start}).", code="invalid-json",
+                                where=Location(file=name)) from None
+    raw = loads_bounded(data, name, max_depth)
     if not isinstance(raw, dict) or raw.get("schema") != SCHEMA_ID:
-        raise DocumentError(f"the JSON is not an icsplan strategy (expected \"schema\": \"{SCHEMA_ID}\")",
+        raise DocumentError(f"The JSON is not an icsplan strategy (expected \"schema\": \"{SCHEMA_ID}\").",
                             code="invalid-json", where=Location(file=name))
     try:
         return Strategy.model_validate(raw)
@@ -48,38 +38,19 @@ def strategy_from_json(data: bytes, name: str) -> Strategy:
         first = exc.errors()[0]
         path = ".".join(str(p) for p in first["loc"])
         more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
-        raise DocumentError(f"{first['msg']}{more}", code="invalid-json",
+        raise DocumentError(f"The JSON is not a valid icsplan strategy: {first['msg']}{more}.", code="invalid-json",
                             where=Location(file=name, field=path)) from None
 
 
 def parse_bytes(data: bytes, name: str):
-    """Parse a document of any supported kind into a ``ParseResult``."""
-    from .text import ParseResult, parse_text
+    """Parse a document of any supported kind into a ``ParseResult`` (checked and time-limited)."""
+    from .pipeline import read_document
 
-    if len(data) > MAX_BYTES:
-        raise DocumentError(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB", code="too-large",
-                            where=Location(file=name))
-    kind = detect_kind(data, name)
-    if kind == "json":
-        return ParseResult(strategy=strategy_from_json(data, name), source=name)
-    if kind == "pdf":
-        from .pdf import pdf_to_text
-
-        return parse_text(pdf_to_text(data, source=name), source=name)
-    if kind == "docx":
-        from .docx import docx_to_text
-
-        return parse_text(docx_to_text(data, source=name), source=name)
-    return parse_text(decode_bytes(data, name), source=name)
+    return read_document(data, name).result
 
 
 def parse_path(path: str | os.PathLike):
     """Read and parse a file; unreadable files are a ``DocumentError`` naming the file."""
-    name = os.path.basename(os.fspath(path)) or os.fspath(path)
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise DocumentError(f"the file cannot be read ({exc.strerror or exc})", code="unreadable-document",
-                            where=Location(file=name)) from None
-    return parse_bytes(data, name)
+    from .pipeline import read_path
+
+    return read_path(path).result

@@ -5,8 +5,10 @@ paragraphs (by vertical gaps), large type becomes Markdown headings and bold typ
 Running headers, footers and page numbers are found as lines that repeat at the top or bottom
 of most pages once digits are normalized ("Page 3 of 12" == "Page 7 of 12"), whatever they say.
 
-Refused with a DocumentError: non-PDF, damaged, encrypted, image-only (scanned), over 25 MB or
-500 pages, or taking longer than ``TIME_LIMIT`` seconds.
+Refused with a DocumentError: non-PDF, damaged, encrypted, image-only (scanned), over the size or
+page limit (:class:`~icsplan.ingest.uploads.ReaderLimits`), or taking longer than ``TIME_LIMIT``
+seconds between pages. The hard wall-clock and memory limits are the pipeline's child process
+(:func:`icsplan.ingest.pipeline.run_isolated`): a single page can inflate a deflate bomb.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from dataclasses import dataclass, field
 
 from icsplan.errors import DocumentError, Location
 
-MAX_BYTES = 25 * 1024 * 1024
-MAX_PAGES = 500
+from .uploads import DEFAULT_LIMITS, refuse_size
+
+MAX_BYTES = DEFAULT_LIMITS.max_bytes
+MAX_PAGES = DEFAULT_LIMITS.pdf_max_pages
 TIME_LIMIT = 120.0  # seconds for the whole extraction
 EDGE_LINES = 3  # lines at the top and bottom of a page that may be running furniture
 EDGE_BAND = 0.12  # ...and within this share of the page height from the top or bottom edge
@@ -172,10 +176,18 @@ def _render(pages: list[_Page], furniture: set[str]) -> str:
     return "\n\n".join(out) + "\n"
 
 
-def pdf_to_text(data: bytes, *, source: str) -> str:
+def _reraise_memory(causes: list) -> None:
+    """pdfplumber wraps a MemoryError (a deflate bomb against the reader's memory limit) in its own
+    exception; the pipeline reports it as the limit it is, not as a damaged file."""
+    if any(isinstance(cause, MemoryError) for cause in causes):
+        raise MemoryError
+
+
+def pdf_to_text(data: bytes, *, source: str, max_pages: int | None = None) -> str:
     """The text of a PDF in the shape ``icsplan.ingest.parse_text`` reads."""
+    max_pages = MAX_PAGES if max_pages is None else max_pages
     if len(data) > MAX_BYTES:
-        raise _fail(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.", source, "too-large")
+        raise refuse_size(source, len(data), MAX_BYTES)
     if b"%PDF-" not in data[:1024]:
         raise _fail("The file is not a PDF document.", source)
     import pdfplumber
@@ -184,8 +196,11 @@ def pdf_to_text(data: bytes, *, source: str) -> str:
     started = time.monotonic()
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
+    except MemoryError:  # the reader's memory limit: the pipeline says so, not "damaged"
+        raise
     except Exception as exc:  # pdfminer raises many kinds for a damaged file; pdfplumber wraps them
         causes = [exc, exc.__cause__, exc.__context__, *(exc.args[:1] if exc.args else [])]
+        _reraise_memory(causes)
         if any(isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)) for cause in causes):
             raise _fail("The PDF is encrypted; export an unprotected copy and import that.", source, "encrypted") from None
         raise _fail(f"The PDF is damaged and cannot be read ({type(exc).__name__}).", source, "corrupt") from None
@@ -194,17 +209,24 @@ def pdf_to_text(data: bytes, *, source: str) -> str:
             raise _fail("The PDF is encrypted; export an unprotected copy and import that.", source, "encrypted")
         try:
             count = len(pdf.pages)
+        except MemoryError:  # the reader's memory limit: the pipeline says so, not "damaged"
+            raise
         except Exception as exc:
+            _reraise_memory([exc, exc.__cause__, exc.__context__, *(exc.args[:1] if exc.args else [])])
             raise _fail(f"The PDF is damaged and cannot be read ({type(exc).__name__}).", source, "corrupt") from None
-        if count > MAX_PAGES:
-            raise _fail(f"The PDF has {count} pages; at most {MAX_PAGES} are accepted.", source, "too-large")
+        if count > max_pages:
+            raise _fail(f"The PDF has {count} pages, more than the limit: at most {max_pages} are accepted.",
+                        source, "too-many-pages")
         pages = []
         for page in pdf.pages:
             if time.monotonic() - started > TIME_LIMIT:
                 raise _fail(f"Reading the PDF took longer than {TIME_LIMIT:.0f} seconds and was stopped.", source, "too-slow")
             try:
                 pages.append(_Page(_lines(page), height=float(page.height)))
+            except MemoryError:  # the reader's memory limit: the pipeline says so, not "damaged"
+                raise
             except Exception as exc:
+                _reraise_memory([exc, exc.__cause__, exc.__context__, *(exc.args[:1] if exc.args else [])])
                 raise _fail(f"The PDF is damaged and cannot be read ({type(exc).__name__}).", source, "corrupt") from None
             page.close()  # frees the page's cached layout objects
     if not any(page.lines for page in pages):

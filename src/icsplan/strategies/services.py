@@ -14,8 +14,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 
 from icsplan import document as doc
+from icsplan.accounts.actors import is_system
 from icsplan.accounts.models import Bureau, Mission
-from icsplan.errors import InputError, NotFoundError
+from icsplan.accounts.permissions import can, is_admin, require
+from icsplan.accounts.roles import Action
+from icsplan.errors import InputError, NotFoundError, PermissionDenied
 
 from . import models as m
 from .catalogue import FRAMEWORKS, split_tag
@@ -190,27 +193,76 @@ IMPORT_STAGES: list = []
 LOAD_STAGES: list = []
 
 
+def edition_label(strategy: doc.Strategy) -> str:
+    """The label an imported document gets when none is given: its edition, approval year, first FY."""
+    return _edition_label(strategy)
+
+
+def require_import(actor, mission: Mission | None) -> None:
+    """Refuse an import ``actor`` may not make: editors import into their missions; importing for a
+    mission that does not exist yet takes an administrator; the system actor may do both."""
+    if is_system(actor):
+        return
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied("Importing a strategy needs a signed-in editor (or the system actor).",
+                               code="forbidden")
+    if mission is None:
+        if not is_admin(actor):
+            raise PermissionDenied("Only an administrator may import a strategy for a new mission.",
+                                   code="new-mission-needs-admin")
+        return
+    require(actor, Action.EDIT, mission)
+
+
+def _require_replace(actor, existing: m.Strategy, replace_approved: bool) -> None:
+    """Replacing an approved (or archived) edition deletes its results and approvals, so it takes an
+    approver of the mission — or the system actor with ``replace_approved`` (``--replace-approved``)."""
+    if existing.status == m.StrategyStatus.DRAFT:
+        return
+    what = f"Edition {existing.edition} of Mission {existing.mission.country} is {existing.status}"
+    if is_system(actor):
+        if not replace_approved:
+            raise PermissionDenied(f"{what}; replacing it deletes its results and approvals, so it needs "
+                                   "--replace-approved as well as --replace.", code="edition-approved")
+        return
+    if not can(actor, Action.APPROVE, existing.mission):
+        raise PermissionDenied(f"{what}; only an approver of the mission may replace it.", code="edition-approved")
+
+
 def import_strategy(
     document: doc.Strategy,
     *,
-    actor=None,
+    actor,
     mission: Mission | None = None,
     edition: str | None = None,
     source_name: str = "",
     status: str = m.StrategyStatus.DRAFT,
     replace: bool = False,
+    replace_approved: bool = False,
 ) -> m.Strategy:
     """Save a document as a new edition of its mission's strategy: all of it, or nothing.
 
-    ``replace`` deletes an existing edition with the same label first (in the same transaction).
+    ``actor`` is a user or :data:`~icsplan.accounts.actors.SYSTEM`, never implied: a user must be an
+    editor of the mission (an administrator when the import creates the mission), and an approver
+    to save the edition as approved. ``replace`` deletes an existing edition with the same label
+    first (in the same transaction); an approved edition may be replaced only by an approver of the
+    mission, or by the system actor with ``replace_approved``.
     """
+    if mission is None:
+        country = (document.mission.country or "").strip()
+        require_import(actor, Mission.objects.filter(country__iexact=country).first() if country else None)
+    else:
+        require_import(actor, mission)
     label = str(edition or _edition_label(document))
     with transaction.atomic():
         if mission is None:
             mission = get_or_create_mission(
                 document.mission.country, post=document.mission.post, bureau=document.mission.bureau
             )
-        existing = m.Strategy.objects.filter(mission=mission, edition=label).first()
+        if status != m.StrategyStatus.DRAFT and not is_system(actor) and not can(actor, Action.APPROVE, mission):
+            raise PermissionDenied("Only an approver of the mission may import an edition as approved.",
+                                   code="forbidden")
+        existing = m.Strategy.objects.select_for_update().filter(mission=mission, edition=label).first()
         if existing is not None:
             if not replace:
                 raise InputError(
@@ -218,6 +270,7 @@ def import_strategy(
                     "choose another edition label or replace it.",
                     code="edition-exists",
                 )
+            _require_replace(actor, existing, replace_approved)
             existing.delete()
         row = m.Strategy(
             mission=mission, edition=label, title=document.title, layout=document.layout,

@@ -1,5 +1,6 @@
 """Import: upload a strategy document → preview of the parsed structure and the linter's findings →
-confirm to create the edition (through ``strategies.services.import_strategy``)."""
+confirm to create the edition. The views are thin: checks, reader limits, the lint gate and the
+permission are ``icsplan.imports.services``, as for the API and the CLI."""
 
 from __future__ import annotations
 
@@ -8,18 +9,31 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from icsplan.errors import IcsplanError, InputError
-from icsplan.strategies import services
+from icsplan.errors import IcsplanError
+from icsplan.imports import services as imports
+from icsplan.imports.models import StagedImport
+from icsplan.imports.uploads import read_upload
+from icsplan.ingest.uploads import human_size
 from icsplan.web import access, uploads
 from icsplan.web.errors import page
-from icsplan.web.models import PendingUpload
 
 from .common import mission_context
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label="Strategy document",
-                           help_text="Word (.docx) or PDF up to 20 MB; text, Markdown (.txt, .md) or icsplan JSON up to 5 MB.")
+    file = forms.FileField(label="Strategy document")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limits = imports.limits()
+        self.fields["file"].help_text = (
+            f"Word (.docx) or PDF up to {human_size(limits.max_bytes)}; text, Markdown (.txt, .md) or icsplan JSON "
+            f"up to {human_size(limits.max_text_bytes)}.")
+
+
+def _message(exc: IcsplanError, name: str) -> str:
+    """The error's sentence, naming the file once."""
+    return exc.message if name in exc.message else f"{name}: {exc.message}"
 
 
 class ConfirmForm(forms.Form):
@@ -46,14 +60,12 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            data = upload.read()
             try:
-                kind = uploads.check(upload.name, data, uploads.STRATEGY_KINDS)
-                uploads.parse_upload(upload.name, kind, data)  # refuse what cannot be read at all, now
+                row = imports.stage_strategy(request.user, upload.name, read_upload(upload), mission=mission)
             except IcsplanError as exc:
-                form.add_error("file", exc.message if upload.name in exc.message else f"{upload.name}: {exc.message}")
+                form.add_error("file", _message(exc, upload.name))
             else:
-                row = uploads.store(request, mission, PendingUpload.KIND_STRATEGY, upload.name, kind, data)
+                uploads.remember(request, row)
                 return redirect("web:import-preview", mission.slug, row.token)
     context["form"] = form
     return render(request, "web/import.html", context, status=422 if form.errors else 200)
@@ -65,32 +77,30 @@ def import_preview(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     editions = access.strategies_of(request.user, mission)
     context = mission_context(request, mission, editions[0] if editions else None, tab="import")
     try:
-        pending = uploads.fetch(request, mission, token, PendingUpload.KIND_STRATEGY)
-    except InputError as exc:
+        pending = uploads.fetch(request, mission, token, StagedImport.KIND_STRATEGY)
+    except IcsplanError as exc:
         messages.error(request, exc.message)
         return redirect("web:import", mission.slug)
     if request.method == "POST" and request.POST.get("cancel"):
-        uploads.discard(request, pending)
+        uploads.forget(request, pending)
         messages.info(request, f"Import of {pending.name} cancelled; nothing was saved.")
         return redirect("web:import", mission.slug)
-    document, findings = uploads.parse_upload(pending.name, pending.file_kind, bytes(pending.data))
-    errors = [f for f in findings if f.severity == "error"]
+    document = imports.document_of(pending)
+    findings = pending.findings
+    errors = [f for f in findings if f.get("severity") == "error"]
     suggested = document.edition or (str(document.approved_date.year) if document.approved_date else "")
     form = ConfirmForm(initial={"edition": suggested})
     status = 200
     if request.method == "POST":
         form = ConfirmForm(request.POST)
-        if errors:
-            form.add_error(None, "The linter found errors; correct the document and upload it again.")
-        elif form.is_valid():
+        if form.is_valid():
             try:
-                row = services.import_strategy(
-                    document, actor=request.user, mission=mission, edition=form.cleaned_data["edition"].strip(),
-                    source_name=pending.name, replace=form.cleaned_data["replace"])
-            except InputError as exc:
+                row = imports.confirm_strategy(request.user, pending, edition=form.cleaned_data["edition"],
+                                               replace=form.cleaned_data["replace"])
+            except IcsplanError as exc:
                 form.add_error("edition" if exc.code == "edition-exists" else None, exc.message)
             else:
-                uploads.discard(request, pending)
+                uploads.forget(request, pending)
                 messages.success(request, f"Edition {row.edition} of Mission {mission.country} created from {pending.name}.")
                 return redirect("web:strategy", mission.slug, row.edition)
         status = 422
@@ -141,13 +151,12 @@ def import_results_upload(request: HttpRequest, slug: str) -> HttpResponse:
     form = ResultsUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        data = upload.read()
         try:
-            kind = uploads.check(upload.name, data, uploads.RESULTS_KINDS)
+            row = imports.stage_results(request.user, mission, upload.name, read_upload(upload))
         except IcsplanError as exc:
-            messages.error(request, exc.message)
+            messages.error(request, _message(exc, upload.name))
         else:
-            row = uploads.store(request, mission, PendingUpload.KIND_RESULTS, upload.name, kind, data)
+            uploads.remember(request, row)
             return redirect("web:import-results-preview", mission.slug, row.token)
     elif request.method == "POST":
         messages.error(request, "Choose a results workbook to upload.")
@@ -159,13 +168,13 @@ def import_results_preview(request: HttpRequest, slug: str, token: str) -> HttpR
     mission = access.mission_for(request.user, slug, "report")
     editions = access.strategies_of(request.user, mission)
     try:
-        pending = uploads.fetch(request, mission, token, PendingUpload.KIND_RESULTS)
-    except InputError as exc:
+        pending = uploads.fetch(request, mission, token, StagedImport.KIND_RESULTS)
+    except IcsplanError as exc:
         messages.error(request, exc.message)
         return redirect("web:results", mission.slug)
     if request.method == "POST":
         if request.POST.get("cancel"):
-            uploads.discard(request, pending)
+            uploads.forget(request, pending)
             messages.info(request, f"Import of {pending.name} cancelled; nothing was saved.")
             return redirect("web:results", mission.slug)
         from icsplan.indicators.excel import import_results
@@ -175,7 +184,7 @@ def import_results_preview(request: HttpRequest, slug: str, token: str) -> HttpR
         except IcsplanError as exc:
             messages.error(request, f"Nothing was saved: {exc}")
         else:
-            uploads.discard(request, pending)
+            uploads.forget(request, pending)
             messages.success(request, f"{pending.name}: {report}.")
             return redirect("web:results", mission.slug)
     report, problems = _trial(pending, request.user)
