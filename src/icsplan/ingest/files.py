@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import json
 import os
+from typing import TYPE_CHECKING
 
 import pydantic
 
 from ..document import SCHEMA_ID, Strategy
 from ..errors import DocumentError, Location
 from .decode import decode_bytes
+
+if TYPE_CHECKING:
+    from .text import ParseResult
 
 MAX_BYTES = 25 * 1024 * 1024
 
@@ -52,7 +56,7 @@ def strategy_from_json(data: bytes, name: str) -> Strategy:
                             where=Location(file=name, field=path)) from None
 
 
-def parse_bytes(data: bytes, name: str):
+def parse_bytes(data: bytes, name: str) -> ParseResult:
     """Parse a document of any supported kind into a ``ParseResult``."""
     from .text import ParseResult, parse_text
 
@@ -73,7 +77,7 @@ def parse_bytes(data: bytes, name: str):
     return parse_text(decode_bytes(data, name), source=name)
 
 
-def parse_path(path: str | os.PathLike):
+def parse_path(path: str | os.PathLike[str]) -> ParseResult:
     """Read and parse a file; unreadable files are a ``DocumentError`` naming the file."""
     name = os.path.basename(os.fspath(path)) or os.fspath(path)
     try:
