@@ -91,7 +91,7 @@ def redact_history_diff(
     when the diff itself does not include them.
     """
     single = isinstance(changes, dict)
-    items = [changes] if single else list(changes)
+    items = [changes] if isinstance(changes, dict) else list(changes)
     if user is None or can_view_sbu(user, mission):
         return items[0] if single else items
     before = before or {}

@@ -274,6 +274,7 @@ def build_tree(access: Access, strategy: sm.Strategy) -> dict[str, Any]:
         risks_qs = risks_qs.exclude(sensitivity="sbu")
     risks = list(risks_qs)
     # Every element row points at the same (already loaded) strategy: no query per row.
+    row: Any  # elements and attachments: each has a strategy foreign key
     for row in (*goals, *objectives, *subs, *managements, *linkages, *risks):
         row.strategy = strategy
     indicators, sample = _indicator_nodes(access, strategy, full)
