@@ -10,7 +10,9 @@ The graph is built with `ast` from the source alone (nothing is imported), with 
 Checks:
 
 (a) no NEW cycle between top-level apps (``icsplan.<app>``; a top-level module such as
-    ``icsplan.cli`` counts as an app of its own) through module-level imports;
+    ``icsplan.cli`` counts as an app of its own) through module-level imports, nor through
+    module-level and function-level imports together; no cycle at all between single modules
+    through module-level imports;
 (b) no module imports a private name (``from x import _y``) from another module;
 (c) the Django-free core (``icsplan.document``, ``icsplan.ingest``, ``icsplan.errors``) imports no
     Django, at any level.
@@ -299,6 +301,13 @@ def test_no_new_cycle_between_apps() -> None:
     )
     gone = ALLOWED_APP_CYCLE_EDGES - found
     assert not gone, f"cycle edges gone, delete them from ALLOWED_APP_CYCLE_EDGES: {sorted(gone)}"
+
+
+def test_no_cycle_between_modules() -> None:
+    # Module by module (not only app by app), through module-level imports: none today.
+    pairs = {(e.importer, e.imported) for e in internal_edges() if e.kind == "module"}
+    cycles = _strongly_connected(graph_of(pairs))
+    assert not cycles, f"module-level import cycles between modules: {[sorted(c) for c in cycles]}"
 
 
 def test_no_new_cycle_between_apps_through_deferred_imports() -> None:
