@@ -17,6 +17,8 @@ token (``attach_token``): a read token allows only reading, a mission token only
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.db.models import Model, Q, QuerySet
 
 from icsplan.core.choices import Sensitivity
@@ -26,6 +28,8 @@ from .models import Mission
 from .roles import ROLE_ACTIONS, Action, Role
 
 ALL = None  # marker: every mission
+
+ModelT = TypeVar("ModelT", bound=Model)
 
 
 def _join(prefix: str, field: str) -> str:
@@ -99,7 +103,7 @@ def _mission_ids(user, action: Action) -> set[int] | None:
     return ids
 
 
-def restrict(queryset: QuerySet, user, action: Action | str) -> QuerySet:
+def restrict(queryset: QuerySet[ModelT], user, action: Action | str) -> QuerySet[ModelT]:
     """``queryset`` narrowed to what ``user`` may ``action``."""
     action = Action(action)
     model = queryset.model
@@ -129,7 +133,7 @@ def restrict(queryset: QuerySet, user, action: Action | str) -> QuerySet:
     return queryset.filter(condition)
 
 
-def get_restricted(queryset: QuerySet, user, action: Action | str, **lookup) -> Model:
+def get_restricted(queryset: QuerySet[ModelT], user, action: Action | str, **lookup) -> ModelT:
     """One object the user may ``action``; missing and forbidden both raise ``NotFoundError``."""
     obj = restrict(queryset, user, action).filter(**lookup).first()
     if obj is None:
@@ -254,10 +258,10 @@ def reporter_scope(user, mission) -> ReporterScope | None:
     if mission.pk not in cached:
         from .models import ReporterAssignment
 
-        rows = ReporterAssignment.objects.filter(
+        query = ReporterAssignment.objects.filter(
             membership__user=user, membership__role=Role.REPORTER.value, membership__mission=mission
         ).values_list("objective_id", "management_objective_id", "sub_objective_id", "responsible_section")
-        rows = list(rows)
+        rows = list(query)
         cached[mission.pk] = ReporterScope(
             [r[0] for r in rows if r[0]], [r[1] for r in rows if r[1]], [r[2] for r in rows if r[2]],
             [r[3] for r in rows if r[3]],

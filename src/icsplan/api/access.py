@@ -8,7 +8,7 @@ sees approved editions, members see their missions); rows and texts are then nar
 
 from __future__ import annotations
 
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from icsplan.accounts import permissions as perms
@@ -33,7 +33,7 @@ class Access:
     def visible(self, qs: QuerySet) -> QuerySet:
         return perms.restrict(qs, self.user, Action.VIEW_PUBLIC)
 
-    def get(self, qs: QuerySet, **lookup) -> Model:
+    def get(self, qs: QuerySet[perms.ModelT], **lookup) -> perms.ModelT:
         """One visible row; missing and forbidden both answer 404."""
         return perms.get_restricted(qs, self.user, Action.VIEW_PUBLIC, **lookup)
 

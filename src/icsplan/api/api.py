@@ -159,7 +159,7 @@ def _wrap(pattern):
             response["Allow"] = allowed
         return response
 
-    wrapped.csrf_exempt = getattr(view, "csrf_exempt", False)  # type: ignore[attr-defined]
+    wrapped.csrf_exempt = getattr(view, "csrf_exempt", False)
     new = copy.copy(pattern)
     new.callback = wrapped
     return new

@@ -9,6 +9,7 @@ token cannot write, a mission token sees one mission). Session writes must carry
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -102,9 +103,9 @@ session_auth = SessionAuth()
 anonymous = Anonymous()
 
 #: reads: a token, the session, or nobody
-READ_AUTH = [token_auth, session_auth, anonymous]
+READ_AUTH: list[Callable[..., Any]] = [token_auth, session_auth, anonymous]
 #: writes: a token or the session
-WRITE_AUTH = [token_auth, session_auth]
+WRITE_AUTH: list[Callable[..., Any]] = [token_auth, session_auth]
 
 
 def principal(request: HttpRequest) -> Principal:

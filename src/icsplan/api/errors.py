@@ -157,7 +157,7 @@ def _field_of(loc: tuple) -> tuple[str, str | None]:
 
 
 def _validation_error(request, exc: NinjaValidationError) -> HttpResponse:
-    errors = []
+    errors: list[dict[str, Any]] = []
     for err in exc.errors:
         source, field = _field_of(tuple(err.get("loc", ())))
         errors.append({"code": str(err.get("type", "invalid")), "message": str(err.get("msg", "invalid")),

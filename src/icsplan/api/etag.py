@@ -14,10 +14,16 @@ from __future__ import annotations
 
 import hashlib
 import re
+from typing import TYPE_CHECKING, overload
 
 from django.http import HttpRequest
 
 from .errors import PreconditionFailed, PreconditionRequired
+
+if TYPE_CHECKING:
+    from django.db.models import Model
+
+    from icsplan.core.models import VersionedModel
 
 #: ``openapi_extra`` of operations that change an existing resource: documents If-Match
 IF_MATCH = {"x-if-match": True}
@@ -68,7 +74,11 @@ def _identity(opaque: str) -> str:
     return opaque.rsplit(".", 1)[0] if opaque.endswith((".f", ".p")) else opaque
 
 
-def require_if_match(request: HttpRequest, obj, *, tag: str | None = None) -> int | None:
+@overload
+def require_if_match(request: HttpRequest, obj: VersionedModel, *, tag: str | None = None) -> int: ...
+@overload
+def require_if_match(request: HttpRequest, obj: Model, *, tag: str | None = None) -> int | None: ...
+def require_if_match(request: HttpRequest, obj: Model, *, tag: str | None = None) -> int | None:
     """Check ``If-Match`` against ``obj``; returns the version to pass on as ``expected_version``.
 
     ``tag`` is the ETag ``obj`` is read with when it is not plain :func:`resource_tag` (an indicator's

@@ -43,7 +43,7 @@ class PageMeta(Schema):
 def page_of(item: type) -> type:
     """The page schema of ``item`` (``ObjectiveSchema`` -> ``ObjectivePage``)."""
     name = item.__name__.removesuffix("Schema") + "Page"
-    return create_model(name, __base__=PageMeta, items=(list[item], ...))
+    return create_model(name, __base__=PageMeta, items=(list[item], ...))  # type: ignore[valid-type]  # a class made at run time
 
 
 def _link(request: HttpRequest, page: int) -> str:

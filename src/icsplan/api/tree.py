@@ -263,6 +263,7 @@ def build_tree(access: Access, strategy: sm.Strategy) -> dict[str, Any]:
     # Without SBU risks and risks quoted from SBU narratives for those who may not read them.
     risks = list(access.readable(sm.Risk.objects.filter(strategy=strategy)).order_by("position", "pk"))
     # Every element row points at the same (already loaded) strategy: no query per row.
+    row: Any  # elements and attachments: each has a strategy foreign key
     for row in (*goals, *objectives, *subs, *managements, *linkages, *risks):
         row.strategy = strategy
     indicators, sample = _indicator_nodes(access, strategy)

@@ -151,7 +151,8 @@ def history_for(user, obj) -> list[TrailEntry]:
     mission = mission_of(obj)
     model = type(obj)
     names = _tracked_fields(model.history.model)
-    out, before = [], None
+    out: list[TrailEntry] = []
+    before: dict[str, Any] | None = None
     for record in obj.history.select_related("history_user").order_by("history_date", "history_id"):
         after = _snapshot(record, names)
         changes = [{"field": n, "old": (before or {}).get(n), "new": after.get(n)}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 
 
@@ -10,6 +12,10 @@ class TimeStampedModel(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Not a field: services set it before a save so that django-simple-history records who
+    # made the change (declared here for the type checker only).
+    _history_user: Any
 
     class Meta:
         abstract = True

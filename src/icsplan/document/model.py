@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
-from typing import Literal
+from collections.abc import Iterator
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_ID = "icsplan.strategy/1"
+SCHEMA_ID: Final = "icsplan.strategy/1"
 
 
 class Sensitivity(str, Enum):
@@ -187,12 +188,12 @@ class Strategy(_Model):
     def from_json(cls, text: str | bytes) -> "Strategy":
         return cls.model_validate_json(text)
 
-    def iter_objectives(self):
+    def iter_objectives(self) -> Iterator[Objective]:
         """Every mission objective, in document order."""
         for goal in self.goals:
             yield from goal.objectives
 
-    def iter_elements(self):
+    def iter_elements(self) -> Iterator[tuple[str, Goal | Objective | SubObjective]]:
         """(kind, element) for every numbered element, in document order."""
         for goal in self.goals:
             yield "goal", goal
@@ -206,7 +207,7 @@ class Strategy(_Model):
                 yield "sub_objective", sub
 
 
-def json_schema() -> dict:
+def json_schema() -> dict[str, Any]:
     """The JSON Schema of the interchange format."""
     schema = Strategy.model_json_schema(by_alias=True)
     schema["$id"] = SCHEMA_ID

@@ -36,7 +36,7 @@ class Spec:
     method: str = "partner reports reviewed by the section each period"
     baseline: object = None
     standard_code: str | None = None
-    by_sex: tuple | None = None  # female share of each figure, when broken down by sex
+    by_sex: float | None = None  # female share of each figure, when broken down by sex
     denominator: float | None = None  # survey sample size for percents
     sensitivity: str = "public"
     states: dict | None = None  # fiscal year -> (status, return reason) when not approved
@@ -194,7 +194,7 @@ def _values(spec: Spec, figures, *, result: bool) -> list[doc.PeriodValue]:
                                        comment=SAMPLE_LABEL if result else None, **extra))
             if spec.by_sex is None:
                 continue
-            if den is not None:
+            if num is not None and den is not None:  # set together
                 f_den = round(den * spec.by_sex)
                 f_num = min(f_den, round(num * spec.by_sex))
                 parts = {"female": (f_num, f_den), "male": (num - f_num, den - f_den)}

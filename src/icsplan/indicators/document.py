@@ -21,7 +21,7 @@ from icsplan.errors import Location, Problem, ValidationError
 from . import models as m
 from .choices import ResultStatus
 from .validation import Context, EntryProblem, check_category, check_period, check_value, strategy_years, sum_problems
-from .values import parse_value
+from .values import Parsed, parse_value
 
 BATCH = 1000
 
@@ -54,7 +54,6 @@ def write_indicators(strategy, items, actor=None) -> list[m.Indicator]:
             row = m.Indicator(strategy=strategy, position=position, sensitivity=d.sensitivity.value,
                               **{owner_field: owner}, **{f: getattr(d, f) for f in _IND_FIELDS})
             position += 1
-            row._doc = d
             indicators.append(row)
             context.disaggregations[id(row)] = {x.category: (list(x.values), x.exhaustive) for x in d.disaggregations}
             row.pk = id(row)  # a stand-in key for the validation context until the row is saved
@@ -68,7 +67,7 @@ def write_indicators(strategy, items, actor=None) -> list[m.Indicator]:
             for j, x in enumerate(d.disaggregations):
                 disaggs.append((row, j, x))
             for kind, model in (("targets", m.Target), ("results", m.Result)):
-                groups = defaultdict(dict)
+                groups: defaultdict[str, dict[tuple[str, str], Parsed]] = defaultdict(dict)
                 for k, pv in enumerate(getattr(d, kind)):
                     field = f"{kind}[{k}]"
                     try:

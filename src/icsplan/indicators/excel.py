@@ -25,6 +25,7 @@ import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -293,11 +294,11 @@ def export_results(strategy: Strategy, fmt: str = "xlsx") -> bytes:
 class _Row:
     number: int
     cells: dict
-    strategy: Strategy | None = None
-    indicator: object = None
+    strategy: Any = None  # a Strategy once the row is read
+    indicator: Any = None  # an Indicator once the row is read
     period: str = ""
     key: tuple = ("", "")
-    parsed: Parsed | None = None
+    parsed: Any = None  # a Parsed once the row is read
     comment: str | None = None
     evidence_url: str | None = None
     sensitivity: str | None = None  # None: not given, keep the stored marking

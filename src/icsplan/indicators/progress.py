@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Prefetch
 
@@ -20,7 +22,7 @@ from .status import Assessment, Series, Status, assess, rollup, score, threshold
 from .validation import strategy_years
 
 
-def series_of(indicator: m.Indicator, targets, results, disaggregations=()) -> Series:
+def series_of(indicator: m.Indicator | SimpleNamespace, targets, results, disaggregations=()) -> Series:
     """The status inputs of one indicator; only approved results count towards actuals.
 
     When a period has no approved total but every value of an exhaustive breakdown is approved,
@@ -33,7 +35,7 @@ def series_of(indicator: m.Indicator, targets, results, disaggregations=()) -> S
     for t in targets:
         if not t.category:
             series.targets[t.period] = t.number
-    approved = defaultdict(dict)
+    approved: defaultdict[str, dict[tuple[str, str], m.Result]] = defaultdict(dict)
     for r in results:
         if r.status == ResultStatus.APPROVED:
             approved[r.period][(r.category, r.category_value)] = r
@@ -43,7 +45,7 @@ def series_of(indicator: m.Indicator, targets, results, disaggregations=()) -> S
             series.actuals[period] = total.number
             continue
         for d in disaggregations:
-            parts = [rows.get((d.category, v)) for v in d.values]
+            parts: list[Any] = [rows.get((d.category, v)) for v in d.values]  # None checked below
             if not d.exhaustive or any(p is None for p in parts):
                 continue
             if indicator.value_type == "percent":
@@ -174,8 +176,8 @@ def strategy_progress(strategy: Strategy, periods: list[str] | None = None, *, a
     objectives = [element("objective", row) for row in objective_rows]
     managements = [element("management_objective", row) for row in mo_rows]
     by_goal = defaultdict(list)
-    for row, e in zip(objective_rows, objectives):
-        by_goal[row.goal_id].append(e)
+    for objective_row, e in zip(objective_rows, objectives):
+        by_goal[objective_row.goal_id].append(e)
     goals = []
     for row in goal_rows:
         own = by_element[("goal", row.pk)]

@@ -192,7 +192,7 @@ def _coarser(period: Period, frequency: str) -> bool:
     return order[period.frequency] > order[frequency]
 
 
-def score(statuses: Iterable[Status | float]) -> float | None:
+def score(statuses: Iterable[Status | float | None]) -> float | None:
     """Mean score of the rated statuses (numbers are taken as scores already); None when none."""
     values = []
     for item in statuses:
@@ -216,6 +216,6 @@ def grade_score(value: float | None, limits: Mapping[str, float] | None = None) 
     return Status.OFF_TRACK
 
 
-def rollup(statuses: Iterable[Status | float], limits: Mapping[str, float] | None = None) -> Status:
+def rollup(statuses: Iterable[Status | float | None], limits: Mapping[str, float] | None = None) -> Status:
     """The roll-up status of an element from its indicators' statuses (or its children's scores)."""
     return grade_score(score(statuses), limits)

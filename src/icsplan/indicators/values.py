@@ -119,7 +119,7 @@ def parse_value(value_type: str, raw, numerator=None, denominator=None) -> Parse
     if value_type == "percent":
         if (num is None) != (den is None):
             raise ValueError("give both numerator and denominator, or neither")
-        if den is not None:
+        if num is not None and den is not None:  # both or neither, checked above
             if den <= 0:
                 raise FieldValueError("denominator", f"the denominator must be above 0, got {den:g}")
             if num < 0 or num > den:
@@ -166,6 +166,6 @@ def check_sum(value_type: str, total: Parsed, parts: dict[str, Parsed]) -> None:
         return
     if any(p.number is None for p in parts.values()):
         return
-    summed = sum((p.number for p in parts.values()), Decimal(0))
+    summed = sum((p.number for p in parts.values() if p.number is not None), Decimal(0))
     if abs(total.number - summed) > SUM_TOLERANCE * max(Decimal(1), abs(total.number)):
         raise ValueError(f"the breakdown adds up to {summed.normalize():f}, not the total {total.number.normalize():f}")

@@ -13,10 +13,15 @@ from __future__ import annotations
 
 import io
 import re
+from typing import TYPE_CHECKING, Any
 
 from icsplan.errors import DocumentError, Location
 
 from .uploads import ReaderLimits, check_zip_container, current_limits, refuse_size
+
+if TYPE_CHECKING:
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
 
 _MAIN_PART = "word/document.xml"
 # Paragraphs that are a document structure line even when the author did not style them.
@@ -46,7 +51,7 @@ def check_zip(data: bytes, *, source: str, main_part: str = _MAIN_PART, kind: st
         raise _fail(f"The file is a zip package but not a {kind} document.", source)
 
 
-def _style_name(paragraph) -> str:
+def _style_name(paragraph: Paragraph) -> str:
     try:
         return paragraph.style.name if paragraph.style is not None else ""
     except (KeyError, ValueError):  # a style id the document does not define
@@ -63,16 +68,16 @@ def _heading_level(style: str) -> int | None:
     return min(6, int(match.group(1)) + 1) if match else None
 
 
-def _is_list(paragraph, style: str) -> bool:
+def _is_list(paragraph: Paragraph, style: str) -> bool:
     if "List" in style:
         return True
     ppr = paragraph._p.pPr
     return ppr is not None and ppr.numPr is not None
 
 
-def _inline(paragraph) -> str:
+def _inline(paragraph: Paragraph) -> str:
     """The paragraph's text with bold stretches wrapped in ``**``."""
-    segments: list[list] = []  # [bold, text]
+    segments: list[list[Any]] = []  # [bold, text]
     for run in paragraph.runs:
         text = run.text
         if not text:
@@ -94,7 +99,7 @@ def _inline(paragraph) -> str:
     return "".join(parts).strip()
 
 
-def _paragraph_line(paragraph) -> str | None:
+def _paragraph_line(paragraph: Paragraph) -> str | None:
     style = _style_name(paragraph)
     if style.lower().startswith("toc"):
         return None
@@ -112,10 +117,10 @@ def _paragraph_line(paragraph) -> str | None:
     return line
 
 
-def _table_lines(table) -> list[str]:
+def _table_lines(table: Table) -> list[str]:
     lines = []
     for row in table.rows:
-        cells = []
+        cells: list[str] = []
         for cell in row.cells:
             value = " ".join(cell.text.split())
             if not cells or cells[-1] != value:  # merged cells repeat their text

@@ -9,12 +9,16 @@ is. Every read runs under the limits of :class:`~icsplan.ingest.uploads.ReaderLi
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 import pydantic
 
 from ..document import SCHEMA_ID, Strategy
 from ..errors import DocumentError, Location
 from .uploads import DEFAULT_LIMITS, loads_bounded
+
+if TYPE_CHECKING:
+    from .text import ParseResult
 
 MAX_BYTES = DEFAULT_LIMITS.max_bytes
 
@@ -42,14 +46,14 @@ def strategy_from_json(data: bytes | str, name: str, *, max_depth: int = DEFAULT
                             where=Location(file=name, field=path)) from None
 
 
-def parse_bytes(data: bytes, name: str):
+def parse_bytes(data: bytes, name: str) -> ParseResult:
     """Parse a document of any supported kind into a ``ParseResult`` (checked and time-limited)."""
     from .pipeline import read_document
 
     return read_document(data, name).result
 
 
-def parse_path(path: str | os.PathLike):
+def parse_path(path: str | os.PathLike[str]) -> ParseResult:
     """Read and parse a file; unreadable files are a ``DocumentError`` naming the file."""
     from .pipeline import read_path
 

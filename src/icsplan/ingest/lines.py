@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any, TypedDict
 
 # -- token kinds -----------------------------------------------------------------------------
 BLANK = "blank"
@@ -149,7 +150,7 @@ class Token:
     sep: str | None = None
     target: str | None = None  # label target: description, justification, linkages, risks
     section: str | None = None  # priorities, framework, body, management, other
-    meta: dict = field(default_factory=dict)  # furniture details: banner, approval line
+    meta: dict[str, Any] = field(default_factory=dict)  # furniture details: banner, approval line
 
 
 @dataclass
@@ -236,10 +237,21 @@ def _toc_state(in_toc: bool, text: str, token: Token) -> bool:
     return False
 
 
+class _TokenBase(TypedDict):
+    """The fields every token of one line shares."""
+
+    line: int
+    raw_len: int
+    md_level: int
+    bold: bool
+    bullet: bool
+    sbu: bool
+
+
 def _classify_one(c: _Clean, line: int, raw_len: int, in_toc: bool, previous_text: Token | None,
                   listing: bool = False) -> Token:
     s = c.text
-    base = dict(line=line, raw_len=raw_len, md_level=c.md_level, bold=c.bold, bullet=c.bullet, sbu=c.sbu)
+    base = _TokenBase(line=line, raw_len=raw_len, md_level=c.md_level, bold=c.bold, bullet=c.bullet, sbu=c.sbu)
     if not s:
         return Token(BLANK, **base)
     furniture = _furniture(s, in_toc)
@@ -262,7 +274,7 @@ def _classify_one(c: _Clean, line: int, raw_len: int, in_toc: bool, previous_tex
     return Token(TEXT, text=body, **base)
 
 
-def _furniture(s: str, in_toc: bool) -> dict | None:
+def _furniture(s: str, in_toc: bool) -> dict[str, Any] | None:
     """Details of a furniture line (banner, page number, TOC, approval line), or None."""
     if _TOC_TITLE.match(s):
         return {"toc_title": True}

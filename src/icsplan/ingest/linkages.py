@@ -9,6 +9,7 @@ Strategy", "Sustainable Development Goal 4" — and icsplan keeps one normalized
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 #: Frameworks icsplan knows, with the spelled-out names documents use for them.
 KNOWN_FRAMEWORKS = {
@@ -173,7 +174,7 @@ def is_known(code: str) -> bool:
     return framework_of(code).upper() in KNOWN_FRAMEWORKS
 
 
-def _unique(codes) -> list[str]:
+def _unique(codes: Iterable[str]) -> list[str]:
     seen: dict[str, None] = {}
     for code in codes:
         seen.setdefault(code, None)

@@ -20,11 +20,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import asdict, dataclass
-from typing import Iterable, Literal
+from typing import Any, Iterable, Literal
 
-from ..document import Strategy
+from ..document import Goal, Objective, Strategy, SubObjective
 from .linkages import KNOWN_FRAMEWORKS, is_known
-from .structure import GOAL, MGMT, MGMT_SUB, OBJECTIVE, SUB, number_key
+from .structure import GOAL, MGMT, MGMT_SUB, OBJECTIVE, SUB, Orphan, number_key
 from .text import ParseResult
 
 Severity = Literal["error", "warning", "info"]
@@ -48,7 +48,7 @@ class Finding:
     line: int | None
     message: str
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """The JSON form: exactly code, severity, element, line, message."""
         return asdict(self)
 
@@ -61,14 +61,14 @@ def element_name(kind: str, number: str) -> str:
 
 
 class _Linter:
-    def __init__(self, strategy: Strategy, lines: dict[str, int], orphans: list):
+    def __init__(self, strategy: Strategy, lines: dict[str, int], orphans: list[Orphan]) -> None:
         self.strategy = strategy
         self.lines = lines
         self.orphans = orphans
         self.findings: list[Finding] = []
 
     def add(self, code: str, severity: Severity, kind: str, number: str, message: str, *,
-            line_key: str | None = None, line: int | None = None):
+            line_key: str | None = None, line: int | None = None) -> None:
         if line is None:
             line = self.lines.get(line_key or f"{kind}:{number}")
         self.findings.append(Finding(code, severity, element_name(kind, number), line, message))
@@ -90,20 +90,20 @@ class _Linter:
             self.children(MGMT_SUB, mo)
         return self.findings
 
-    def children(self, kind: str, parent) -> None:
+    def children(self, kind: str, parent: Objective) -> None:
         self.numbering(kind, [s.number for s in parent.sub_objectives], parent=parent.number)
         for sub in parent.sub_objectives:
             self.element(kind, sub)
 
-    def element(self, kind: str, element) -> None:
+    def element(self, kind: str, element: Goal | Objective | SubObjective) -> None:
         number, word = element.number, _KIND_WORDS[kind].capitalize()
         if element.framework_title:
             self.add("framework-title-mismatch", "warning", kind, number,
                      f'{word} {number} reads "{element.framework_title}" in the Mission Strategic Framework '
                      f'but "{element.title}" in the body.')
-        if kind == GOAL and not (element.description or "").strip():
+        if kind == GOAL and isinstance(element, Goal) and not (element.description or "").strip():
             self.add("missing-description", "warning", kind, number, f"Goal {number} has no description.")
-        if kind in (OBJECTIVE, MGMT) and not (element.justification or "").strip():
+        if kind in (OBJECTIVE, MGMT) and isinstance(element, Objective) and not (element.justification or "").strip():
             self.add("missing-justification", "warning", kind, number, f"{word} {number} has no justification.")
         for code in element.linkages:
             if not is_known(code):
@@ -154,5 +154,5 @@ def lint_strategy(subject: ParseResult | Strategy) -> list[Finding]:
 
 def count_by_severity(findings: Iterable[Finding]) -> dict[str, int]:
     """{"error": n, "warning": n, "info": n}: a summary for CLIs and reports."""
-    counts = Counter(f.severity for f in findings)
+    counts: Counter[str] = Counter(f.severity for f in findings)
     return {severity: counts.get(severity, 0) for severity in ("error", "warning", "info")}

@@ -18,10 +18,14 @@ import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from icsplan.errors import DocumentError, Location
 
 from .uploads import DEFAULT_LIMITS, refuse_size
+
+if TYPE_CHECKING:
+    from pdfplumber.page import Page
 
 MAX_BYTES = DEFAULT_LIMITS.max_bytes
 MAX_PAGES = DEFAULT_LIMITS.pdf_max_pages
@@ -35,7 +39,7 @@ _HEADING_RATIO = 1.15  # type this much larger than the body text is a heading
 
 @dataclass
 class _Line:
-    words: list[dict]
+    words: list[dict[str, Any]]
     top: float
     bottom: float
     size: float = 0.0
@@ -49,7 +53,8 @@ class _Line:
         self.size = max(word["size"] for word in self.words)
         flags = [_is_bold(word) for word in self.words]
         self.bold = all(flags)
-        parts, run = [], []
+        parts: list[list[tuple[bool, str]]] = []
+        run: list[tuple[bool, str]] = []
         for word, bold in zip(self.words, flags):
             if run and run[-1][0] != bold:
                 parts.append(run)
@@ -78,12 +83,12 @@ def _fail(message: str, source: str, code: str = "not-a-pdf") -> DocumentError:
     return DocumentError(message, code=code, where=Location(file=source))
 
 
-def _is_bold(word: dict) -> bool:
+def _is_bold(word: dict[str, Any]) -> bool:
     name = (word.get("fontname") or "").lower()
     return "bold" in name or "black" in name or "heavy" in name or name.endswith(",b")
 
 
-def _lines(page) -> list[_Line]:
+def _lines(page: Page) -> list[_Line]:
     words = page.extract_words(extra_attrs=["fontname", "size"], keep_blank_chars=False, use_text_flow=False)
     lines: list[_Line] = []
     # Words of one line share a baseline; labels in a smaller font sit a little lower or higher.
@@ -144,7 +149,7 @@ def _render(pages: list[_Page], furniture: set[str]) -> str:
     heading_sizes = sorted({round(line.size, 1) for line in body if line.size > body_size * _HEADING_RATIO}, reverse=True)
     levels = {size: min(6, rank + 1) for rank, size in enumerate(heading_sizes)}
 
-    blocks: list[list] = []  # [kind, text, page_index]
+    blocks: list[list[Any]] = []  # [kind, text, page_index]
     previous: _Line | None = None
     for page_index, page in enumerate(pages):
         for line in page.lines:

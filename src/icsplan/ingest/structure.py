@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import NamedTuple, TypeAlias
 
 from ..document import Goal, ManagementObjective, Objective, Section, SubObjective
 from . import linkages as lk
@@ -25,6 +25,9 @@ GOAL, OBJECTIVE, SUB, MGMT, MGMT_SUB = (
     "goal", "objective", "sub_objective", "management_objective", "management_sub_objective",
 )
 _TOKEN_KINDS = {"management_sub": MGMT_SUB}
+
+# What `_new` builds (a ManagementObjective is an Objective).
+Element: TypeAlias = Goal | Objective | SubObjective
 
 
 class FrameworkEntry(NamedTuple):
@@ -93,6 +96,7 @@ def outline(units: list[Unit]) -> Outline:
     block: Block | None = None
     for unit in units:
         if unit.kind == "section":
+            assert unit.token is not None and unit.token.section is not None  # set for every section token
             kind = unit.token.section
             if kind == "other" and section == "header":
                 result.header.append(unit.text)  # "## Mali" on the title page is not a section
@@ -105,10 +109,11 @@ def outline(units: list[Unit]) -> Outline:
             if section in ("header", "priorities", "other"):
                 section = "body"  # goals without a section heading of their own
             token = unit.token
+            assert token is not None and token.element is not None and token.number is not None  # a heading's
             block = Block(_TOKEN_KINDS.get(token.element, token.element), token.number, unit.text, unit.line, section)
             result.blocks.append(block)
         elif unit.kind == "label":
-            if block is not None:
+            if block is not None and unit.token is not None:
                 block.current, block.labelled = unit.token.target, True
         elif block is not None:
             block.parts.append((block.current, unit))
@@ -222,14 +227,14 @@ class Built:
 class Builder:
     """Builds canonical elements from body and framework blocks."""
 
-    def __init__(self, document_sbu: bool):
+    def __init__(self, document_sbu: bool) -> None:
         self.sbu = document_sbu
         self.lines: dict[str, int] = {}
-        self.elements: list[tuple[str, str, object, int]] = []  # (kind, number, element, line)
+        self.elements: list[tuple[str, str, Element, int]] = []  # (kind, number, element, line)
 
     def build(self, framework_blocks: list[Block], body_blocks: list[Block]) -> Built:
         entries = self._framework(framework_blocks)
-        by_key = {}
+        by_key: dict[tuple[str, str], FrameworkEntry] = {}
         for entry in entries:
             by_key.setdefault((entry.kind, entry.number), entry)
         numbering = _Numbering()
@@ -240,9 +245,9 @@ class Builder:
             self.lines.setdefault(f"{kind}:{number}", block.line)
         present = {(kind, number) for kind, number, _, _ in self.elements}
         for kind, number, element, _ in self.elements:
-            entry = by_key.get((kind, number))
-            if entry is not None:
-                _apply_framework(element, entry)
+            listed = by_key.get((kind, number))
+            if listed is not None:
+                _apply_framework(element, listed)
         for key, entry in by_key.items():
             if key not in present:
                 title, codes = clean_title(entry.title)
@@ -263,7 +268,7 @@ class Builder:
             self.lines.setdefault(f"framework:{kind}:{number}", block.line)
         return entries
 
-    def _element(self, kind: str, number: str, block: Block):
+    def _element(self, kind: str, number: str, block: Block) -> Element:
         title, codes = clean_title(block.title)
         element = _new(kind, number, title)
         element.linkages = codes
@@ -274,7 +279,7 @@ class Builder:
             element.linkages = _merge(element.linkages, lk.codes_in_text(element.linkages_text or ""))
         element.risks = risks_block(block.units("risks"), self.sbu)
         prose = block.units(None, "description", "justification")
-        if kind == GOAL:
+        if isinstance(element, Goal):  # kind == GOAL
             element.description = narrative(prose)
             element.description_sensitivity = sensitivity(prose, self.sbu)
         else:
@@ -286,28 +291,32 @@ class Builder:
 
     def _attach(self) -> tuple[list[Goal], list[ManagementObjective], list[Orphan]]:
         ordered = sorted(self.elements, key=lambda item: number_key(item[1]))
-        first: dict[tuple[str, str], object] = {}
+        first: dict[tuple[str, str], Element] = {}
         for kind, number, element, _ in ordered:
             first.setdefault((kind, number), element)
-        goals = [element for kind, _, element, _ in ordered if kind == GOAL]
-        mos = [element for kind, _, element, _ in ordered if kind == MGMT]
+        goals = [element for kind, _, element, _ in ordered if kind == GOAL and isinstance(element, Goal)]
+        mos = [element for kind, _, element, _ in ordered if kind == MGMT and isinstance(element, ManagementObjective)]
         orphans = []
         for kind in (OBJECTIVE, SUB, MGMT_SUB):  # parents before children
             for k, number, element, line in ordered:
                 if k != kind:
                     continue
-                parent_kind, parent_number = parent_of(kind, number)
+                parent_key = parent_of(kind, number)
+                assert parent_key is not None  # every kind in this loop has a parent kind
+                parent_kind, parent_number = parent_key
                 parent = first.get((parent_kind, parent_number))
                 if parent is None:
                     orphans.append(Orphan(kind, number, element.title, line, parent_kind, parent_number))
                 elif kind == OBJECTIVE:
+                    assert isinstance(parent, Goal) and isinstance(element, Objective)
                     parent.objectives.append(element)
                 else:
+                    assert isinstance(parent, Objective) and isinstance(element, SubObjective)
                     parent.sub_objectives.append(element)
         return goals, mos, orphans
 
 
-def _new(kind: str, number: str, title: str):
+def _new(kind: str, number: str, title: str) -> Element:
     if kind == GOAL:
         return Goal(number=number, title=title)
     if kind == MGMT:
@@ -317,7 +326,7 @@ def _new(kind: str, number: str, title: str):
     return Objective(number=number, title=title)
 
 
-def _apply_framework(element, entry: FrameworkEntry) -> None:
+def _apply_framework(element: Element, entry: FrameworkEntry) -> None:
     """Keep the section-2 wording when it differs, and the linkage tags appended to it."""
     wording, codes = clean_title(entry.title)
     if wording and comparable(wording) != comparable(element.title):

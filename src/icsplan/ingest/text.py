@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import Literal
 
 import pydantic
 
@@ -51,7 +52,7 @@ class ParseResult:
     source: str = "<text>"
 
 
-def parse_file(path: str | os.PathLike) -> ParseResult:
+def parse_file(path: str | os.PathLike[str]) -> ParseResult:
     """Parse a file of any supported kind (text, Markdown, DOCX, PDF, interchange JSON)."""
     from .files import parse_path
 
@@ -116,9 +117,9 @@ def _numbered_lines(text: str) -> list[tuple[int, str]]:
     return numbered
 
 
-def _read_furniture(tokens: list[ln.Token], meta: Metadata) -> int:
+def _read_furniture(tokens: list[ln.Token], meta: Metadata) -> Literal[2018, 2022]:
     """Record banners and approval lines in *meta*; return the layout (2022 when "|" separators)."""
-    layout = 2018
+    layout: Literal[2018, 2022] = 2018
     for token in tokens:
         if token.kind == ln.FURNITURE:
             if "banner" in token.meta:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import overload
 
 from icsplan.document.model import Indicator, Risk, Sensitivity, Strategy
 
@@ -67,6 +68,10 @@ def banner(strategy: Strategy, *, public: bool) -> str:
     return clean_text(strategy.classification).strip() or DEFAULT_BANNER
 
 
+@overload
+def format_date(value: dt.date) -> str: ...
+@overload
+def format_date(value: dt.date | None) -> str | None: ...
 def format_date(value: dt.date | None) -> str | None:
     """"October 3, 2018" (the form the published ICS uses), or None."""
     if value is None:

@@ -93,7 +93,7 @@ class Outline:
         return [block for block in self.blocks if isinstance(block, Heading) and block.toc]
 
 
-def _narrative(label: str, text: str | None, sbu_flag) -> list[Paragraph]:
+def _narrative(label: str | None, text: str | None, sbu_flag) -> list[Paragraph]:
     sbu = is_sbu(sbu_flag)
     return [
         Paragraph(text, label=label if index == 0 else None, sbu=sbu)
@@ -126,8 +126,8 @@ def _indicator_table(indicator: Indicator) -> IndicatorTable:
     )
     if indicator.baseline and (indicator.baseline.value or indicator.baseline.date):
         when = content.format_date(indicator.baseline.date)
-        value = clean_text(indicator.baseline.value).strip() or "not recorded"
-        details.append(f"Baseline: {value}" + (f" ({when})" if when else ""))
+        baseline = clean_text(indicator.baseline.value).strip() or "not recorded"
+        details.append(f"Baseline: {baseline}" + (f" ({when})" if when else ""))
     rows = []
     keys: dict[tuple, dict[str, PeriodValue]] = {}
     for kind, values in (("target", indicator.targets), ("result", indicator.results)):

@@ -44,7 +44,7 @@ def _cache_page_references() -> None:
             self.__dict__["_icsplan_page_refs"] = cached
         return cached[1]
 
-    page_references._icsplan_cached = True
+    setattr(page_references, "_icsplan_cached", True)  # a function attribute (mypy allows none)
     pydyf.PDF.page_references = property(page_references, doc=original.__doc__)
 
 

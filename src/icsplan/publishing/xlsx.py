@@ -7,6 +7,7 @@ a Values sheet with every target and result, one per row, so the workbook filter
 from __future__ import annotations
 
 import io
+from collections.abc import Set
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -31,7 +32,7 @@ def _narrative(text: str | None, sensitivity) -> str:
     return f"(SBU) {body}" if body and is_sbu(sensitivity) else body
 
 
-def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list], wide: set[str] = frozenset()):
+def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list], wide: Set[str] = frozenset()):
     sheet = workbook.create_sheet(title)
     sheet.append(header)
     for cell in sheet[1]:

@@ -16,7 +16,7 @@ from icsplan.strategies import models as sm
 from icsplan.strategies import services
 
 # URL kind -> model of a framework element.
-ELEMENT_MODELS = {
+ELEMENT_MODELS: dict[str, type[sm.Goal] | type[sm.Objective] | type[sm.SubObjective] | type[sm.ManagementObjective]] = {
     "goal": sm.Goal,
     "objective": sm.Objective,
     "sub-objective": sm.SubObjective,

@@ -50,7 +50,7 @@ def inline_diff(old, new) -> str:
     old_s = "" if old is None else str(old)
     new_s = "" if new is None else str(new)
     a, b = _TOKENS.findall(old_s), _TOKENS.findall(new_s)
-    parts = []
+    parts: list[str] = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if op == "equal":
             parts.append(escape("".join(a[i1:i2])))

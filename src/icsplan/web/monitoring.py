@@ -95,7 +95,7 @@ def for_strategy(user, strategy, allowed, period: str | None = None, *, queue: b
         facts.indicator_status[item.indicator.code] = status
         if item.indicator.sub_objective_id and assessment:
             sub_statuses.setdefault(item.indicator.sub_objective_id, []).append(assessment.status)
-        if status == "off_track":
+        if status == "off_track" and assessment:  # "off_track" comes from an assessment
             detail = ""
             if assessment.actual is not None and assessment.target is not None:
                 detail = f"result {assessment.actual.normalize():f} against target {assessment.target.normalize():f}"

@@ -22,7 +22,7 @@ from .. import serialize
 from ..access import Access
 from ..auth import WRITE_AUTH
 from ..etag import IF_MATCH, require_if_match
-from ..pagination import PageParams, apply_ordering, ordering_choices, page_of, paginate
+from ..pagination import PageParams, apply_ordering, page_of, paginate
 from .elements import get_element
 
 linkages = Router(tags=["linkages"])
@@ -41,14 +41,14 @@ class AttachmentFilters(Schema):
 class LinkageFilters(AttachmentFilters):
     framework: str | None = Field(None, max_length=20, description="Framework code: NSS, JRS, JSP, CDCS, SDG")
     tag: str | None = Field(None, max_length=100, description="Exact tag (case-insensitive)")
-    ordering: Literal[ordering_choices("tag", "position")] | None = None
+    ordering: Literal["tag", "-tag", "position", "-position"] | None = None
 
 
 class RiskFilters(AttachmentFilters):
     likelihood: s.RiskLevel | None = None
     impact: s.RiskLevel | None = None
     q: str | None = Field(None, max_length=200, description="Part of the statement")
-    ordering: Literal[ordering_choices("position", "likelihood", "impact")] | None = None
+    ordering: Literal["position", "-position", "likelihood", "-likelihood", "impact", "-impact"] | None = None
 
 
 class RiskUpdate(Schema):
@@ -72,7 +72,7 @@ def _filtered(access: Access, qs, filters: AttachmentFilters):
     return qs
 
 
-def _element_of(row):
+def _element_of(row) -> sm.FrameworkElement:
     """The element row (with its strategy) a linkage or risk hangs from."""
     element = row.element
     element.strategy = row.strategy
@@ -85,7 +85,7 @@ def _tag(access: Access, row) -> str:
     return f'"{row._meta.model_name}-{row.pk}-e{element.pk}v{element.version}.{"f" if full else "p"}"'
 
 
-def _check_if_match(request: HttpRequest, access: Access, row) -> int | None:
+def _check_if_match(request: HttpRequest, access: Access, row) -> int:
     """``If-Match`` of a linkage or risk: its own ETag or its element's; returns the element version."""
     from ..etag import _identity, _parse
     from ..errors import PreconditionFailed

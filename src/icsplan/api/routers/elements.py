@@ -25,9 +25,9 @@ from .. import serialize
 from ..access import Access
 from ..auth import WRITE_AUTH
 from ..etag import IF_MATCH, require_if_match, resource_tag
-from ..pagination import PageParams, apply_ordering, ordering_choices, page_of, paginate
+from ..pagination import PageParams, apply_ordering, page_of, paginate
 
-ElementOrdering = Literal[ordering_choices("number", "position", "title", "updated_at")]
+ElementOrdering = Literal["number", "-number", "position", "-position", "title", "-title", "updated_at", "-updated_at"]
 
 
 class ElementFilters(Schema):
@@ -81,7 +81,7 @@ class SubObjectiveCreate(ElementCreate):
     justification_sensitivity: s.Sensitivity = "public"
 
 
-KINDS = {
+KINDS: dict[str, tuple[Any, ...]] = {
     # kind: (model, prefix, tag, out schema, update schema, create schema, filters)
     "goal": (sm.Goal, "/goals", "goals", s.GoalSchema, s.GoalUpdate, GoalCreate, ElementFilters),
     "objective": (sm.Objective, "/objectives", "objectives", s.ObjectiveSchema, s.ObjectiveUpdate,
@@ -120,12 +120,15 @@ def _visible_parent(access: Access, model, pk: int | None, field: str):
 
 
 def _make_router(kind: str) -> Router:
+    update_schema: Any  # schema classes chosen at run time: mypy takes their instances as Any
+    create_schema: Any
+    filters_schema: Any
     model, _prefix, tag, out_schema, update_schema, create_schema, filters_schema = KINDS[kind]
     to_dict = serialize.ELEMENT_SERIALIZERS[kind]
     label = model._meta.verbose_name
     router = Router(tags=[tag])
 
-    def list_elements(request: HttpRequest, filters: Query[filters_schema], page: Query[PageParams]):  # type: ignore[valid-type]
+    def list_elements(request: HttpRequest, filters: Query[filters_schema], page: Query[PageParams]):
         access = Access(request)
         qs = access.visible(element_queryset(model))
         if filters.strategy:
@@ -156,7 +159,7 @@ def _make_router(kind: str) -> Router:
     get_one.__name__ = f"get_{kind}"
     router.get("/{int:element_id}", response=out_schema, summary=f"Get a {label}")(get_one)
 
-    def update_one(request: HttpRequest, element_id: PathId, payload: update_schema, response: HttpResponse):  # type: ignore[valid-type]
+    def update_one(request: HttpRequest, element_id: PathId, payload: update_schema, response: HttpResponse):
         from icsplan.strategies import services
 
         access = Access(request)
@@ -175,7 +178,7 @@ def _make_router(kind: str) -> Router:
     router.patch("/{int:element_id}", response=out_schema, auth=WRITE_AUTH, openapi_extra=IF_MATCH,
                  summary=f"Change a {label}")(update_one)
 
-    def create_one(request: HttpRequest, payload: create_schema, response: HttpResponse):  # type: ignore[valid-type]
+    def create_one(request: HttpRequest, payload: create_schema, response: HttpResponse):
         from icsplan.errors import ValidationError
         from icsplan.strategies import services
 

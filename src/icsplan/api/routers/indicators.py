@@ -31,7 +31,7 @@ from .. import schemas as s
 from ..access import Access
 from ..auth import WRITE_AUTH
 from ..etag import IF_MATCH, require_if_match, resource_tag
-from ..pagination import PageParams, apply_ordering, ordering_choices, page_of, paginate
+from ..pagination import PageParams, apply_ordering, page_of, paginate
 from ..schemas import MAX_ID, PathId
 from .elements import get_element
 
@@ -323,12 +323,12 @@ class ValueFilters(Schema):
 
 
 class TargetFilters(ValueFilters):
-    ordering: Literal[ordering_choices("period", "updated_at")] | None = None
+    ordering: Literal["period", "-period", "updated_at", "-updated_at"] | None = None
 
 
 class ResultFilters(ValueFilters):
     status: ResultStatus | None = None
-    ordering: Literal[ordering_choices("period", "status", "updated_at", "submitted_at")] | None = None
+    ordering: Literal["period", "-period", "status", "-status", "updated_at", "-updated_at", "submitted_at", "-submitted_at"] | None = None
 
 
 def _filter_values(qs, filters: ValueFilters):
@@ -356,7 +356,7 @@ class IndicatorFilters(Schema):
     frequency: Frequency | None = None
     responsible: str | None = Field(None, max_length=100, description="Section or agency (case-insensitive)")
     q: str | None = Field(None, max_length=200, description="Part of the name")
-    ordering: Literal[ordering_choices("code", "position", "name", "updated_at")] | None = None
+    ordering: Literal["code", "-code", "position", "-position", "name", "-name", "updated_at", "-updated_at"] | None = None
 
 
 @indicators.get("", response=page_of(IndicatorSchema), summary="List indicators")

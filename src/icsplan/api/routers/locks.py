@@ -23,7 +23,7 @@ from .. import schemas as s
 from ..access import Access
 from ..auth import WRITE_AUTH
 from ..etag import IF_MATCH, require_if_match, resource_tag
-from ..pagination import PageParams, apply_ordering, ordering_choices, page_of, paginate
+from ..pagination import PageParams, apply_ordering, page_of, paginate
 from ..schemas import MAX_ID, PathId
 
 router = Router(tags=["period locks"])
@@ -44,7 +44,7 @@ class PeriodLockFilters(Schema):
     strategy: int | None = Field(None, ge=1, le=MAX_ID, description="Strategy edition id")
     mission: int | None = Field(None, ge=1, le=MAX_ID, description="Mission id")
     period: str | None = Field(None, max_length=10, pattern=s.PERIOD_PATTERN, description="Fiscal period id")
-    ordering: Literal[ordering_choices("period", "created_at")] | None = None
+    ordering: Literal["period", "-period", "created_at", "-created_at"] | None = None
 
 
 class PeriodLockCreate(Schema):
@@ -66,7 +66,7 @@ def lock_dict(access: Access, row: im.PeriodLock) -> dict[str, Any]:
     return {
         "id": row.pk, "strategy_id": row.strategy_id, "period": row.period,
         "reason": (row.reason or "") if member else None,
-        "locked_by": (row.locked_by.get_username() if row.locked_by_id else None) if member else None,
+        "locked_by": (row.locked_by.get_username() if row.locked_by else None) if member else None,
         "created_at": row.created_at,
     }
 

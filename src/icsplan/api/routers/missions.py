@@ -12,12 +12,12 @@ from icsplan.accounts.models import Mission
 from .. import serialize
 from ..access import Access
 from ..etag import resource_tag
-from ..pagination import PageParams, apply_ordering, ordering_choices, page_of, paginate
+from ..pagination import PageParams, apply_ordering, page_of, paginate
 from ..schemas import MissionSchema, PathId
 
 router = Router(tags=["missions"])
 
-MissionOrdering = Literal[ordering_choices("country", "created_at", "updated_at")]
+MissionOrdering = Literal["country", "-country", "created_at", "-created_at", "updated_at", "-updated_at"]
 
 
 class MissionFilters(Schema):

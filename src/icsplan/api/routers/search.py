@@ -100,7 +100,7 @@ def search(request: HttpRequest, params: Query[SearchParams], page: Query[PagePa
                     continue
                 if marking is not None and access.text(value, getattr(row, marking), strategy.mission_id) is None:
                     continue
-                title = getattr(row, "title", None) or getattr(row, "name", None) or getattr(row, "statement", "")
+                title = getattr(row, "title", "") or getattr(row, "name", "") or getattr(row, "statement", "")
                 hits.append({
                     "kind": kind, "id": row.pk, "strategy_id": strategy.pk, "mission_id": strategy.mission_id,
                     "country": strategy.mission.country, "edition": strategy.edition,

@@ -15,13 +15,13 @@ from .. import serialize
 from ..access import Access
 from ..auth import WRITE_AUTH
 from ..etag import IF_MATCH, require_if_match, resource_tag
-from ..pagination import PageParams, apply_ordering, ordering_choices, page_of, paginate
+from ..pagination import PageParams, apply_ordering, page_of, paginate
 from ..schemas import MAX_ID, ApproveRequest, PathId, StrategySchema, StrategyUpdate
 from ..tree import TreeSchema, build_tree
 
 router = Router(tags=["strategies"])
 
-StrategyOrdering = Literal[ordering_choices("country", "edition", "status", "approved_date", "updated_at")]
+StrategyOrdering = Literal["country", "-country", "edition", "-edition", "status", "-status", "approved_date", "-approved_date", "updated_at", "-updated_at"]
 
 
 class StrategyFilters(Schema):

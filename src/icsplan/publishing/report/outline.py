@@ -15,6 +15,7 @@ Nothing else in the report reads the database.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable
@@ -332,7 +333,7 @@ class _Builder:
                 self.blocks.append(Chart(
                     "indicator-" + _slug(ind.code), ch.indicator_alt_text(data),
                     "",  # the heading above names the indicator; the alt text states every figure
-                    make=lambda fmt, data=data: _indicator_chart(data, fmt), width_in=6.5,
+                    make=functools.partial(_indicator_chart, data), width_in=6.5,
                 ))
         rows, highlight = [], []
         baseline = getattr(ind, "baseline", None) if _has_baseline(ind) else None

@@ -79,7 +79,7 @@ def _my_indicators(user, mission, strategy) -> list:
     return [i for i in rows.order_by("position", "pk") if can_report(user, i)]
 
 
-def _row(indicator, period: str, targets: dict, results: dict, form=None, note: str = "", ok: bool = True) -> dict:
+def _row(indicator, period: str | None, targets: dict, results: dict, form=None, note: str = "", ok: bool = True) -> dict:
     result = results.get((indicator.pk, period))
     if form is None:
         form = ResultForm(prefix=f"i{indicator.pk}", initial={
@@ -211,6 +211,7 @@ def result_save(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     back = reverse("web:results", args=[mission.slug]) + f"?period={request.POST.get(f'i{pk}-period', '')}&edition={strategy.edition}"
     if request.method != "POST":
         return redirect(back)
+    form: ResultForm | None  # None once saved: the row then shows the stored figures
     form = ResultForm(request.POST, prefix=f"i{pk}")
     submit = request.POST.get("action") == "submit"
     note = ""
@@ -246,6 +247,7 @@ def result_save(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         elif status == 409:
             messages.error(request, note)
         else:
+            assert form is not None  # 422: the form was kept for its errors
             errors = "; ".join(f"{e}" for errs in form.errors.values() for e in errs)
             messages.error(request, f"{indicator.code}: not saved — {errors}")
         return redirect(back)
