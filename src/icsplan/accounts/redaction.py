@@ -148,7 +148,9 @@ class VisibleQuerySet(models.QuerySet):
 
     def visible_to(self, who) -> "VisibleQuerySet":
         """The rows ``who`` (a user, an ``Audience`` or ``None`` for the operator) may read."""
-        return visible(self, who)
+        narrowed = visible(self, who)
+        assert isinstance(narrowed, VisibleQuerySet)  # filtering keeps the queryset's class
+        return narrowed
 
 
 def text_for(who, mission, value, sensitivity):
@@ -270,7 +272,7 @@ def redact_history_diff(
     ``everything`` withholds every value (a row hidden as a whole).
     """
     single = isinstance(changes, dict)
-    items = [changes] if single else list(changes)
+    items: list[dict[str, Any]] = [changes] if isinstance(changes, dict) else list(changes)
     if audience_for(user).reads_sbu(mission):
         return items[0] if single else items
     before = before or {}

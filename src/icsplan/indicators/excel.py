@@ -341,7 +341,7 @@ def _read(path: Path, data: bytes | None = None):
             raise InputError(f"{path.name}: the file is empty", code="empty", where=Location(file=path.name))
         text = decode_bytes(raw_bytes, path.name)
         try:
-            table = list(csv.reader(io.StringIO(text)))
+            table: list[Any] = list(csv.reader(io.StringIO(text)))
         except csv.Error as exc:
             raise InputError(f"{path.name}: not a readable CSV file ({exc})", code="unreadable",
                              where=Location(file=path.name)) from None

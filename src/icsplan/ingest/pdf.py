@@ -181,7 +181,7 @@ def _render(pages: list[_Page], furniture: set[str]) -> str:
     return "\n\n".join(out) + "\n"
 
 
-def _reraise_memory(causes: list) -> None:
+def _reraise_memory(causes: list[Any]) -> None:
     """pdfplumber wraps a MemoryError (a deflate bomb against the reader's memory limit) in its own
     exception; the pipeline reports it as the limit it is, not as a damaged file."""
     if any(isinstance(cause, MemoryError) for cause in causes):

@@ -25,12 +25,20 @@ import os
 import signal
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from collections.abc import Callable
+from collections.abc import Set as AbstractSet
+from multiprocessing.connection import Connection
+from typing import TYPE_CHECKING, Any
 
 from icsplan.errors import DocumentError, IcsplanError, Location
 
 from .lint import Finding, lint_strategy
 from .uploads import STRATEGY_KINDS, ReaderLimits, Upload, check_upload, clean_name, current_limits, refuse_size
+
+if TYPE_CHECKING:
+    from icsplan.document import Strategy
+
+    from .text import ParseResult
 
 __all__ = ["ReadDocument", "read_document", "read_path", "run_isolated"]
 
@@ -45,11 +53,11 @@ class ReadDocument:
     """A document read and linted: the accepted upload, the parse result and the findings."""
 
     upload: Upload
-    result: Any  # ParseResult
+    result: ParseResult
     findings: list[Finding] = field(default_factory=list)
 
     @property
-    def strategy(self):
+    def strategy(self) -> Strategy:
         return self.result.strategy
 
     @property
@@ -58,7 +66,7 @@ class ReadDocument:
         return any(f.severity == "error" for f in self.findings)
 
 
-def _mp_context():
+def _mp_context() -> Any:
     global _context
     if _context is None:
         context = multiprocessing.get_context("forkserver")
@@ -67,18 +75,18 @@ def _mp_context():
     return _context
 
 
-def _freeze(exc: IcsplanError) -> tuple:
+def _freeze(exc: IcsplanError) -> tuple[Any, ...]:
     """An icsplan error as plain data (its constructor takes keywords pickle does not replay)."""
     return type(exc), exc.message, exc.code, exc.where, getattr(exc, "problems", None)
 
 
-def _thaw(frozen: tuple) -> IcsplanError:
+def _thaw(frozen: tuple[Any, ...]) -> IcsplanError:
     cls, message, code, where, problems = frozen
-    exc = cls.__new__(cls)
+    exc: IcsplanError = cls.__new__(cls)
     Exception.__init__(exc, message)
     exc.message, exc.code, exc.where = message, code, where
     if problems is not None:
-        exc.problems = problems
+        setattr(exc, "problems", problems)  # ValidationError's list of problems
     return exc
 
 
@@ -96,7 +104,7 @@ def _near_memory_limit(memory_bytes: int) -> bool:
     return peak >= memory_bytes * 0.9
 
 
-def _child(conn, memory_bytes: int, fn: Callable, args: tuple) -> None:
+def _child(conn: Connection, memory_bytes: int, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
     """Runs in the child: cap the address space, run ``fn``, send back ("ok", value) or why not."""
     try:
         if memory_bytes:
@@ -119,7 +127,7 @@ def _child(conn, memory_bytes: int, fn: Callable, args: tuple) -> None:
         conn.close()
 
 
-def run_isolated(fn: Callable, *args: Any, name: str, limits: ReaderLimits | None = None) -> Any:
+def run_isolated(fn: Callable[..., Any], *args: Any, name: str, limits: ReaderLimits | None = None) -> Any:
     """``fn(*args)`` in a child process under ``limits.seconds`` and ``limits.memory_bytes``.
 
     ``fn`` and its arguments must be picklable, and ``fn`` must live in a Django-free module (the
@@ -134,7 +142,7 @@ def run_isolated(fn: Callable, *args: Any, name: str, limits: ReaderLimits | Non
     started = time.monotonic()
     process.start()
     sender.close()  # the child holds the only writing end: its exit means EOF here
-    outcome: tuple | None = None
+    outcome: tuple[Any, Any] | None = None
     try:
         if receiver.poll(max(limits.seconds, 0.0)):
             try:
@@ -152,10 +160,11 @@ def run_isolated(fn: Callable, *args: Any, name: str, limits: ReaderLimits | Non
         receiver.close()
     where = Location(file=name)
     status, value = outcome if outcome is not None else ("died", None)
+    value_any: Any = value
     if status == "ok":
         return value
     if status == "error":
-        raise _thaw(value)
+        raise _thaw(value_any)
     if status == "timeout":
         raise DocumentError(f"Reading the file took longer than {limits.seconds:g} seconds, the limit, and was stopped.",
                             code="too-slow", where=where)
@@ -168,7 +177,7 @@ def run_isolated(fn: Callable, *args: Any, name: str, limits: ReaderLimits | Non
     raise DocumentError(f"The file cannot be read ({value or 'the reader stopped'}).", code="corrupt", where=where)
 
 
-def _read_in_child(kind: str, data: bytes, name: str, limits: ReaderLimits):
+def _read_in_child(kind: str, data: bytes, name: str, limits: ReaderLimits) -> tuple[ParseResult, list[Finding]]:
     """Parse and lint one checked upload (runs in the child process)."""
     from .text import ParseResult, parse_text
 
@@ -194,7 +203,7 @@ def _read_in_child(kind: str, data: bytes, name: str, limits: ReaderLimits):
 
 
 def read_document(data: bytes, name: str, *, limits: ReaderLimits | None = None,
-                  allowed=STRATEGY_KINDS) -> ReadDocument:
+                  allowed: AbstractSet[str] = STRATEGY_KINDS) -> ReadDocument:
     """Check, parse and lint one strategy document (text/Markdown, DOCX, PDF or interchange JSON)."""
     limits = limits or current_limits()
     upload = check_upload(name, data, allowed, limits=limits)
@@ -203,7 +212,7 @@ def read_document(data: bytes, name: str, *, limits: ReaderLimits | None = None,
     return ReadDocument(upload=upload, result=result, findings=findings)
 
 
-def read_bytes_of(path: str | os.PathLike, limits: ReaderLimits | None = None) -> tuple[str, bytes]:
+def read_bytes_of(path: str | os.PathLike[str], limits: ReaderLimits | None = None) -> tuple[str, bytes]:
     """(file name, content) of a file, refusing one over the size limit without reading it all."""
     limits = limits or current_limits()
     name = clean_name(os.path.basename(os.fspath(path)) or os.fspath(path))
@@ -218,7 +227,8 @@ def read_bytes_of(path: str | os.PathLike, limits: ReaderLimits | None = None) -
     return name, data
 
 
-def read_path(path: str | os.PathLike, *, limits: ReaderLimits | None = None, allowed=STRATEGY_KINDS) -> ReadDocument:
+def read_path(path: str | os.PathLike[str], *, limits: ReaderLimits | None = None,
+              allowed: AbstractSet[str] = STRATEGY_KINDS) -> ReadDocument:
     """:func:`read_document` for a file on disk (the CLI)."""
     limits = limits or current_limits()
     name, data = read_bytes_of(path, limits)

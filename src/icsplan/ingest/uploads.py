@@ -25,6 +25,7 @@ import os
 import sys
 import zipfile
 from dataclasses import dataclass, fields
+from collections.abc import Set as AbstractSet
 from typing import ClassVar, Mapping
 
 from icsplan.errors import DocumentError, Location, UploadTooLarge
@@ -283,7 +284,7 @@ def clean_name(name: str | None) -> str:
     return (name or "upload").replace("\\", "/").rsplit("/", 1)[-1][:200] or "upload"
 
 
-def check_upload(name: str, data: bytes | None, allowed=ALL_KINDS, *, max_bytes: int | None = None,
+def check_upload(name: str, data: bytes | None, allowed: AbstractSet[str] = ALL_KINDS, *, max_bytes: int | None = None,
                  limits: ReaderLimits | None = None) -> Upload:
     """Accept ``data`` (uploaded as ``name``) if it is one of the ``allowed`` kinds, or raise
     ``DocumentError`` with one clear sentence. CSV is text whose name ends in .csv; "text" also

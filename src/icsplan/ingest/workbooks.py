@@ -4,11 +4,12 @@ pipeline's limited child process, after the zip container check)."""
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from icsplan.errors import InputError, Location
 
 
-def workbook_table(data: bytes, name: str, prefer: str, skip: str) -> tuple[str, list[tuple]]:
+def workbook_table(data: bytes, name: str, prefer: str, skip: str) -> tuple[str, list[tuple[Any, ...]]]:
     """(sheet name, rows as tuples of cell values) of the sheet ``prefer``, else the first sheet
     that is not ``skip`` (the instructions)."""
     from openpyxl import load_workbook

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from icsplan.accounts.permissions import can_report, get_restricted, restrict
+from icsplan.accounts.redaction import visible
 from icsplan.core import inputs
 from icsplan.errors import ConflictError, IcsplanError, NotFoundError, ValidationError
 from icsplan.indicators import models as im
@@ -74,7 +75,7 @@ def _periods(strategy, indicators) -> list[str]:
 
 def _my_indicators(user, mission, strategy) -> list:
     """The indicators of an edition the person may report on (assignments for reporters)."""
-    rows = restrict(im.Indicator.objects.filter(strategy=strategy), user, "report").visible_to(user)
+    rows = visible(restrict(im.Indicator.objects.filter(strategy=strategy), user, "report"), user)
     rows = rows.select_related("strategy__mission", "sub_objective", "objective", "management_objective", "baseline")
     return [i for i in rows.order_by("position", "pk") if can_report(user, i)]
 
@@ -105,8 +106,8 @@ def _overview(user, strategy, period: str | None) -> list[dict]:
     """Every indicator of the period's frequency with its target and result (for approvers)."""
     if not period:
         return []
-    rows = restrict(im.Indicator.objects.filter(strategy=strategy, frequency=Period.parse(period).frequency),
-                    user, "view").visible_to(user)
+    rows = visible(restrict(im.Indicator.objects.filter(strategy=strategy, frequency=Period.parse(period).frequency),
+                            user, "view"), user)
     indicators = list(rows.order_by("position", "pk"))
     targets, results = _tables(indicators, period)
     return [{"indicator": i, "target": targets.get((i.pk, period)), "result": results.get((i.pk, period))}
@@ -284,12 +285,15 @@ def approval_decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     action = request.POST.get("action")
     reason = (request.POST.get("reason") or "").strip()
     try:
-        version = int(request.POST.get("version") or 0) or None
+        version: int | None = int(request.POST.get("version") or "")
     except ValueError:
         version = None
     ok, text = False, ""
     try:
-        if action == "approve":
+        if version is None:
+            # Every decision names the version the approver saw: no blind approvals.
+            text = "This decision came without the version you saw; reload the queue and decide again."
+        elif action == "approve":
             isv.approve_result(result, actor=request.user, expected_version=version)
             ok, text = True, f"{result.indicator.code} {result.period} approved."
         elif action == "return":
