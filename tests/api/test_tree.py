@@ -98,7 +98,7 @@ def test_tree_body_is_exactly_what_its_schema_would_produce(world, api_as):
 
     indicator = Indicator.objects.get(strategy=world.strategy, code="1.1-P")
     indicators.set_baseline(indicator, "2", expected_version=0, actor=SYSTEM)
-    indicators.define_disaggregation(indicator, "sex", ["female", "male"], actor=SYSTEM)
+    indicators.define_disaggregation(indicator, "sex", ["female", "male"], expected_version=0, actor=SYSTEM)
     big = services.import_strategy(_big_document(3, 3), status="approved", actor=SYSTEM)
     callers = [Api(), api_as("viewer", scope="read"), api_as("reader", scope="read"), api_as("admin", scope="read")]
     checked = 0

@@ -29,7 +29,7 @@ def trainees(objective):
     ind = svc.create_indicator(objective, code="T-1", name="People trained", unit="people", cumulative=True,
                                actor=SYSTEM)
     svc.set_baseline(ind, "0", date=dt.date(2021, 9, 30), expected_version=0, actor=SYSTEM)
-    svc.define_disaggregation(ind, "sex", ["female", "male"], actor=SYSTEM)
+    svc.define_disaggregation(ind, "sex", ["female", "male"], expected_version=0, actor=SYSTEM)
     for year, target in ((2022, 100), (2023, 100), (2024, 100)):
         svc.set_target(ind, f"FY{year}", target, expected_version=0, actor=SYSTEM)
     return ind

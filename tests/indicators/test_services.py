@@ -122,7 +122,8 @@ def test_breakdowns_must_add_up_for_results_and_targets(trainees):
 
 
 def test_non_exhaustive_breakdowns_are_not_summed(trainees):
-    svc.define_disaggregation(trainees, "disability", ["with disability"], exhaustive=False, actor=SYSTEM)
+    svc.define_disaggregation(trainees, "disability", ["with disability"], exhaustive=False, expected_version=0,
+                              actor=SYSTEM)
     svc.submit_result(trainees, "FY2023", 10, expected_version=0, actor=SYSTEM)
     part = svc.submit_result(trainees, "FY2023", 3, category="disability", category_value="with disability",
                              expected_version=0, actor=SYSTEM)

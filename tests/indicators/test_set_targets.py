@@ -71,7 +71,9 @@ def test_remove_disaggregation_refused_while_used(trainees):
     breakdown = m.Disaggregation.objects.get(indicator=trainees, category="sex")
     svc.set_target(trainees, "FY2022", "60", category="sex", category_value="female", expected_version=0, actor=SYSTEM)
     with pytest.raises(ValidationError):
-        svc.remove_disaggregation(breakdown, actor=SYSTEM)
+        svc.remove_disaggregation(breakdown, expected_version=breakdown.version, actor=SYSTEM)
     m.Target.objects.filter(indicator=trainees, category="sex").delete()
-    svc.remove_disaggregation(breakdown, actor=SYSTEM)
+    with pytest.raises(ConflictError):
+        svc.remove_disaggregation(breakdown, expected_version=breakdown.version + 1, actor=SYSTEM)
+    svc.remove_disaggregation(breakdown, expected_version=breakdown.version, actor=SYSTEM)
     assert not m.Disaggregation.objects.filter(indicator=trainees).exists()

@@ -27,6 +27,7 @@ a POST to it must change nothing. Adding an API write: one BODIES entry and one 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -391,7 +392,7 @@ def _breakdown(indicator):
     """A breakdown to remove (created by the trusted operator inside the cell)."""
     from icsplan.indicators import services
 
-    return services.define_disaggregation(indicator, "region", ["north", "south"], actor=SYSTEM)
+    return services.define_disaggregation(indicator, "region", ["north", "south"], expected_version=0, actor=SYSTEM)
 
 
 def _lock_to_remove(w):
@@ -536,10 +537,12 @@ BODIES: dict[tuple, Callable] = {
         _indicator_args(_public_indicator(w)),
         form={"b-value": "3", "b-date": "2021-09-30", "b-note": "matrix", "b-version": 0}),
     ("POST", "web:indicator-targets"): lambda w, u: Call(_indicator_args(_public_indicator(w)), form={"t-FY2025": "42"}),
-    ("POST", "web:indicator-breakdowns"): lambda w, u: Call(
-        _indicator_args(_public_indicator(w)), form={"c-category": "sex", "c-values": "female, male", "c-exhaustive": "on"}),
+    ("POST", "web:indicator-breakdowns"): lambda w, u: (lambda i: Call(
+        _indicator_args(i), form={"c-category": "sex", "c-values": "female, male", "c-exhaustive": "on",
+                                  "c-read": json.dumps({d.category: d.version for d in i.disaggregations.all()})}))(
+        _public_indicator(w)),
     ("POST", "web:remove-breakdown"): lambda w, u: (lambda i: Call(
-        {**_indicator_args(i), "breakdown_pk": _breakdown(i).pk}, form={}))(_public_indicator(w)),
+        {**_indicator_args(i), "breakdown_pk": _breakdown(i).pk}, form={"version": 1}))(_public_indicator(w)),
     ("POST", "web:delete-indicator"): lambda w, u: (lambda i: Call(
         _indicator_args(i), form={"version": i.version}))(_public_indicator(w)),
     ("POST", "web:period-lock"): lambda w, u: Call(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -678,3 +679,17 @@ def test_first_web_targets_have_one_winner(world):
     late = second.post(url, {"t-FY2026": "20", "t-v-FY2026": ""})
     assert late.status_code == 409
     assert im.Target.objects.get(indicator=indicator, period="FY2026", category="").value == "10"
+
+
+def test_a_breakdown_defined_meanwhile_is_a_conflict_on_the_web(world):
+    indicator = _public(world)
+    url = reverse("web:indicator-breakdowns", args=[world.mission.slug, world.strategy.edition, indicator.pk])
+    first, second = Client(), Client()
+    for client in (first, second):
+        client.force_login(world.user("editor"))
+    read = second.get(reverse("web:edit-indicator", args=[world.mission.slug, world.strategy.edition, indicator.pk]))
+    shown = re.search(rb'name="c-read" value="([^"]*)"', read.content).group(1).decode().replace("&quot;", '"')
+    assert first.post(url, {"c-category": "region", "c-values": "north, south", "c-read": shown}).status_code == 302
+    late = second.post(url, {"c-category": "region", "c-values": "east, west", "c-read": shown})
+    assert late.status_code == 422 and b"someone else" in late.content
+    assert im.Disaggregation.objects.get(indicator=indicator, category="region").values == ["north", "south"]

@@ -113,7 +113,9 @@ def test_breakdowns_add_and_remove(login, site):
     repeated = client.post(url, {"c-category": "age", "c-values": "young, young"})
     assert repeated.status_code == 422 and b"repeat" in repeated.content
     remove = reverse("web:remove-breakdown", args=[*E, indicator.pk, row.pk])
-    assert client.post(remove).status_code == 302
+    assert client.post(remove, {"version": row.version + 1}).status_code == 302  # changed meanwhile: kept
+    assert im.Disaggregation.objects.filter(indicator=indicator).exists()
+    assert client.post(remove, {"version": row.version}).status_code == 302
     assert not im.Disaggregation.objects.filter(indicator=indicator).exists()
 
 

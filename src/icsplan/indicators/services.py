@@ -279,8 +279,12 @@ def set_baseline(indicator: m.Indicator, value, *, date=None, note: str | None =
 
 
 def define_disaggregation(indicator: m.Indicator, category: str, values: Iterable[str], *,
-                          exhaustive: bool = True, actor) -> m.Disaggregation:
-    """Define (or redefine) a breakdown of an indicator: a category and its values."""
+                          exhaustive: bool = True, expected_version: int, actor) -> m.Disaggregation:
+    """Define (or redefine) a breakdown of an indicator: a category and its values.
+
+    ``expected_version`` is the version of the category's breakdown read (``NEW_ROW`` for a new
+    category), so a breakdown defined or changed meanwhile is a conflict, not an overwrite.
+    """
     _authorize(actor, Action.EDIT, indicator)
     category = inputs.normalize_identifier(str(category or ""), field="category", max_length=60, required=False)
     values = [inputs.normalize_identifier(str(v), field="values", max_length=100, required=False) for v in values]
@@ -290,19 +294,24 @@ def define_disaggregation(indicator: m.Indicator, category: str, values: Iterabl
     if len(set(values)) != len(values):
         raise _invalid(f"the values of {category} repeat", field="values", element=indicator.code)
     with transaction.atomic():
-        row = m.Disaggregation.objects.filter(indicator=indicator, category=category).first()
-        if row is None:
+        row = m.Disaggregation.objects.select_for_update().filter(indicator=indicator, category=category).first()
+        _check_version(row, expected_version)
+        new = row is None
+        if new:
             row = m.Disaggregation(indicator=indicator, category=category,
                                    position=m.Disaggregation.objects.filter(indicator=indicator).count())
         row.values, row.exhaustive = values, exhaustive
-        return _save(row, actor)
+        return (_insert if new else _save)(row, actor)
 
 
-def remove_disaggregation(disaggregation: m.Disaggregation, *, actor) -> None:
-    """Remove a breakdown of an indicator; refused while targets or results use it."""
+def remove_disaggregation(disaggregation: m.Disaggregation, *, expected_version: int, actor) -> None:
+    """Remove a breakdown of an indicator (as read at ``expected_version``); refused while targets
+    or results use it."""
     indicator = disaggregation.indicator
     _authorize(actor, Action.EDIT, indicator)
     with transaction.atomic():
+        current = m.Disaggregation.objects.select_for_update().filter(pk=disaggregation.pk).first()
+        _check_version(current, expected_version)
         used = (m.Target.objects.filter(indicator=indicator, category=disaggregation.category).exists()
                 or m.Result.objects.filter(indicator=indicator, category=disaggregation.category).exists())
         if used:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django import forms
 
 from icsplan.core import inputs
@@ -231,6 +233,24 @@ class DisaggregationForm(forms.Form):
     category = forms.CharField(max_length=60, help_text="sex, age band, region… (an existing name redefines it)")
     values = forms.CharField(label="Values", max_length=2000, help_text="Separated by commas: female, male.")
     exhaustive = forms.BooleanField(label="The values add up to the total", required=False, initial=True)
+    # The breakdowns the page showed, {category: version} as JSON: redefining one changed (or
+    # defined) meanwhile is then a conflict. A page without it knows of none.
+    read = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20_000)
+
+    @staticmethod
+    def read_value(breakdowns) -> str:
+        """The ``read`` field's value for the breakdowns shown."""
+        return json.dumps({d.category: d.version for d in breakdowns})
+
+    def expected_version(self) -> int:
+        """The version the page showed of the category typed (0 when it showed none)."""
+        try:
+            read = json.loads(self.cleaned_data.get("read") or "{}")
+            category = inputs.normalize_identifier(self.cleaned_data["category"], field="category", required=False)
+            version = read.get(category, 0) if isinstance(read, dict) else 0
+            return version if isinstance(version, int) and not isinstance(version, bool) else 0
+        except (ValueError, ValidationError):
+            return 0
 
     def value_list(self) -> list[str]:
         return [v.strip() for v in self.cleaned_data["values"].split(",") if v.strip()]

@@ -537,10 +537,15 @@ def define_disaggregation(request: HttpRequest, indicator_id: PathId, payload: D
     saved: list = []
 
     def write(indicator):
-        existed = any(d.category == payload.category.strip() for d in indicator.disaggregations.all())
+        # If-Match was checked against the indicator's ETag (which covers its breakdowns) under its
+        # lock, so the breakdown read here is the one the caller saw.
+        category = inputs.normalize_identifier(payload.category, field="category", max_length=60)
+        current = next((d for d in indicator.disaggregations.all() if d.category == category), None)
         row = services.define_disaggregation(indicator, payload.category, payload.values,
-                                             exhaustive=payload.exhaustive, actor=access.user)
-        saved.append((existed, row.pk))
+                                             exhaustive=payload.exhaustive,
+                                             expected_version=current.version if current else NEW_ROW,
+                                             actor=access.user)
+        saved.append((current is not None, row.pk))
 
     row = _change_part(request, access, indicator_id, write)
     existed, pk = saved[0]

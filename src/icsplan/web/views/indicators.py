@@ -101,7 +101,8 @@ def _page(request, mission, strategy, indicator, *, definition=None, baseline=No
         "baseline": base,
         "targets_form": targets or _targets_form(strategy, indicator),
         "other_periods": extra,
-        "breakdowns": breakdowns, "breakdown_form": breakdown or DisaggregationForm(prefix="c"),
+        "breakdowns": breakdowns, "breakdown_form": breakdown or DisaggregationForm(
+            prefix="c", initial={"read": DisaggregationForm.read_value(breakdowns)}),
         "back": _strategy_url(mission, strategy, f"indicator-{indicator.pk}"),
     })
     return render(request, "web/edit_indicator.html", context, status=status)
@@ -262,7 +263,11 @@ def indicator_breakdowns(request: HttpRequest, slug: str, edition: str, pk: int)
     if form.is_valid():
         try:
             row = isv.define_disaggregation(indicator, form.cleaned_data["category"], form.value_list(),
-                                            exhaustive=form.cleaned_data["exhaustive"], actor=request.user)
+                                            exhaustive=form.cleaned_data["exhaustive"],
+                                            expected_version=form.expected_version(), actor=request.user)
+        except ConflictError:
+            form.add_error(None, "Not saved: this breakdown was defined or changed by someone else meanwhile. "
+                                 "Reload the page to see it, then make your change again if needed.")
         except ValidationError as exc:
             apply_problems(form, exc, form.field_for)
         except InputError as exc:
@@ -282,7 +287,13 @@ def remove_breakdown(request: HttpRequest, slug: str, edition: str, pk: int, bre
     row = access.get_restricted(im.Disaggregation.objects.filter(indicator=indicator), request.user, "edit",
                                 pk=breakdown_pk)
     try:
-        isv.remove_disaggregation(row, actor=request.user)
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = None  # the service refuses a removal that does not say which version it saw
+    try:
+        isv.remove_disaggregation(row, expected_version=version, actor=request.user)
+    except ConflictError:
+        messages.error(request, f"Not removed: breakdown {row.category} was changed by someone else meanwhile.")
     except (ValidationError, InputError) as exc:
         messages.error(request, f"Not removed: {exc.message}")
     else:
