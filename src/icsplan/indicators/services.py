@@ -21,7 +21,8 @@ submissions) and lock periods, editors edit indicators, baselines, breakdowns an
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import functools
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -166,6 +167,11 @@ def _stripped(text: str | None) -> str | None:
     return text.strip() if text is not None else None
 
 
+def _checked_text(value: Any, *, field: str, max_length: int, required: bool) -> Any:
+    """One text field of an indicator, checked and stripped."""
+    return _stripped(inputs.check_text(value, field=field, max_length=max_length, required=required))
+
+
 def _clean_indicator_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
     unknown = set(fields) - set(INDICATOR_FIELDS)
     if unknown:
@@ -176,11 +182,11 @@ def _clean_indicator_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
         if name in cleaned and cleaned[name] not in choices.values:
             problems.append(Problem(f"{name} must be one of {', '.join(choices.values)}, got {cleaned[name]!r}",
                                     Location(field=name)))
-    checks = {"sensitivity": lambda v: marking.check_marking(v),
+    checks: dict[str, Callable[[Any], Any]] = {
+              "sensitivity": lambda v: marking.check_marking(v),
               "code": lambda v: inputs.normalize_identifier(v, field="code", max_length=inputs.INDICATOR_CODE_MAX)}
     for name, limit in _INDICATOR_TEXT.items():
-        checks[name] = (lambda v, name=name, limit=limit:
-                        _stripped(inputs.check_text(v, field=name, max_length=limit, required=name == "name")))
+        checks[name] = functools.partial(_checked_text, field=name, max_length=limit, required=name == "name")
     for name, check in checks.items():
         if name in cleaned:
             if name == "name" and cleaned[name] is None:
@@ -272,7 +278,7 @@ def set_baseline(indicator: m.Indicator, value, *, date=None, note: str | None =
         baseline = m.Baseline.objects.select_for_update().filter(indicator=indicator).first()
         _check_version(baseline, expected_version)
         new = baseline is None
-        if new:
+        if baseline is None:  # new
             baseline = m.Baseline(indicator=indicator)
         baseline.value, baseline.number, baseline.date, baseline.note = parsed.value, parsed.number, date, note
         return (_insert if new else _save)(baseline, actor)
@@ -297,15 +303,15 @@ def define_disaggregation(indicator: m.Indicator, category: str, values: Iterabl
         row = m.Disaggregation.objects.select_for_update().filter(indicator=indicator, category=category).first()
         _check_version(row, expected_version)
         new = row is None
-        if new:
+        if row is None:  # new
             row = m.Disaggregation(indicator=indicator, category=category,
                                    position=m.Disaggregation.objects.filter(indicator=indicator).count())
         row.values, row.exhaustive = values, exhaustive
         return (_insert if new else _save)(row, actor)
 
 
-def remove_disaggregation(disaggregation: m.Disaggregation, *, expected_version: int, actor) -> None:
-    """Remove a breakdown of an indicator (as read at ``expected_version``); refused while targets
+def remove_disaggregation(disaggregation: m.Disaggregation, *, expected_version: int | None, actor) -> None:
+    """Remove a breakdown of an indicator (as read at ``expected_version``; None is refused); refused while targets
     or results use it."""
     indicator = disaggregation.indicator
     _authorize(actor, Action.EDIT, indicator)
@@ -394,7 +400,7 @@ def set_target(indicator: m.Indicator, period: str, value, *, numerator=None, de
         mark = marking.resolve(target.sensitivity if target else None, sensitivity, obj=indicator, actor=actor,
                                reason=reason, default=default_marking(indicator))
         new = target is None
-        if new:
+        if target is None:  # new
             target = m.Target(strategy_id=indicator.strategy_id, indicator=indicator, period=p.id,
                               category=cat, category_value=cat_value)
         target.value, target.number = parsed.value, parsed.number
@@ -453,7 +459,7 @@ def set_targets(indicator: m.Indicator, values: Mapping[str, Any], *,
                     _stamp(target, actor).delete()
                 continue
             new = target is None
-            if new:
+            if target is None:  # new
                 target = m.Target(strategy_id=indicator.strategy_id, indicator=indicator, period=p.id,
                                   sensitivity=default_marking(indicator))
             target.value, target.number = parsed.value, parsed.number
@@ -484,7 +490,7 @@ def _write_result(indicator, period, value, *, numerator, denominator, category,
         mark = marking.resolve(result.sensitivity if result else None, sensitivity, obj=indicator, actor=actor,
                                reason=reason, default=default_marking(indicator))
         new = result is None
-        if new:
+        if result is None:  # new
             result = m.Result(strategy_id=indicator.strategy_id, indicator=indicator, period=p.id,
                               category=cat, category_value=cat_value)
         result.value, result.number = parsed.value, parsed.number
