@@ -12,6 +12,7 @@ from django.db import DatabaseError, connection, transaction
 from django.test import Client, override_settings
 
 from icsplan.accounts import services, throttle
+from icsplan.accounts.actors import SYSTEM
 from icsplan.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -39,12 +40,12 @@ def clock(monkeypatch):
 
 @pytest.fixture()
 def alice():
-    return services.create_user("alice", password=PASSWORD, validate=False)
+    return services.create_user("alice", password=PASSWORD, validate=False, actor=SYSTEM)
 
 
 @pytest.fixture()
 def boss():
-    user = services.create_user("boss", password=PASSWORD, validate=False)
+    user = services.create_user("boss", password=PASSWORD, validate=False, actor=SYSTEM)
     get_user_model().objects.filter(pk=user.pk).update(is_staff=True, is_superuser=True)
     return user
 
@@ -165,7 +166,7 @@ def test_wait_is_told_in_minutes(alice, clock):
 
 
 def test_bad_api_tokens_are_limited_per_address(alice, clock):
-    _, token = services.create_token(alice, scope="read")
+    _, token = services.create_token(alice, scope="read", actor=SYSTEM)
     limit = throttle.limits()["address"]
     client = Client(REMOTE_ADDR="10.0.0.7")
     for n in range(limit):
