@@ -25,9 +25,10 @@ runner = CliRunner()
 
 
 def _token(world, persona="editor"):
+    from icsplan.accounts.actors import SYSTEM
     from icsplan.accounts.services import create_token
 
-    return create_token(world.user(persona), scope="write")[1]
+    return create_token(world.user(persona), scope="write", actor=SYSTEM)[1]
 
 
 def _document(world, edition="2031", *, duplicate_goal=False) -> bytes:
@@ -164,11 +165,12 @@ def test_an_editor_may_not_replace_an_approved_edition(world):
 
 
 def test_an_editor_who_is_also_approver_may_replace_it(world):
+    from icsplan.accounts.actors import SYSTEM
     from icsplan.accounts.services import add_membership
     from icsplan.strategies.services import import_strategy, load_strategy
 
     editor = world.user("editor")
-    add_membership(editor, "approver", mission=world.mission)
+    add_membership(editor, "approver", mission=world.mission, actor=SYSTEM)
     document = load_strategy(world.strategy)
     row = import_strategy(document, actor=editor, mission=world.mission, edition="2022", replace=True)
     assert row.status == "draft" and row.pk != world.strategy.pk

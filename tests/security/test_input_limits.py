@@ -229,11 +229,16 @@ def test_tabs_and_line_breaks_are_text(world):
 
 
 def test_control_characters_are_a_422_in_the_api(world):
+    """A control character reaches the service, which names the field; NUL is refused earlier, by the
+    JSON reader, for any field (tests/security/test_request_limits.py)."""
     before = _snapshot()
     response = _api(_token(world.user("editor")), "post", "/api/v1/results",
-                    {"indicator": _public(world).pk, "period": "FY2026", "value": "5", "comment": "x\u0000y"})
+                    {"indicator": _public(world).pk, "period": "FY2026", "value": "5", "comment": "x\u0007y"})
     assert response.status_code == 422, response.content
     _problem_field(response, "comment")
+    nul = _api(_token(world.user("editor")), "post", "/api/v1/results",
+               {"indicator": _public(world).pk, "period": "FY2026", "value": "5", "comment": "x\u0000y"})
+    assert nul.status_code == 400 and nul.json()["code"] == "invalid-character", nul.content
     assert _snapshot() == before
 
 
@@ -459,7 +464,7 @@ def test_lowering_a_result_needs_an_editor_or_approver_and_a_reason_and_is_audit
     assert _snapshot() == before
     with pytest.raises(ValidationError) as caught:  # an import never lowers
         _import(world.user("editor"), _csv([["Testland", "2022", "1.1-P", "FY2026", "5", "", "", "no"]]))
-    assert caught.value.problems[0].where.field == "sbu"
+    assert caught.value.problems[0].where.field == "sensitive"
     assert _snapshot() == before
     lowered = isv.save_result(_public(world), "FY2026", "5", sensitivity="public", reason="cleared by PAS",
                               expected_version=result.version, actor=world.user("editor"))

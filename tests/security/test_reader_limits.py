@@ -65,9 +65,10 @@ def _one_line(output: str) -> str:
 
 
 def _token(world, persona="editor"):
+    from icsplan.accounts.actors import SYSTEM
     from icsplan.accounts.services import create_token
 
-    return create_token(world.user(persona), scope="write")[1]
+    return create_token(world.user(persona), scope="write", actor=SYSTEM)[1]
 
 
 def _api_import(world, name: str, data: bytes, persona="editor"):

@@ -23,9 +23,10 @@ def _snapshot():
 
 @pytest.fixture()
 def api(world):
+    from icsplan.accounts.actors import SYSTEM
     from icsplan.accounts.services import create_token
 
-    token = create_token(world.user("editor"), scope="write")[1]
+    token = create_token(world.user("editor"), scope="write", actor=SYSTEM)[1]
     goal = world.draft.goals.order_by("pk").first()
     url = f"/api/v1/goals/{goal.pk}"
     tag = Client().get(url, HTTP_AUTHORIZATION=f"Bearer {token}")["ETag"]
