@@ -13,7 +13,9 @@ from icsplan.indicators.choices import Direction, Frequency, ValueType
 from icsplan.strategies.choices import RiskLevel
 
 SENSITIVITY = forms.RadioSelect(attrs={"class": "radios"})
-NARRATIVE = {"goal": "description"}  # the narrative field of each kind; "justification" otherwise
+NARRATIVE = {"goal": "description"}
+_REASON_HELP = (f"Kept in the history (at most {inputs.CHANGE_REASON_MAX} characters). Required when you make "
+                "SBU text public.")  # the narrative field of each kind; "justification" otherwise
 
 
 def narrative_field(kind: str) -> str:
@@ -35,8 +37,8 @@ class ElementForm(forms.Form):
     linkages_text = forms.CharField(label="Linkages narrative", required=False, widget=forms.Textarea(attrs={"rows": 4}))
     linkages_text_sensitivity = forms.ChoiceField(choices=Sensitivity.choices, widget=SENSITIVITY,
                                                   label="Linkages sensitivity")
-    reason = forms.CharField(label="Reason for the change (required to make SBU text public)", required=False,
-                             max_length=inputs.CHANGE_REASON_MAX)
+    reason = forms.CharField(label="Reason for the change (optional)", required=False,
+                             max_length=inputs.CHANGE_REASON_MAX, help_text=_REASON_HELP)
 
     def __init__(self, *args, kind: str = "objective", **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,8 +93,8 @@ class RiskForm(forms.Form):
     mitigation = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     owner = forms.CharField(required=False, max_length=100, help_text="Section or agency: POL/ECON, USAID, DAO…")
     sensitivity = forms.ChoiceField(choices=Sensitivity.choices, widget=SENSITIVITY, initial="public")
-    reason = forms.CharField(label="Reason for the change (required to make an SBU risk public)", required=False,
-                             max_length=inputs.CHANGE_REASON_MAX)
+    reason = forms.CharField(label="Reason for changing this risk (optional)", required=False,
+                             max_length=inputs.CHANGE_REASON_MAX, help_text=_REASON_HELP)
 
     def values(self) -> dict:
         """The risk fields for the services (the version and the reason are passed apart)."""
@@ -156,8 +158,8 @@ class IndicatorForm(forms.Form):
     standard_code = forms.CharField(label="Standard indicator code", required=False, max_length=60,
                                     help_text="e.g. an SDG or F indicator code.")
     sensitivity = forms.ChoiceField(choices=Sensitivity.choices, widget=SENSITIVITY, initial="public")
-    reason = forms.CharField(label="Reason for the change (required to make an SBU indicator public)",
-                             required=False, max_length=inputs.CHANGE_REASON_MAX)
+    reason = forms.CharField(label="Reason for the change (optional)", required=False,
+                             max_length=inputs.CHANGE_REASON_MAX, help_text=_REASON_HELP)
 
     @classmethod
     def initial_for(cls, indicator) -> dict:
