@@ -74,6 +74,13 @@ def _identity(opaque: str) -> str:
     return opaque.rsplit(".", 1)[0] if opaque.endswith((".f", ".p")) else opaque
 
 
+def if_match_names(request: HttpRequest, tag: str) -> bool:
+    """Whether the request's ``If-Match`` lists ``tag`` as a strong match (either view of a version)."""
+    current = _identity(tag.strip('"'))
+    return any(not weak and _identity(opaque) == current
+               for weak, opaque in _parse(request.headers.get("If-Match") or ""))
+
+
 @overload
 def require_if_match(request: HttpRequest, obj: VersionedModel, *, tag: str | None = None) -> int: ...
 @overload

@@ -87,15 +87,13 @@ def _tag(access: Access, row) -> str:
 
 def _check_if_match(request: HttpRequest, access: Access, row) -> int:
     """``If-Match`` of a linkage or risk: its own ETag or its element's; returns the element version."""
-    from ..etag import _identity, _parse
     from ..errors import PreconditionFailed
+    from ..etag import if_match_names
 
     element = _element_of(row)
     header = request.headers.get("If-Match") or ""
-    own = _identity(_tag(access, row)[1:-1])
-    for weak, opaque in _parse(header):
-        if not weak and _identity(opaque) == own:
-            return element.version
+    if if_match_names(request, _tag(access, row)):
+        return element.version
     if not header.strip():
         return require_if_match(request, element)  # raises 428
     try:
