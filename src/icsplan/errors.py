@@ -19,6 +19,84 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+#: Every error code icsplan answers with, and what it means. The API's problem+json ``code``, the
+#: CLI's message and the web UI use the same codes; docs/error-codes.md is written from this list
+#: (tests/test_error_codes.py checks both against the code base).
+ERROR_CODES: dict[str, str] = {
+    "already-approved": "The edition or result is approved already.",
+    "already-confirmed": "A staged import was confirmed already.",
+    "audit-immutable": "Audit events are never changed or deleted.",
+    "bad-period": "A fiscal period that cannot be read (FY2019, FY2019Q1, FY2019H1).",
+    "bad-request": "A request the API cannot read (HTTP 400).",
+    "bad-url": "An evidence link is not an http(s) web address.",
+    "conflict": "The object changed since it was read; read it again and retry.",
+    "control-character": "A text holds NUL or another control character.",
+    "corrupt": "A document or package that cannot be read (damaged, or a zip bomb).",
+    "csrf-failed": "A session request without a valid CSRF token.",
+    "duplicate": "A code, number or period/breakdown is given twice.",
+    "duplicate-linkage": "The element already links to that framework item.",
+    "edition-approved": "Replacing an approved edition needs an approver.",
+    "edition-exists": "The mission has that edition already (use replace).",
+    "empty": "An empty file.",
+    "empty-document": "A document with no text.",
+    "error": "Base of every icsplan error (never raised as such).",
+    "forbidden": "The caller may see the object but not do this (HTTP 403).",
+    "in-use": "The row is used by others (a breakdown with values) and cannot be removed.",
+    "integrity": "The database refused the change as inconsistent (a concurrent duplicate).",
+    "internal-error": "An unexpected error; the details are in the server log, never in the answer.",
+    "invalid": "A field or row does not pass its check (the default code of one problem).",
+    "invalid-character": "A JSON body holding NUL characters.",
+    "invalid-document": "A document whose structure cannot be read as an ICS.",
+    "invalid-expiry": "A token expiry outside the allowed range.",
+    "invalid-field": "A field of a framework element cannot be changed this way.",
+    "invalid-input": "Bad input from a person or a file (generic InputError).",
+    "invalid-json": "JSON that cannot be read, or not a valid icsplan strategy.",
+    "invalid-password": "A password that fails the password rules.",
+    "invalid-scope": "A token scope other than read or write.",
+    "invalid-token": "A bearer token that is unknown, revoked or expired.",
+    "invalid-username": "A user name that is not allowed.",
+    "invalid-value": "A value the API could not accept for its field.",
+    "lint-errors": "The document has linter errors; an import is refused until they are fixed.",
+    "locked": "The period is locked: results cannot change until it is reopened.",
+    "lowering-forbidden": "SBU is made public only explicitly, by an editor or approver, with a reason.",
+    "method-not-allowed": "The endpoint does not take this HTTP method (HTTP 405).",
+    "missing-column": "A results workbook or CSV without a required column.",
+    "missing-country": "An import that does not say which mission it is for.",
+    "missing-password": "A command that needs a password got none.",
+    "new-mission-needs-admin": "Only an administrator creates a new mission by import.",
+    "no-membership": "The user has no membership of that mission or bureau.",
+    "not-a-reporter": "Reporter assignments are for memberships with the reporter role.",
+    "not-an-ics": "A readable document that is not an Integrated Country Strategy.",
+    "not-found": "Missing or not permitted: the two look the same (HTTP 404).",
+    "own-submission": "Nobody approves or returns what they submitted themselves.",
+    "period-outside": "A period outside the edition's fiscal years or the indicator's frequency.",
+    "precondition-failed": "An API write whose If-Match is not the current strong ETag (HTTP 412).",
+    "precondition-required": "An API write without If-Match (HTTP 428).",
+    "read-only-token": "A read-scoped token was used for a write.",
+    "reason-required": "This change needs a reason (returning a result, lowering SBU to public).",
+    "required": "A required field is empty.",
+    "sum": "Breakdown values of an exhaustive category do not add up to the total.",
+    "throttled": "Too many failed sign-ins or token attempts; try again later (HTTP 429).",
+    "too-deep": "JSON or a document nested deeper than the reader's limit.",
+    "too-large": "A file or request body over its size limit (HTTP 413).",
+    "too-long": "A text is longer than the field's one limit (core/inputs.py).",
+    "too-much-memory": "Reading a document needed more memory than the limit and was stopped.",
+    "too-slow": "Reading a document took longer than the time limit and was stopped.",
+    "unauthenticated": "The API needs a bearer token or a session (HTTP 401).",
+    "unknown-field": "A field name that the object does not have.",
+    "unknown-format": "A file or output format icsplan does not read or write.",
+    "unknown-role": "A role name icsplan does not have.",
+    "unreadable": "A file that cannot be read as what its name says (CSV, workbook).",
+    "unreadable-document": "A strategy document file that cannot be opened.",
+    "unsupported-media-type": "A body that is not UTF-8 JSON sent to a JSON endpoint (HTTP 415).",
+    "upload-expired": "A staged import (preview) expired or was already used.",
+    "user-exists": "A user of that name exists already.",
+    "validation-failed": "One or more fields or rows are wrong; `errors` lists each with its place.",
+    "version-required": "A write must name the version it read (optimistic concurrency).",
+    "wrong-state": "The action does not apply to the object's current state (e.g. approving a draft).",
+}
+
+
 @dataclass(frozen=True)
 class Location:
     """Where a problem is: any of file, line, sheet, row, column, field, element."""
@@ -133,3 +211,14 @@ class ConflictError(IcsplanError):
         super().__init__(message)
         self.current_version = current_version
         self.given_version = given_version
+
+
+def error_codes_markdown() -> str:
+    """docs/error-codes.md: the table of :data:`ERROR_CODES`."""
+    rows = "\n".join(f"| `{code}` | {meaning} |" for code, meaning in sorted(ERROR_CODES.items()))
+    return ("# Error codes\n\n"
+            "Every refusal carries one of these codes: the API's `application/problem+json` body (`code`), the\n"
+            "CLI's one-sentence message (exit status 2) and the web UI speak the same list. It is written from\n"
+            "`icsplan.errors.ERROR_CODES`; `tests/test_error_codes.py` fails when a code is used in `src/` but\n"
+            "missing here, or listed here but no longer used.\n\n"
+            "| code | meaning |\n| --- | --- |\n" + rows + "\n")
