@@ -44,6 +44,6 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     goals, management = tree.build(document, strategy, facts.element_status)
     context.update({
         "doc": document, "goals": goals, "management": management, "facts": facts, "editions": editions,
-        "pending_count": len(facts.awaiting_approval), "sample_data": facts.sample,
+        "pending_count": facts.awaiting_count, "sample_data": facts.sample,
     })
     return render(request, "web/dashboard.html", context)
