@@ -73,7 +73,10 @@ def awaiting_summary(user, strategy, *, shown: int = AWAITING_SHOWN) -> tuple[in
     return rows.count(), first
 
 
-def for_strategy(user, strategy, allowed, period: str | None = None, *, queue: bool = True) -> Monitoring:
+def for_strategy(user, strategy, allowed, period: str | None = None, *, queue: bool = True,
+                 indicator_charts: bool = True) -> Monitoring:
+    """The monitoring facts of ``strategy`` for ``user``; ``indicator_charts=False`` skips the
+    per-indicator chart alt texts for pages that show no indicator chart (the dashboard)."""
     from icsplan.indicators.progress import strategy_progress
     from icsplan.indicators.status import rollup
 
@@ -134,6 +137,7 @@ def for_strategy(user, strategy, allowed, period: str | None = None, *, queue: b
     facts.matrix_available = facts.has_indicators
     if facts.has_indicators:
         facts.matrix_alt = charts.status_matrix_alt_text(progress)
-        facts.indicator_alt = {item.indicator.code: charts.indicator_alt_text(charts.indicator_chart_data(item))
-                               for item in progress.indicators}
+        if indicator_charts:
+            facts.indicator_alt = {item.indicator.code: charts.indicator_alt_text(charts.indicator_chart_data(item))
+                                   for item in progress.indicators}
     return facts
