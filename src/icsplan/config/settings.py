@@ -211,6 +211,14 @@ CACHES = {
         # tens of thousands of failures within the window could push out live ones.
         "OPTIONS": {"MAX_ENTRIES": 50_000},
     },
+    # Drawn charts (icsplan.indicators.chart_cache), keyed by the figures they show, so an entry is
+    # never stale and only ages out. A database cache so that every worker process shares them.
+    "charts": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "icsplan_chart_cache",
+        "TIMEOUT": 30 * 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    },
 }
 # Failed attempts allowed within 15 minutes (see icsplan.accounts.throttle): per account name and
 # address, per account name, per address (an office behind one NAT address shares the last one).

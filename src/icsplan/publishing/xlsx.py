@@ -10,6 +10,7 @@ import io
 from collections.abc import Set
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -32,18 +33,24 @@ def _narrative(text: str | None, sensitivity) -> str:
     return f"(SBU) {body}" if body and is_sbu(sensitivity) else body
 
 
+def _cell(sheet, value) -> Cell:
+    cell = Cell(sheet, value=None if value in (None, "") else value)
+    if isinstance(cell.value, str):
+        # A text that starts with "=" is a formula to Excel; narrative must stay text.
+        cell.data_type = "s"
+        cell.alignment = _WRAP
+    return cell
+
+
 def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list], wide: Set[str] = frozenset()):
     sheet = workbook.create_sheet(title)
     sheet.append(header)
     for cell in sheet[1]:
         cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
     for row in rows:
-        sheet.append([None if value in (None, "") else value for value in row])
-        for cell in sheet[sheet.max_row]:
-            # A text that starts with "=" is a formula to Excel; narrative must stay text.
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
-                cell.alignment = _WRAP
+        # Cells are built here and appended whole: looking the new row up again (``sheet.max_row``)
+        # scans every cell of the sheet, which made the export quadratic in its rows.
+        sheet.append([_cell(sheet, value) for value in row])
     sheet.freeze_panes = "A2"
     for index, name in enumerate(header, start=1):
         letter = get_column_letter(index)

@@ -11,8 +11,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from icsplan.accounts.permissions import restrict
+from icsplan.accounts.redaction import visible
 
 SUBMITTED = "submitted"
+#: how many waiting results the dashboard lists (the approval queue has them all, paginated)
+AWAITING_SHOWN = 6
 
 
 @dataclass
@@ -25,7 +28,8 @@ class Monitoring:
     indicator_status: dict = field(default_factory=dict)  # indicator code -> status key
     counts: dict = field(default_factory=dict)  # status key -> number of objectives
     off_track: list = field(default_factory=list)
-    awaiting_approval: list = field(default_factory=list)
+    awaiting_approval: list = field(default_factory=list)  # the oldest few (AWAITING_SHOWN)
+    awaiting_count: int = 0  # all of them, counted in SQL
     periods_due: list = field(default_factory=list)
     review: object | None = None
     has_indicators: bool = False
@@ -59,7 +63,20 @@ def awaiting_approval(user, strategy):
     return list(rows.select_related("indicator", "submitted_by").order_by("submitted_at", "pk"))
 
 
-def for_strategy(user, strategy, allowed, period: str | None = None, *, queue: bool = True) -> Monitoring:
+def awaiting_summary(user, strategy, *, shown: int = AWAITING_SHOWN) -> tuple[int, list]:
+    """How many submitted results the person may see, and the oldest ``shown`` of them: a count
+    query and a bounded one, however long the queue (a 10,000-row import fills it at once)."""
+    from icsplan.indicators.models import Result
+
+    rows = visible(restrict(Result.objects.filter(strategy=strategy, status=SUBMITTED), user, "view"), user)
+    first = list(rows.select_related("indicator", "submitted_by").order_by("submitted_at", "pk")[:shown])
+    return rows.count(), first
+
+
+def for_strategy(user, strategy, allowed, period: str | None = None, *, queue: bool = True,
+                 indicator_charts: bool = True) -> Monitoring:
+    """The monitoring facts of ``strategy`` for ``user``; ``indicator_charts=False`` skips the
+    per-indicator chart alt texts for pages that show no indicator chart (the dashboard)."""
     from icsplan.indicators.progress import strategy_progress
     from icsplan.indicators.status import rollup
 
@@ -114,12 +131,13 @@ def for_strategy(user, strategy, allowed, period: str | None = None, *, queue: b
             due.append({"label": period, "detail": f"{len(missing)} indicator{'s' if len(missing) != 1 else ''} without a result"})
     facts.periods_due = due[:3]
     if queue and (allowed.approve or allowed.report):
-        facts.awaiting_approval = awaiting_approval(user, strategy)
+        facts.awaiting_count, facts.awaiting_approval = awaiting_summary(user, strategy)
     from icsplan.indicators import charts
 
     facts.matrix_available = facts.has_indicators
     if facts.has_indicators:
         facts.matrix_alt = charts.status_matrix_alt_text(progress)
-        facts.indicator_alt = {item.indicator.code: charts.indicator_alt_text(charts.indicator_chart_data(item))
-                               for item in progress.indicators}
+        if indicator_charts:
+            facts.indicator_alt = {item.indicator.code: charts.indicator_alt_text(charts.indicator_chart_data(item))
+                                   for item in progress.indicators}
     return facts

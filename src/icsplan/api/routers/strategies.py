@@ -17,7 +17,7 @@ from ..auth import WRITE_AUTH
 from ..etag import IF_MATCH, require_if_match, resource_tag
 from ..pagination import PageParams, apply_ordering, page_of, paginate
 from ..schemas import MAX_ID, ApproveRequest, PathId, StrategySchema, StrategyUpdate
-from ..tree import TreeSchema, build_tree
+from ..tree import TreeSchema, build_tree, tree_tag
 
 router = Router(tags=["strategies"])
 
@@ -118,11 +118,20 @@ def approve_strategy(request: HttpRequest, strategy_id: PathId, payload: Approve
 def strategy_tree(request: HttpRequest, strategy_id: PathId):
     access = Access(request)
     row = get_visible(access, strategy_id)
+    from ..api import api, finish_read
+    from ..etag import none_match
+
+    # The tag comes from version stamps (aggregate queries), so a 304 never builds the tree.
+    tag = tree_tag(access, row)
+    if none_match(request, tag):
+        not_modified = HttpResponse(status=304)
+        not_modified["ETag"] = tag
+        return finish_read(request, not_modified)
     # build_tree returns exactly what TreeSchema would output: serialise it directly rather than
     # have ninja re-validate ~100 kB of nested dicts (most of this endpoint's time before).
-    from ..api import api
-
-    return api.create_response(request, build_tree(access, row), status=200)
+    response = api.create_response(request, build_tree(access, row), status=200)
+    response["ETag"] = tag
+    return response
 
 
 @router.get("/{int:strategy_id}/document", summary="The canonical document (interchange JSON)",

@@ -266,7 +266,7 @@ class _Builder:
             add(Chart(
                 "status-matrix", ch.status_matrix_alt_text(progress),
                 f"Status of each objective by fiscal period, {progress.periods[0]}\u2013{progress.periods[-1]}",
-                make=lambda fmt: ch.status_matrix_chart(progress, fmt), width_in=6.5,
+                make=lambda fmt: _status_matrix_chart(progress, fmt), width_in=6.5,
             ))
 
     def _el(self, kind: str, number: str):
@@ -408,12 +408,24 @@ class _Builder:
 
 
 def _indicator_chart(data, fmt: str) -> bytes:
-    """The indicators module's chart, a little lower than on the web so that a page holds two."""
+    """The indicators module's chart, a little lower than on the web so that a page holds two;
+    drawn once per change of its figures (``indicators.chart_cache``)."""
+    from icsplan.indicators import chart_cache
     from icsplan.indicators import charts as ch
 
-    figure = ch.indicator_figure(data)
-    figure.set_size_inches(figure.get_figwidth(), CHART_HEIGHT_IN)
-    return ch.render(figure, fmt)
+    def draw() -> bytes:
+        figure = ch.indicator_figure(data)
+        figure.set_size_inches(figure.get_figwidth(), CHART_HEIGHT_IN)
+        return ch.render(figure, fmt)
+
+    return chart_cache.cached(chart_cache.indicator_key(data, fmt, variant=f"report-{CHART_HEIGHT_IN}"), draw)
+
+
+def _status_matrix_chart(progress, fmt: str) -> bytes:
+    """The status matrix, drawn once per change of the statuses shown (``indicators.chart_cache``)."""
+    from icsplan.indicators import chart_cache
+
+    return chart_cache.status_matrix_chart(progress, fmt)
 
 
 def _within(period_id: str, report_period) -> bool:

@@ -1,11 +1,18 @@
-"""Charts as SVG images (the indicators app draws them; pages embed them with their alt text)."""
+"""Charts as SVG images (the indicators app draws them; pages embed them with their alt text).
+
+Images come from ``indicators.chart_cache``: drawn once per change of the figures the reader may
+see. The cache key is the ETag, so a browser that already holds the image gets a 304 without any
+drawing (the figures are still read, narrowed to the reader, to know the key).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
 from icsplan.errors import NotFoundError
-from icsplan.indicators import charts
+from icsplan.indicators import chart_cache, charts
 from icsplan.indicators.progress import IndicatorProgress, indicator_rows, series_of, strategy_progress
 from icsplan.web import access
 from icsplan.web.errors import page
@@ -15,9 +22,15 @@ from icsplan.web.errors import page
 SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
 
 
-def _svg(data: bytes) -> HttpResponse:
-    response = HttpResponse(data, content_type="image/svg+xml")
-    response["Content-Security-Policy"] = SVG_POLICY
+def _svg(request: HttpRequest, key: str, draw: Callable[[], bytes]) -> HttpResponse:
+    etag = f'"chart-{key}"'
+    held = {tag.strip().removeprefix("W/") for tag in request.headers.get("If-None-Match", "").split(",")}
+    if etag in held or "*" in held:
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(chart_cache.cached(key, draw), content_type="image/svg+xml")
+        response["Content-Security-Policy"] = SVG_POLICY
+    response["ETag"] = etag
     response["Cache-Control"] = "private, no-cache"
     return response
 
@@ -26,7 +39,9 @@ def _svg(data: bytes) -> HttpResponse:
 def status_matrix(request: HttpRequest, slug: str, edition: str) -> HttpResponse:
     mission = access.mission_for(request.user, slug)
     strategy = access.strategy_for(request.user, mission, edition)
-    return _svg(charts.status_matrix_chart(strategy_progress(strategy, audience=request.user)))
+    progress = strategy_progress(strategy, audience=request.user)
+    return _svg(request, chart_cache.status_matrix_key(progress, "svg"),
+                lambda: charts.status_matrix_chart(progress, "svg"))
 
 
 @page
@@ -41,4 +56,5 @@ def indicator_chart(request: HttpRequest, slug: str, edition: str, pk: int) -> H
     targets, results = list(indicator.targets.all()), list(indicator.results.all())
     item = IndicatorProgress(indicator, series_of(indicator, targets, results, list(indicator.disaggregations.all())),
                              targets=targets, results=results)
-    return _svg(charts.indicator_chart(charts.indicator_chart_data(item)))
+    data = charts.indicator_chart_data(item)
+    return _svg(request, chart_cache.indicator_key(data, "svg"), lambda: charts.indicator_chart(data, "svg"))

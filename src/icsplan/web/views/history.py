@@ -4,6 +4,7 @@ SBU text is withheld from people who may not read it (``accounts.redaction``), j
 reader's visibility *now*: a text marked SBU today is withheld from every past version too, and a
 risk the public may not read today (SBU, or quoted from an SBU narrative) has no history for them.
 The page runs a constant number of queries: the element's records, its linkages' and its risks'.
+It shows ``PER_PAGE`` events, newest first; the word-level diffs are built for those only.
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ from django.shortcuts import render
 from icsplan.strategies import models as sm
 from icsplan.web import access, content, diffs
 from icsplan.web.errors import page
+from icsplan.web.paging import page_of
 
 from .common import mission_context
 
 _FK = {"goal": "goal_id", "objective": "objective_id", "sub-objective": "sub_objective_id",
        "management-objective": "management_objective_id"}
 _ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
+PER_PAGE = 25
 
 
 def _fields(model) -> list[str]:
@@ -44,7 +47,6 @@ def _events(user, mission, model, records, what: str, current: dict) -> list[dic
         shown = content.redact_history_diff(user, mission, {"before": None, "after": after}, current=now)["after"]
         for change in changes:
             change["label"] = diffs.label(change["field"])
-            change["html"] = diffs.inline_diff(change["old"], change["new"])
         events.append({
             "when": record.history_date, "who": record.history_user, "action": _ACTIONS.get(record.history_type, "changed"),
             "what": what, "name": str(shown.get("tag") or shown.get("statement") or "")[:100],
@@ -69,7 +71,11 @@ def element_history(request: HttpRequest, slug: str, edition: str, kind: str, pk
         current = {row.pk: row for row in attached.objects.filter(pk__in={r.id for r in rows})}
         events += _events(request.user, mission, attached, rows, what, current)
     events.sort(key=lambda e: e["when"], reverse=True)
+    pager = page_of(request, events, per_page=PER_PAGE)
+    for event in pager.items:
+        for change in event["changes"]:
+            change["html"] = diffs.inline_diff(change["old"], change["new"])
     context = mission_context(request, mission, strategy, tab="strategy")
-    context.update({"element": element, "kind": kind, "events": events,
+    context.update({"element": element, "kind": kind, "events": pager.items, "pager": pager,
                     "public_copy": content.is_public_copy_for(request.user, strategy)})
     return render(request, "web/history.html", context)

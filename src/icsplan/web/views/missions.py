@@ -40,10 +40,12 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     from icsplan.web import content, tree
 
     document = content.document_for(request.user, strategy)
-    facts = monitoring.for_strategy(request.user, strategy, allowed, request.GET.get("period"))
+    # The dashboard shows no indicator chart: no alt text to compute for each indicator.
+    facts = monitoring.for_strategy(request.user, strategy, allowed, request.GET.get("period"),
+                                    indicator_charts=False)
     goals, management = tree.build(document, strategy, facts.element_status)
     context.update({
         "doc": document, "goals": goals, "management": management, "facts": facts, "editions": editions,
-        "pending_count": len(facts.awaiting_approval), "sample_data": facts.sample,
+        "pending_count": facts.awaiting_count, "sample_data": facts.sample,
     })
     return render(request, "web/dashboard.html", context)

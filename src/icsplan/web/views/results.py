@@ -25,8 +25,12 @@ from icsplan.indicators.periods import Period, periods_between
 from icsplan.indicators.validation import strategy_years
 from icsplan.web import access, monitoring
 from icsplan.web.errors import page
+from icsplan.web.paging import page_of
 
 from .common import mission_context
+
+#: result forms per page of results entry (reporters) and rows of the approver's overview
+ENTRY_PER_PAGE = 50
 
 
 class ResultForm(forms.Form):
@@ -102,16 +106,17 @@ def _tables(indicators, period):
     return targets, results
 
 
-def _overview(user, strategy, period: str | None) -> list[dict]:
-    """Every indicator of the period's frequency with its target and result (for approvers)."""
+def _overview(request, strategy, period: str | None):
+    """One page of the indicators of the period's frequency with their target and result (for
+    approvers), and its pager; the indicators are counted and sliced in SQL."""
     if not period:
-        return []
+        return [], None
     rows = visible(restrict(im.Indicator.objects.filter(strategy=strategy, frequency=Period.parse(period).frequency),
-                            user, "view"), user)
-    indicators = list(rows.order_by("position", "pk"))
-    targets, results = _tables(indicators, period)
+                            request.user, "view"), request.user)
+    pager = page_of(request, rows.order_by("position", "pk"), per_page=ENTRY_PER_PAGE)
+    targets, results = _tables(pager.items, period)
     return [{"indicator": i, "target": targets.get((i.pk, period)), "result": results.get((i.pk, period))}
-            for i in indicators]
+            for i in pager.items], pager
 
 
 def _lock_of(strategy, period: str | None):
@@ -140,15 +145,18 @@ def results_entry(request: HttpRequest, slug: str) -> HttpResponse:
     period = request.GET.get("period") or next((p for p in reversed(periods) if Period.parse(p).frequency == "annual"), None)
     if period not in periods:
         period = periods[-1] if periods else None
-    shown = [i for i in indicators if period and i.frequency == Period.parse(period).frequency]
+    due = [i for i in indicators if period and i.frequency == Period.parse(period).frequency]
+    # One page of forms at a time: each row saves on its own, so paging loses nothing.
+    pager = page_of(request, due, per_page=ENTRY_PER_PAGE)
+    shown = pager.items
     targets, results = _tables(shown, period)
     context = mission_context(request, mission, strategy, tab="results", allowed=allowed)
     lock = _lock_of(strategy, period)
+    overview, overview_pager = _overview(request, strategy, period) if allowed.approve and not allowed.report else ([], None)
     context.update({"periods": periods, "period": period, "rows": [_row(i, period, targets, results) for i in shown],
-                    "other_frequency": len(indicators) - len(shown), "upload_form": _upload_form(),
-                    "locked": lock is not None, "lock": lock,
-                    "overview": _overview(request.user, strategy, period)
-                    if allowed.approve and not allowed.report else []})
+                    "other_frequency": len(indicators) - len(due), "upload_form": _upload_form(),
+                    "locked": lock is not None, "lock": lock, "overview": overview,
+                    "pager": overview_pager or pager})
     return render(request, "web/results.html", context)
 
 

@@ -1,0 +1,150 @@
+"""Page, chart, tree and export benchmark at 1x and 10x the data, against the trivial /healthz.
+
+    .venv/bin/python bench/pages.py [--rounds 3]
+
+Builds two generated missions in a throwaway SQLite data folder (the web tests' generator: 1x is
+2 goals x 3 objectives x 3 indicators, 10x is 5 goals x 6 objectives x 6 indicators) and serves
+requests in-process through Django's test client as signed-in people. For each case it prints the
+server CPU time per request (``time.process_time``, best of ``--rounds``), the 10x/1x ratio and
+the ratio to /healthz measured in the same run, so that load from elsewhere on the machine falls
+on all cases alike. The strategy browser is measured with every chart image it embeds, once with
+an empty chart cache (the first reader after a change) and once warm.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+
+
+def _setup(data_dir: str) -> None:
+    os.environ.pop("DATABASE_URL", None)
+    os.environ.update({"ICSPLAN_DATA_DIR": data_dir, "DJANGO_SETTINGS_MODULE": "icsplan.config.settings",
+                       "MPLCONFIGDIR": str(Path(data_dir) / "mpl")})
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def _cpu(fn, rounds: int) -> float:
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.process_time()
+        fn()
+        best = min(best, time.process_time() - start)
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="icsplan-bench-") as data_dir:
+        _setup(data_dir)
+        _run(args.rounds)
+
+
+def _run(rounds: int) -> None:
+    from django.contrib.auth import get_user_model
+    from django.core.cache import caches
+    from django.test import Client
+    from django.urls import reverse
+
+    from icsplan.accounts.actors import SYSTEM
+    from icsplan.accounts.demo import create_demo_users
+    from icsplan.indicators.progress import strategy_progress
+    from icsplan.publishing.xlsx import to_xlsx
+    from icsplan.strategies import services
+    from tests.web.conftest import make_document
+
+    sizes = {"1x": (2, 3, 3), "10x": (5, 6, 6)}
+    sites = {}
+    for name, (goals, objectives, indicators) in sizes.items():
+        row = services.import_strategy(make_document(f"Bench{name}", goals, objectives, indicators),
+                                       status="approved", actor=SYSTEM)
+        create_demo_users(row)  # the same accounts are members of both missions
+        sites[name] = row
+    users = get_user_model()
+
+    def client_for(username: str) -> Client:
+        client = Client()
+        client.force_login(users.objects.get(username=username))
+        return client
+
+    reader, reporter, anonymous = client_for("mali-reader"), client_for("mali-reporter"), Client()
+
+    def get(client: Client, url: str, **headers) -> bytes:
+        response = client.get(url, **headers)
+        assert response.status_code in (200, 304), (url, response.status_code)
+        return response.content
+
+    def with_images(client: Client, url: str) -> int:
+        page = get(client, url).decode()
+        images = re.findall(r'<img src="([^"]+\.svg)"', page)
+        for src in images:
+            get(client, src)
+        return len(images)
+
+    figures: dict[str, dict[str, float]] = {}
+    notes = []
+    health = _cpu(lambda: [get(anonymous, "/healthz") for _ in range(20)], rounds) / 20
+    for name, row in sites.items():
+        slug, edition = row.mission.slug, row.edition
+        strategy_url = reverse("web:strategy", args=[slug, edition])
+        dashboard_url = reverse("web:dashboard", args=[slug])
+        results_url = reverse("web:results", args=[slug]) + "?period=FY2023"
+        tree_url = f"/api/v1/strategies/{row.pk}/tree"
+        caches["charts"].clear()
+        start = time.process_time()
+        images = with_images(reader, strategy_url)
+        figures.setdefault("strategy browser + all its charts, empty chart cache", {})[name] = time.process_time() - start
+        notes.append(f"{name}: {row.indicators.count()} indicators, {images} chart images on the strategy page")
+        tag = anonymous.get(tree_url)["ETag"]
+        cases = {
+            "dashboard + status matrix (reader)": lambda: with_images(reader, dashboard_url),
+            "strategy browser + all its charts, warm (reader)": lambda: with_images(reader, strategy_url),
+            "results entry (reporter)": lambda: get(reporter, results_url),
+            "API tree 200 (public)": lambda: get(anonymous, tree_url),
+            "API tree 304 (public)": lambda: get(anonymous, tree_url, HTTP_IF_NONE_MATCH=tag),
+            "status matrix drawn by matplotlib (uncached)": lambda: _matrix(strategy_progress(row)),
+            "XLSX export of the edition": lambda: to_xlsx(_document(row)),
+        }
+        for case, fn in cases.items():
+            fn()  # warm per-process caches and the chart cache
+            figures.setdefault(case, {})[name] = _cpu(fn, rounds)
+    print(f"CPU per request, best of {rounds}; /healthz = {health * 1000:.2f} ms")
+    print(f"{'case':58} {'1x ms':>9} {'10x ms':>9} {'10x/1x':>7} {'1x/healthz':>11} {'10x/healthz':>12}")
+    for case, values in figures.items():
+        small, big = values["1x"], values["10x"]
+        print(f"{case:58} {small * 1000:9.1f} {big * 1000:9.1f} {big / small:7.2f} {small / health:11.0f} "
+              f"{big / health:12.0f}")
+    for note in notes:
+        print(note)
+
+
+def _matrix(progress) -> bytes:
+    from icsplan.indicators import charts
+
+    return charts.status_matrix_chart(progress, "svg")
+
+
+def _document(row):
+    from icsplan.accounts.actors import SYSTEM
+    from icsplan.accounts.redaction import document_for
+
+    return document_for(SYSTEM, row)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+"""Charts are drawn once per change of what they show, and a browser holding one gets a 304
+(issue 14). No timings: the tests count drawings instead."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from icsplan.core.choices import Sensitivity
+from icsplan.indicators import charts
+from icsplan.indicators import models as im
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture()
+def drawings(monkeypatch):
+    """Counts matplotlib drawings of indicator charts and status matrices."""
+    calls: list[str] = []
+    indicator_chart, status_matrix_chart = charts.indicator_chart, charts.status_matrix_chart
+
+    def counted_indicator(data, fmt="svg"):
+        calls.append("indicator")
+        return indicator_chart(data, fmt)
+
+    def counted_matrix(progress, fmt="svg", **kwargs):
+        calls.append("matrix")
+        return status_matrix_chart(progress, fmt, **kwargs)
+
+    monkeypatch.setattr(charts, "indicator_chart", counted_indicator)
+    monkeypatch.setattr(charts, "status_matrix_chart", counted_matrix)
+    return calls
+
+
+def _chart_url(site, indicator) -> str:
+    return reverse("web:indicator-chart", args=[site.mission.slug, site.edition, indicator.pk])
+
+
+def test_an_indicator_chart_is_drawn_once_and_revalidated_without_drawing(site, login, drawings):
+    indicator = site.indicators.order_by("position", "pk").first()
+    client = login("mali-reader")
+    first = client.get(_chart_url(site, indicator))
+    assert first.status_code == 200 and first["Content-Type"] == "image/svg+xml"
+    assert first.content.lstrip().startswith(b"<?xml") or b"<svg" in first.content[:400]
+    etag = first["ETag"]
+    second = client.get(_chart_url(site, indicator))
+    assert second.content == first.content and second["ETag"] == etag
+    assert drawings == ["indicator"]
+    again = client.get(_chart_url(site, indicator), HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again.content == b"" and again["ETag"] == etag
+    assert drawings == ["indicator"]
+
+
+def test_a_change_of_the_figures_changes_the_chart(site, login, drawings):
+    indicator = site.indicators.order_by("position", "pk").first()
+    client = login("mali-reader")
+    before = client.get(_chart_url(site, indicator))
+    im.Target.objects.filter(indicator=indicator, period="FY2024", category="").update(number=987654, value="987654")
+    after = client.get(_chart_url(site, indicator), HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200 and after["ETag"] != before["ETag"]
+    assert b"987,654" in after.content or b"987654" in after.content
+    assert drawings == ["indicator", "indicator"]
+
+
+def test_public_and_sbu_readers_never_share_a_chart_that_differs(site, login, drawings):
+    indicator = site.indicators.order_by("position", "pk").first()
+    im.Result.objects.filter(indicator=indicator, period="FY2023").update(
+        sensitivity=Sensitivity.SBU, number=777, value="777")
+    reader = login("mali-reader").get(_chart_url(site, indicator))
+    viewer = login("mali-viewer").get(_chart_url(site, indicator))
+    assert reader.status_code == viewer.status_code == 200
+    assert reader["ETag"] != viewer["ETag"]
+    assert b"777" in reader.content and b"777" not in viewer.content
+    # The viewer's tag does not unlock the reader's image, nor the other way round.
+    assert login("mali-viewer").get(_chart_url(site, indicator), HTTP_IF_NONE_MATCH=reader["ETag"]).status_code == 200
+
+
+def test_the_status_matrix_is_drawn_once(site, login, drawings):
+    url = reverse("web:status-matrix", args=[site.mission.slug, site.edition])
+    client = login("mali-reader")
+    first, second = client.get(url), client.get(url)
+    assert first.status_code == second.status_code == 200 and first.content == second.content
+    assert drawings == ["matrix"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+def test_chart_images_load_lazily_with_their_alt_text(site, login):
+    page = login("mali-reader").get(reverse("web:dashboard", args=[site.mission.slug])).content.decode()
+    start = page.rindex("<img", 0, page.index("status-matrix.svg"))
+    matrix = page[start:page.index(">", start)]
+    assert 'loading="lazy"' in matrix and 'alt="Status matrix of' in matrix
