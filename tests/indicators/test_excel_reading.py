@@ -151,3 +151,35 @@ def test_json_result_without_status_is_a_draft(db):
     row = strategy_services.import_strategy(document, actor=SYSTEM)
     statuses = dict(m.Result.objects.filter(strategy=row).values_list("period", "status"))
     assert statuses == {"FY2023": "draft", "FY2024": "approved"}
+
+
+def test_cli_decimal_comma_option(strategy, trainees, literacy, tmp_path):
+    from typer.testing import CliRunner
+
+    from icsplan.cli import app
+
+    path = tmp_path / "r.xlsx"
+    path.write_bytes(_edit(excel.template_workbook(strategy, "FY2023"), {"L5": "3,4"}))
+    refused = CliRunner().invoke(app, ["results", "import", str(path)])
+    assert refused.exit_code == 2 and "ambiguous" in refused.output
+    done = CliRunner().invoke(app, ["results", "import", "--decimal-comma", str(path)])
+    assert done.exit_code == 0, done.output
+    assert to_decimal(_result(literacy).value) == Decimal("3.4")
+
+
+def test_mali_docx_round_trip_keeps_all_28_indicators(mali_strategy):
+    """The issue's case: the demo Mali edition's 28 indicators survived as 0 through DOCX."""
+    from icsplan.accounts.redaction import document_for
+    from icsplan.ingest.pipeline import read_document
+    from icsplan.publishing.docx import to_docx
+    from tests.publishing.test_docx_roundtrip import libreoffice_resave
+
+    document = document_for(None, mali_strategy)
+    count = sum(len(e.indicators) for _, e in document.iter_elements())
+    assert count == 28
+    exported = to_docx(document)
+    for data in (exported, libreoffice_resave(exported)):
+        imported = read_document(data, "mali.docx").result.strategy
+        assert imported.to_json() == document.to_json()
+        assert (imported.mission.post, imported.mission.bureau, imported.classification) == (
+            document.mission.post, document.mission.bureau, document.classification)
