@@ -226,3 +226,35 @@ def test_prose_starting_like_a_heading_is_prose():
         "Mission Goal 2 of the region is shared.\n"
     )
     assert [g.number for g in result.strategy.goals] == ["1"]
+
+
+# -- titles wrapped in the body's "Objective N.N | Title" layout (issue 12, item 5) ------------------
+def test_wrapped_body_titles_are_read_whole(fixtures_dir):
+    parsed = parse_file(fixtures_dir / "wrapped-titles-2022.txt")
+    goals, mos = shape(parsed.strategy)
+    titles = {number: title for number, title, *_ in goals}
+    for goal in goals:
+        titles |= {number: title for number, title, *_ in goal[4]}
+    titles |= {f"M{number}": title for number, title, *_ in mos}
+    assert titles == {
+        # two lines, the second capitalised
+        "1": "Lunaria governs its borders and coastline with capable, accountable security forces and Regional Partners",
+        # three lines, a compound word and a soft hyphen at the breaks
+        "1.1": "Lunarian customs and border police run cross-border checkpoints with transparent procedures",
+        # four lines, with the page footer and header inside the title
+        "1.2": "Provincial courts try trafficking cases within twelve months, with Public Records of every Hearing and Verdict",
+        # three short lines, no hyphen
+        "2": "Trade between Lunaria and the United States grows through U.S. Investment in Energy",
+        # a hyphen at the first break
+        "2.1": "Well-funded regulators license new power producers within ninety days",
+        # four lines
+        "M1": "The Mission's housing pool is safe, energy-efficient and sized to the Mission's Staffing Plan for the "
+              "Coming Four Years",
+    }
+    # The framework says the same: no body title is cut short of it.
+    for goal in goals:
+        assert goal[2] is None and all(objective[2] is None for objective in goal[4])
+    assert all(mo[2] is None for mo in mos)
+    objective = parsed.strategy.goals[0].objectives[1]
+    assert objective.justification.startswith("Trafficking cases now take")
+    assert parsed.strategy.goals[1].description.startswith("Lunaria imports")

@@ -5,7 +5,9 @@ from lxml import etree
 
 from icsplan.publishing import get_renderer
 from icsplan.publishing.countries import country_code
-from icsplan.publishing.iati import IatiRenderer, to_iati
+from icsplan.errors import InputError
+from icsplan.publishing.iati import IatiRenderer, sectors, to_iati
+from tests.publishing.iati_rules import RULES, run_rules
 
 NOW = dt.datetime(2020, 1, 15, 12, 0, tzinfo=dt.timezone.utc)
 
@@ -39,8 +41,9 @@ def test_results_indicators_periods(strategy):
     assert [r.findtext("title/narrative")[:24] for r in results] == ["Mission Objective 1.1: M"]
     result = results[0]
     assert result.get("type") == "2"
-    assert [(r.get("vocabulary"), r.get("code")) for r in result.findall("reference")] == [
-        ("99", "JRS Goal 1"), ("99", "NSS Pillar 1")]
+    # The indicator carries a reference, so the linkages are named in the description (rule 8.11.1).
+    assert result.findall("reference") == []
+    assert result.findtext("description/narrative").endswith("Linkages: JRS Goal 1, NSS Pillar 1.")
     indicators = result.findall("indicator")
     assert len(indicators) == 1  # the SBU indicator is not published
     indicator = indicators[0]
@@ -67,13 +70,74 @@ def test_unknown_country_omits_recipient_country(strategy, iati_schema):
     assert iati_schema.validate(root)
 
 
-def test_strategy_without_any_date_says_so(public_strategy, iati_schema):
+def test_strategy_without_any_date_says_so(public_strategy):
     public_strategy.fiscal_year_start = public_strategy.fiscal_year_end = public_strategy.approved_date = None
-    root = _parse(public_strategy)
-    date = root.find("iati-activity/activity-date")
-    assert (date.get("type"), date.get("iso-date")) == ("1", "2020-01-15")
-    assert "no fiscal years" in date.findtext("narrative")
-    assert iati_schema.validate(root)
+    public_strategy.edition = None
+    # No "planned start = today": the export refuses, and says why.
+    with pytest.raises(InputError) as caught:
+        _parse(public_strategy)
+    assert caught.value.code == "iati-no-dates" and "no fiscal years" in str(caught.value)
+
+
+def test_without_fiscal_years_the_dates_are_an_estimate_that_says_so(public_strategy, iati_schema):
+    public_strategy.fiscal_year_start = public_strategy.fiscal_year_end = public_strategy.approved_date = None
+    root = _parse(public_strategy)  # edition 2018, "now" is January 2020
+    activity = root.find("iati-activity")
+    dates = {d.get("type"): d.get("iso-date") for d in activity.findall("activity-date")}
+    assert dates == {"1": "2018-10-01", "3": "2022-09-30"}
+    assert all("Estimated from the edition year 2018" in d.findtext("narrative")
+               for d in activity.findall("activity-date"))
+    assert activity.find("activity-status").get("code") == "2"
+    assert iati_schema.validate(root), iati_schema.error_log
+    assert run_rules(root) == []
+
+
+@pytest.mark.parametrize("today, status", [(dt.date(2018, 5, 1), "1"), (dt.date(2020, 1, 15), "2"),
+                                           (dt.date(2023, 1, 1), "3")])
+def test_status_from_the_fiscal_years(strategy, today, status):
+    now = dt.datetime.combine(today, dt.time(12), tzinfo=dt.timezone.utc)
+    activity = etree.fromstring(to_iati(strategy, now=now)).find("iati-activity")
+    assert activity.find("activity-status").get("code") == status
+    # The approval (3 October 2018) is an actual date only once it has happened.
+    assert ("2" in {d.get("type") for d in activity.findall("activity-date")}) == (today >= dt.date(2018, 10, 3))
+
+
+def test_clean_against_the_offline_ruleset(strategy, public_strategy, mali, iati_schema):
+    for document in (strategy, public_strategy, mali.model_copy(update={"edition": "2018"})):
+        root = _parse(document)
+        assert iati_schema.validate(root), iati_schema.error_log
+        assert run_rules(root) == [], document.mission.country
+
+
+def test_rules_catch_what_the_validator_reported():
+    """The rules are not vacuous: the file icsplan wrote before breaks 6.2.2 and 8.11.1."""
+    old = etree.fromstring(b"""<iati-activities generated-datetime="2020-01-15T12:00:00+00:00"><iati-activity
+        last-updated-datetime="2020-01-15T12:00:00+00:00"><iati-identifier>US-GOV-1-ICS-ML-2018</iati-identifier>
+        <reporting-org ref="US-GOV-1" type="10"/><activity-status code="2"/>
+        <activity-date type="1" iso-date="2020-01-15"/>
+        <result><reference code="JRS Goal 1"/><indicator><title><narrative>x</narrative></title>
+        <reference code="PS.6.2-1"/></indicator></result></iati-activity></iati-activities>""")
+    numbers = {line.split(" ")[0] for line in run_rules(old)}
+    assert numbers == {"6.2.2", "8.11.1"}
+    assert {rule.number for rule in RULES} >= {"6.2.2", "8.11.1"}
+
+
+def test_sectors_from_themes_or_the_missions_choice(strategy, settings):
+    activity = _parse(strategy).find("iati-activity")
+    found = [(s.get("vocabulary"), s.get("code"), s.get("percentage")) for s in activity.findall("sector")]
+    assert found and all(v == "1" and len(c) == 5 and c.isdigit() for v, c, _ in found)
+    assert sum(int(p) for _, _, p in found) == 100
+    assert sectors(strategy) == found
+    settings.ICSPLAN_IATI_SECTORS = {"Mali": [("2", "151", "60"), ("2", "152", "40")]}
+    chosen = [(s.get("vocabulary"), s.get("code")) for s in _parse(strategy).findall("iati-activity/sector")]
+    assert chosen == [("2", "151"), ("2", "152")]
+
+
+def test_reporting_org_from_settings(strategy, settings):
+    settings.ICSPLAN_IATI_REPORTING_ORG = "US-GOV-11"
+    activity = _parse(strategy).find("iati-activity")
+    assert activity.find("reporting-org").get("ref") == "US-GOV-11"
+    assert activity.findtext("iati-identifier") == "US-GOV-11-ICS-ML-2018"
 
 
 def test_qualitative_and_odd_values(public_strategy, iati_schema):

@@ -52,13 +52,13 @@ def canary_document(country: str = "Testland", bureau: str = "AF") -> doc.Strate
                           targets=[doc.PeriodValue(period="FY2023", value="10"),
                                    doc.PeriodValue(period="FY2024", value="99", sensitivity=sbu,
                                                    comment=canary(f"target-note-{tag}"))],
-                          results=[doc.PeriodValue(period="FY2023", value="8"),
-                                   doc.PeriodValue(period="FY2024", value="77", sensitivity=sbu,
+                          results=[doc.PeriodValue(period="FY2023", value="8", status="approved"),
+                                   doc.PeriodValue(period="FY2024", value="77", sensitivity=sbu, status="approved",
                                                    comment=canary(f"result-note-{tag}"))]),
             doc.Indicator(code=f"{tag}-S", name=canary(f"indicator-name-{tag}"), sensitivity=sbu,
                           definition=canary(f"indicator-definition-{tag}"), responsible="USAID",
                           targets=[doc.PeriodValue(period="FY2023", value="5")],
-                          results=[doc.PeriodValue(period="FY2023", value="4")]),
+                          results=[doc.PeriodValue(period="FY2023", value="4", status="approved")]),
         ]
 
     def risk(tag: str) -> list[doc.Risk]:

@@ -8,9 +8,7 @@ history shown elsewhere (an element's history on a page) goes through ``history_
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +18,7 @@ from simple_history.models import registered_models
 from icsplan.accounts.permissions import require
 from icsplan.accounts.redaction import redact_history_diff
 from icsplan.accounts.roles import Action
+from icsplan.spreadsheets import csv_rows
 
 from .models import AuditEvent
 
@@ -178,15 +177,13 @@ def export_csv(mission, *, user, since: dt.datetime | None = None) -> str:
     from . import services
 
     entries = audit_trail(mission, user=user, since=since)
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS)
-    writer.writeheader()
+    # csv_rows neutralises cells a spreadsheet would run as formulas (= + - @ tab CR).
+    table: list[list[Any]] = [list(CSV_COLUMNS)]
     for entry in entries:
         row = entry.as_row()
-        # Cells starting with = + - @ are formulas to a spreadsheet: neutralise them.
-        writer.writerow({k: ("'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v)
-                         for k, v in row.items()})
+        table.append([row.get(name, "") for name in CSV_COLUMNS])
+    text = csv_rows(table, lineterminator="\r\n")
     services.record("audit.export", actor=user, mission=mission, object_type="accounts.mission",
                     object_id=mission.pk, object_repr=str(mission), after={"rows": len(entries)},
                     actor_name=None if user is not None else "local operator")
-    return buffer.getvalue()
+    return text

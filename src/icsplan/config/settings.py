@@ -7,6 +7,7 @@ A multi-user install sets ``DATABASE_URL`` (PostgreSQL), ``SECRET_KEY`` and ``AL
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -176,6 +177,11 @@ from icsplan.ingest.uploads import ReaderLimits  # noqa: E402 (Django-free)
 ICSPLAN_READER_LIMITS = ReaderLimits.from_env()
 # A staged import (preview) waits this long for its confirmation, on the web and in the API.
 ICSPLAN_IMPORT_EXPIRY_HOURS = int(os.environ.get("ICSPLAN_IMPORT_EXPIRY_HOURS", "24"))
+# IATI: the reporting organisation's identifier in the IATI organisation registry, and sectors a
+# mission chooses ({"Mali": [["1", "15110", "60"], ["1", "15210", "40"]]}: vocabulary, code,
+# percentage); without them the export takes DAC codes from the objectives' themes.
+ICSPLAN_IATI_REPORTING_ORG = os.environ.get("ICSPLAN_IATI_REPORTING_ORG", "US-GOV-1")
+ICSPLAN_IATI_SECTORS = json.loads(os.environ.get("ICSPLAN_IATI_SECTORS", "{}"))
 # Request bodies: a JSON body to the API (the largest real one, a framework edit, is a few KB) and
 # form fields on the web are capped here; files are capped by ICSPLAN_READER_LIMITS, and a whole
 # request by that plus room for the form's other fields. Over the cap: 413 problem+json.

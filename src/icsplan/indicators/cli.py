@@ -72,12 +72,17 @@ def template(
 def import_(
     file: Path = typer.Argument(..., help="A results workbook (.xlsx) or .csv file."),
     draft: bool = typer.Option(False, "--draft", help="Store new figures as drafts instead of submitting them."),
+    decimal_comma: bool | None = typer.Option(
+        None, "--decimal-comma/--decimal-point",
+        help="How numbers typed as text write their decimals (3,4 or 3.4). By default a ';' CSV has decimal "
+             "commas, and a comma that could be either is refused."),
 ):
     """Import results: every row is checked first; if any is wrong, nothing is written."""
     from icsplan.accounts.actors import SYSTEM
     from icsplan.indicators.excel import import_results
 
-    report = import_results(file, submit=not draft, actor=SYSTEM)
+    decimal = None if decimal_comma is None else ("," if decimal_comma else ".")
+    report = import_results(file, submit=not draft, actor=SYSTEM, decimal=decimal)
     _say(f"{file.name}: {report}")
 
 

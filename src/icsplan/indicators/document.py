@@ -5,8 +5,8 @@ LOAD_STAGES), so a whole strategy with its monitoring data round-trips through J
 validates every indicator, target and result first (the same checks as a single edit) and
 reports all problems with the element and field at fault; it then writes in bulk, with history.
 
-A result without a ``status`` in a document is taken as approved: a document is a cleared
-record (an approved ICS or an export), not a draft entry.
+A result without a ``status`` in a document is a draft: nothing reaches the public or counts as
+cleared unless the document says it was approved (icsplan's own exports always say so).
 """
 
 from __future__ import annotations
@@ -107,8 +107,11 @@ def write_indicators(strategy, items, actor=None) -> list[m.Indicator]:
         if model is m.Target:
             targets.append(m.Target(**common))
         else:
-            results.append(m.Result(**common, status=pv.status or ResultStatus.APPROVED,
-                                    return_reason=pv.return_reason or "", submitted_by=user, decided_by=user))
+            status = pv.status or ResultStatus.DRAFT
+            results.append(m.Result(**common, status=status, return_reason=pv.return_reason or "",
+                                    submitted_by=None if status == ResultStatus.DRAFT else user,
+                                    decided_by=user if status in (ResultStatus.APPROVED, ResultStatus.RETURNED)
+                                    else None))
     bulk_create_with_history(targets, m.Target, batch_size=BATCH, default_user=user)
     bulk_create_with_history(results, m.Result, batch_size=BATCH, default_user=user)
     return indicators

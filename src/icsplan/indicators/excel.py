@@ -35,6 +35,8 @@ from icsplan.accounts.actors import is_system, require_actor
 from icsplan.accounts.roles import Action
 from icsplan.core.choices import Sensitivity
 from icsplan.errors import ConflictError, InputError, Location, Problem, ValidationError
+from icsplan.ingest.workbooks import FormulaCell
+from icsplan.spreadsheets import csv_rows, unquote_csv_text, write_cell
 from icsplan.strategies.models import Strategy
 
 from . import models as m
@@ -42,7 +44,7 @@ from .choices import NUMERIC_TYPES, ResultStatus
 from .periods import Period, sort_key
 from .services import clean_entry_text, default_marking, load_context, user_or_none
 from .validation import EntryProblem, check_category, check_period, check_value, sum_problems
-from .values import Parsed, parse_value, to_decimal
+from .values import DECIMAL_COMMA, Parsed, number_text, parse_value, to_decimal
 
 RESULTS_SHEET = "Results"
 INSTRUCTIONS_SHEET = "Instructions"
@@ -206,19 +208,19 @@ def write_xlsx(rows: list[dict], *, title: str, protect: bool = True) -> bytes:
     wb = Workbook()
     info = wb.active
     info.title = INSTRUCTIONS_SHEET
-    info["A1"] = title
+    write_cell(info, 1, 1, title)
     info["A1"].font = Font(bold=True, size=14)
     lines = INSTRUCTIONS.splitlines()
     if any(r["sample"] == "yes" for r in rows):
         lines = [SAMPLE_NOTICE, ""] + lines
     for i, line in enumerate(lines, start=3):
-        info.cell(row=i, column=1, value=line)
+        write_cell(info, i, 1, line)
     info.column_dimensions["A"].width = 100
 
     ws = wb.create_sheet(RESULTS_SHEET)
     grey = PatternFill("solid", fgColor="DDDDDD")
     for j, col in enumerate(COLUMNS, start=1):
-        cell = ws.cell(row=1, column=j, value=col.header)
+        cell = write_cell(ws, 1, j, col.header)
         cell.font = Font(bold=True)
         ws.column_dimensions[get_column_letter(j)].width = col.width
     ws.freeze_panes = "A2"
@@ -232,7 +234,7 @@ def write_xlsx(rows: list[dict], *, title: str, protect: bool = True) -> bytes:
         ws.add_data_validation(dv)
     for i, row in enumerate(rows, start=2):
         for j, col in enumerate(COLUMNS, start=1):
-            cell = ws.cell(row=i, column=j, value=row.get(col.key))
+            cell = write_cell(ws, i, j, row.get(col.key))
             if col.editable:
                 cell.protection = Protection(locked=False)
             elif col.key not in ("target", "status", "sample"):
@@ -258,18 +260,19 @@ def write_xlsx(rows: list[dict], *, title: str, protect: bool = True) -> bytes:
         ws.protection.autoFilter = False
         ws.protection.sort = False
     ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(1, len(rows) + 1)}"
+    # The Results sheet opens first: Excel's "Save as CSV" writes the active sheet.
+    wb.active = wb.index(ws)
+    info.sheet_view.tabSelected = False
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
 
 
 def write_csv(rows: list[dict]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([c.header for c in COLUMNS])
-    for row in rows:
-        writer.writerow(["" if row.get(c.key) is None else row.get(c.key) for c in COLUMNS])
-    return buffer.getvalue().encode("utf-8")
+    """The rows as UTF-8 CSV; text a spreadsheet could run as a formula is neutralised."""
+    table: list[list[object]] = [[c.header for c in COLUMNS]]
+    table += [["" if row.get(c.key) is None else row.get(c.key) for c in COLUMNS] for row in rows]
+    return csv_rows(table).encode("utf-8")
 
 
 def template_workbook(strategy: Strategy, period: str) -> bytes:
@@ -321,10 +324,13 @@ def _read_workbook(path: Path, data: bytes | None) -> tuple[str, list[tuple]]:
 
 
 def _read(path: Path, data: bytes | None = None):
-    """(sheet name or None, column letters by key, rows as (row number, {key: raw})) of a file."""
+    """(sheet name or None, column letters by key, rows as (row number, {key: raw}), the file's
+    decimal separator when it tells) of a file."""
     from openpyxl.utils import get_column_letter
 
     suffix = path.suffix.lower()
+    file_decimal: str | None = None
+    table: list[Any]
     if suffix == ".csv":
         # Excel's "Save as CSV" writes the Windows code page, not UTF-8: decode_bytes tries UTF-8
         # first and falls back only when the bytes are plainly text.
@@ -340,8 +346,13 @@ def _read(path: Path, data: bytes | None = None):
         if not raw_bytes.strip():
             raise InputError(f"{path.name}: the file is empty", code="empty", where=Location(file=path.name))
         text = decode_bytes(raw_bytes, path.name)
+        delimiter = _sniff_delimiter(text)
+        if delimiter == ";":
+            # Excel writes ";" CSVs in the locales whose decimal separator is the comma.
+            file_decimal = DECIMAL_COMMA
         try:
-            table: list[Any] = list(csv.reader(io.StringIO(text)))
+            table = [[unquote_csv_text(cell) for cell in row]
+                     for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
         except csv.Error as exc:
             raise InputError(f"{path.name}: not a readable CSV file ({exc})", code="unreadable",
                              where=Location(file=path.name)) from None
@@ -373,9 +384,36 @@ def _read(path: Path, data: bytes | None = None):
                     cells[k] = v or None
             yield i, cells
 
-    return sheet, letters, rows()
+    return sheet, letters, rows(), file_decimal
 
 
+def _sniff_delimiter(text: str) -> str:
+    """The CSV's delimiter: the one of comma, semicolon and tab that splits the header line into
+    the most columns (Excel's "Save as CSV" writes ";" in French, German and other locales)."""
+    first = text.lstrip("\ufeff").partition("\n")[0]
+    best, best_count = ",", 0
+    for delimiter in (",", ";", "\t"):
+        try:
+            count = len(next(csv.reader([first], delimiter=delimiter), []))
+        except csv.Error:
+            continue
+        if count > best_count:
+            best, best_count = delimiter, count
+    return best
+
+
+def _number_cells(indicator, cells: dict, decimal: str | None) -> None:
+    """Numbers typed as text in a numeric cell, read by the file's (or user's) decimal separator:
+    "3,4" in a ";" CSV is 3.4; without a locale it is refused as ambiguous (ValueError)."""
+    if indicator.value_type not in NUMERIC_TYPES:
+        return
+    for key in ("value", "numerator", "denominator"):
+        raw = cells.get(key)
+        if isinstance(raw, str) and raw.strip():
+            try:
+                cells[key] = number_text(raw, decimal)
+            except ValueError as exc:
+                raise EntryProblem(key, str(exc)) from None
 def _may_report(actor, indicator, state: dict) -> bool:
     """Whether ``actor`` may report on ``indicator``, asked once per indicator (not per row)."""
     if is_system(actor):
@@ -402,18 +440,22 @@ def _same(indicator, stored: m.Result, row: _Row) -> bool:
 
 
 def import_results(path: Path | str, *, actor, submit: bool = True, data: bytes | None = None,
-                   file_label: str | None = None) -> ImportReport:
+                   file_label: str | None = None, decimal: str | None = None) -> ImportReport:
     """Import results from an xlsx or csv file: every row checked first, then all written or none.
 
     ``data`` passes the file's bytes directly (a web upload), ``path`` then only names it.
     ``actor`` is the person importing (their missions and assignments bound what they may
     report), or ``accounts.actors.SYSTEM`` for the CLI; ``None`` is refused.
+    ``decimal`` ("." or ",") is the importer's decimal separator for numbers typed as text; by
+    default the file's (a ";" CSV has decimal commas), else a comma that could be either is refused.
+    A formula cell without a usable cached value is refused with the cell named.
     Raises ``ValidationError`` listing every problem (file, sheet, row, column, reason).
     """
     require_actor(actor)
     path = Path(path)
     label = file_label or path.name
-    sheet, letters, rows = _read(path, data)
+    sheet, letters, rows, file_decimal = _read(path, data)
+    decimal = decimal or file_decimal
     problems: list[Problem] = []
 
     def problem(row_number: int, key: str, message: str, code: str = "invalid"):
@@ -430,6 +472,14 @@ def import_results(path: Path | str, *, actor, submit: bool = True, data: bytes 
     for number, cells in rows:
         if all(cells.get(k) is None for k in ("value", "numerator", "denominator", "comment", "evidence_url")):
             report.blank += 1
+            continue
+        formulas = [k for k, v in cells.items() if isinstance(v, FormulaCell)]
+        for key in formulas:
+            formula = cells[key]
+            got = f" (it shows {formula.cached})" if formula.cached else " and no value saved with it"
+            problem(number, key, f"this cell holds the formula {formula.formula!r}{got}; type the value itself, "
+                    "or save the workbook in Excel so the computed value is stored", "formula")
+        if formulas:
             continue
         row = _Row(number, cells)
         ident = (str(cells.get("mission") or ""), str(cells.get("edition") or "").removesuffix(".0"))
@@ -460,6 +510,7 @@ def import_results(path: Path | str, *, actor, submit: bool = True, data: bytes 
             continue
         row.strategy, row.indicator = strategy, indicator
         try:
+            _number_cells(indicator, cells, decimal)
             row.period = check_period(state["context"], indicator, cells.get("period")).id
             row.key = check_category(state["context"], indicator, cells.get("category"), cells.get("category_value"))
             row.parsed = check_value(indicator, cells.get("value"), cells.get("numerator"), cells.get("denominator"))

@@ -8,6 +8,7 @@ single edit and a bulk import go through exactly the same rules.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -54,8 +55,11 @@ def _text(raw) -> str | None:
     return text or None
 
 
-def to_decimal(raw) -> Decimal:
+def to_decimal(raw, decimal: str | None = None) -> Decimal:
     """A number from a cell or a string ("1,200", "45%", " 3.5 "); ValueError otherwise.
+
+    ``decimal`` is the decimal separator of the text's locale ("." or ","), when known (a
+    semicolon CSV from a French-locale Excel says ","); see :func:`number_text`.
 
     Only finite numbers below ``NUMBER_LIMIT`` (in size) are accepted, rounded to
     ``NUMBER_DECIMAL_PLACES``: what the database column can hold.
@@ -69,14 +73,74 @@ def to_decimal(raw) -> Decimal:
             raise ValueError("expected a finite number")
         number = Decimal(repr(raw))
     else:
-        text = str(raw).strip().replace(",", "").replace("%", "").replace("$", "").strip()
-        if len(text) > 100:  # no number a person means is this long; keep Decimal's work bounded
+        if len(str(raw).strip()) > 100:  # no number a person means is this long; keep Decimal's work bounded
             raise ValueError("expected a number, got a text of more than 100 characters")
+        text = number_text(str(raw), decimal)
         try:
             number = Decimal(text)
         except InvalidOperation:
             raise ValueError(f"expected a number, got {str(raw).strip()!r}") from None
     return bounded(number)
+
+
+DECIMAL_POINT, DECIMAL_COMMA = ".", ","
+# Thousands separators people and spreadsheets type besides the comma and the point: spaces,
+# no-break spaces (French Excel), narrow and thin spaces.
+_SPACES = (" ", "\u00a0", "\u202f", "\u2009")
+_GROUPED = {sep: re.compile(r"\d{1,3}(?:" + re.escape(sep) + r"\d{3})+") for sep in (",", ".")}
+
+
+def number_text(raw: str, decimal: str | None = None) -> str:
+    """The number a person typed, as plain text with a decimal point ("1.234,5" -> "1234.5").
+
+    A comma is a decimal comma or a thousands separator depending on the locale: with
+    ``decimal`` known ("." or ",") the text is read by it; without, a text that has both marks is
+    read by the last one ("1.234,5", "1,234.5"), a comma followed by groups of three digits is a
+    thousands separator ("1,200", as before), and anything else with a comma ("3,4") is refused
+    as ambiguous rather than guessed. Percent and dollar signs and spaces between digit groups
+    are dropped. Text that is no number at all is returned for the caller's parser to refuse.
+    """
+    text = raw.strip().replace("%", "").replace("$", "")
+    for space in _SPACES:
+        text = text.replace(space, "")
+    sign = ""
+    if text[:1] in ("+", "-"):
+        sign, text = text[0], text[1:]
+    has_point, has_comma = "." in text, "," in text
+    if has_point and has_comma:
+        mark = DECIMAL_POINT if text.rfind(".") > text.rfind(",") else DECIMAL_COMMA
+        if decimal is not None and mark != decimal:
+            raise ValueError(f"{raw.strip()!r} does not read as a number with the decimal {_name(decimal)} of this file")
+    elif has_comma:
+        if decimal == DECIMAL_COMMA:
+            mark = DECIMAL_COMMA
+        elif _GROUPED[","].fullmatch(text.partition(".")[0]):
+            mark = DECIMAL_POINT  # "1,200": the comma groups thousands
+        elif decimal == DECIMAL_POINT:
+            raise ValueError(f"{raw.strip()!r}: with a decimal point, a comma only separates thousands (1,200)")
+        else:
+            raise ValueError(f"{raw.strip()!r} is ambiguous: is the comma a decimal comma or a thousands "
+                             "separator? Write the number with a decimal point (3.4)")
+    elif has_point and decimal == DECIMAL_COMMA:
+        if not _GROUPED["."].fullmatch(text):
+            raise ValueError(f"{raw.strip()!r} is ambiguous in a file with decimal commas: write 3,4 for three "
+                             "point four, or 1.234 only to group thousands")
+        mark = DECIMAL_COMMA  # "1.234": the point groups thousands
+    else:
+        mark = DECIMAL_POINT
+    thousands = DECIMAL_COMMA if mark == DECIMAL_POINT else DECIMAL_POINT
+    whole, found, fraction = text.partition(mark)
+    if mark in fraction or thousands in fraction:
+        raise ValueError(f"expected a number, got {raw.strip()!r}")
+    if thousands in whole:
+        if not _GROUPED[thousands].fullmatch(whole):
+            raise ValueError(f"{raw.strip()!r}: thousands are grouped by three digits (1,234,567)")
+        whole = whole.replace(thousands, "")
+    return sign + whole + ("." + fraction if found else "")
+
+
+def _name(decimal: str) -> str:
+    return "comma" if decimal == DECIMAL_COMMA else "point"
 
 
 def bounded(number: Decimal) -> Decimal:

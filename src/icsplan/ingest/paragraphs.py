@@ -195,6 +195,12 @@ class _Merger:
         lower = starts_lower(token.text)
         if _HYPHEN_END.search(title) and lower:
             return True
+        if unit.token is not None and unit.token.sep == "|" and (self.gap_page or not self.gap_blank):
+            # The body layout "Mission Objective 1.2 | Title…" (2022 editions, and the same table
+            # cells read from PDFs): the title is the whole cell, so it runs on, whatever the
+            # width or the case of the next line, up to the next field label (a LABEL token, not
+            # seen here) or a new paragraph; a page footer inside the title does not end it.
+            return True
         if ends_sentence(title):
             return False
         if self.gap_blank or self.gap_page:

@@ -192,8 +192,14 @@ def _read_in_child(kind: str, data: bytes, name: str, limits: ReaderLimits) -> t
             text = pdf_to_text(data, source=name, max_pages=limits.pdf_max_pages)
         elif kind == "docx":
             from .docx import docx_to_text
+            from .embedded import embedded_strategy
 
             text = docx_to_text(data, source=name, limits=limits)
+            # icsplan's own export, its text unchanged: the embedded JSON holds what text cannot.
+            embedded = embedded_strategy(data, text, source=name, limits=limits)
+            if embedded is not None:
+                result = ParseResult(strategy=embedded, source=name)
+                return result, lint_strategy(result)
         else:
             from .decode import decode_bytes
 

@@ -3,7 +3,9 @@
 Title / Subtitle for the cover, Heading 1-4 for sections, goals, objectives and sub-objectives,
 List Bullet for risks, Normal for narrative. The table of contents is a real Word field
 (``TOC \\o "1-3" \\h \\z \\u``) whose cached result lists the sections, so readers that never
-update fields still see a contents list. Every piece of text is added as a plain run.
+update fields still see a contents list; ``w:updateFields`` in settings.xml has Word fill in
+the page numbers when it opens the file. Every table repeats its header row on each page.
+Every piece of text is added as a plain run.
 """
 
 from __future__ import annotations
@@ -149,6 +151,45 @@ def write_toc_field(entries, headings, *, levels: str) -> None:
     _fld_char(entries[-1].add_run(), "end")
 
 
+def repeat_header_row(row) -> None:
+    """Mark a table row as a header row that Word and LibreOffice repeat on every page."""
+    props = row._tr.get_or_add_trPr()
+    if props.find(qn("w:tblHeader")) is None:
+        header = OxmlElement("w:tblHeader")
+        header.set(qn("w:val"), "true")
+        props.append(header)
+
+
+# Elements that follow w:updateFields in CT_Settings (ECMA-376 part 1, 17.15.1.78): Word refuses
+# a settings part whose children are out of schema order, so the flag goes before the first of them.
+_AFTER_UPDATE_FIELDS = ("w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars", "w:rsids",
+                        "m:mathPr", "w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping",
+                        "w:doNotIncludeSubdocsInStats", "w:doNotAutoCompressPictures", "w:forceUpgrade",
+                        "w:captions", "w:readModeInkLockDown", "w:smartTagType", "sl:schemaLibrary",
+                        "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator")
+
+
+def update_fields_on_open(document) -> None:
+    """Set ``w:updateFields`` in settings.xml, so Word fills the table of contents' page numbers
+    (and every other field) when it opens the file; LibreOffice lays them out itself."""
+    settings = document.settings.element
+    if settings.find(qn("w:updateFields")) is not None:
+        return
+    flag = OxmlElement("w:updateFields")
+    flag.set(qn("w:val"), "true")
+    successors = set()
+    for tag in _AFTER_UPDATE_FIELDS:
+        try:
+            successors.add(qn(tag))
+        except KeyError:  # a prefix python-docx does not know cannot be in its settings part
+            continue
+    for child in settings:
+        if child.tag in successors:
+            child.addprevious(flag)
+            return
+    settings.append(flag)
+
+
 def _toc_bookmark(anchor: str) -> str:
     # Word's own TOC bookmarks are "_Toc" + digits; any name up to 40 characters works.
     return ("_Toc_" + anchor.replace("-", "_"))[:40]
@@ -276,6 +317,8 @@ class _Writer:
             cell.text = ""
             run = cell.paragraphs[0].add_run(text)
             run.bold = True
+        # A table that runs over a page break repeats its header row on the next page.
+        repeat_header_row(table.rows[0])
         for row in block.rows:
             cells = table.add_row().cells
             for cell, text in zip(cells, row):
@@ -318,6 +361,7 @@ class _Writer:
         props.keywords = "Integrated Country Strategy"
 
     def write(self) -> bytes:
+        update_fields_on_open(self.document)
         self.properties()
         self.header_footer()
         self.cover()
@@ -329,8 +373,19 @@ class _Writer:
 
 
 def to_docx(strategy: Strategy, *, public: bool = False, indicators: bool = True) -> bytes:
-    """The strategy as a Word document."""
-    return _Writer(prepare(strategy, public=public, indicators=indicators)).write()
+    """The strategy as a Word document; with its indicators, it also carries the canonical JSON
+    of what it shows (``ingest.embedded``), so importing it back loses nothing."""
+    data = _Writer(prepare(strategy, public=public, indicators=indicators)).write()
+    if not indicators:
+        return data  # the JSON would carry indicators the document does not show
+    from icsplan.ingest.docx import docx_to_text
+    from icsplan.ingest.embedded import embed, visible_signature
+
+    from .redaction import public_copy
+
+    source = public_copy(strategy) if public else strategy
+    signature = visible_signature(docx_to_text(data, source="export.docx"))
+    return embed(data, source.to_json(indent=None), signature)
 
 
 class DocxRenderer(Renderer):

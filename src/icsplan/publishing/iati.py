@@ -5,6 +5,19 @@ follows the 2.03 schema's sequences (``iati-activities-schema.xsd``), which lxml
 in the tests enforces. Each mission and management objective with at least one public
 indicator is a ``result`` (type 2, outcome); the schema requires a result to carry an
 indicator, so objectives without one are described in the activity but have no ``result``.
+
+Beyond the schema the file follows IATI's ruleset (tests/publishing/iati_rules.py runs the
+rules that can be checked offline):
+
+- sectors (6.2.2): the mission's own list when settings give one
+  (``ICSPLAN_IATI_SECTORS``: country -> [(vocabulary, code, percentage)]), else DAC 5-digit
+  codes chosen from the themes of the objectives' titles, percentages adding up to 100;
+- a ``reference`` at one level of a result only (8.11.1): the indicators' standard codes when an
+  indicator has one, and then the objective's linkages are named in the result's description;
+- activity dates and status come from the edition's fiscal years; without them, from the four
+  years after its edition year, each date saying it is such an estimate; an edition with no year
+  at all cannot be dated honestly, and is refused rather than given today's date;
+- the ``reporting-org`` identifier comes from settings (``ICSPLAN_IATI_REPORTING_ORG``).
 """
 
 from __future__ import annotations
@@ -17,6 +30,8 @@ from lxml import etree
 
 from icsplan.document.model import Indicator, PeriodValue, Strategy
 
+from icsplan.errors import InputError
+
 from .base import Renderer
 from .content import clean_text, fiscal_span, paragraphs
 from .countries import country_code
@@ -24,7 +39,7 @@ from .periods import period_bounds, period_sort_key
 from .redaction import public_copy
 
 IATI_VERSION = "2.03"
-REPORTING_ORG_REF = "US-GOV-1"  # U.S. Department of State in the IATI organisation registry
+REPORTING_ORG_REF = "US-GOV-1"  # U.S. Department of State in the IATI organisation registry (the default)
 ORG_TYPE_GOVERNMENT = "10"
 ROLE_ACCOUNTABLE = "2"
 RESULT_OUTCOME = "2"
@@ -33,6 +48,61 @@ _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # IATI IndicatorMeasure: 1 unit, 2 percentage, 5 qualitative.
 _MEASURES = {"number": "1", "currency": "1", "percent": "2", "milestone": "5", "qualitative": "5"}
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+VOCABULARY_DAC5 = "1"  # IATI SectorVocabulary 1: OECD DAC CRS purpose codes (5 digit)
+# Themes of ICS objectives and the DAC 5-digit purpose code each stands for. The first theme whose
+# word appears in an objective's title counts; an objective with none counts as public sector
+# policy and administrative management (15110), the nearest code for diplomatic engagement.
+DAC_THEMES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("health", "hiv", "malaria", "disease", "epidemic"), "12110"),
+    (("education", "school", "literacy", "youth"), "11110"),
+    (("agricultur", "food", "farm", "nutrition"), "31110"),
+    (("humanitarian", "refugee", "displaced", "emergency"), "72010"),
+    (("security", "terroris", "peace", "conflict", "military", "defense", "defence", "stabil"), "15210"),
+    (("democra", "governance", "election", "civil society", "human rights", "rule of law", "justice",
+      "corruption", "accountab"), "15150"),
+    (("trade", "econom", "invest", "business", "growth", "market", "commerc"), "33110"),
+    (("environment", "climate", "energy", "water"), "41010"),
+)
+DAC_DEFAULT = "15110"
+
+
+def reporting_org_ref() -> str:
+    """The reporting organisation's IATI identifier: ``ICSPLAN_IATI_REPORTING_ORG`` or US-GOV-1."""
+    try:
+        from django.conf import settings
+
+        return str(getattr(settings, "ICSPLAN_IATI_REPORTING_ORG", "") or REPORTING_ORG_REF)
+    except Exception:  # no Django settings configured (a renderer used on its own)
+        return REPORTING_ORG_REF
+
+
+def _configured_sectors(country: str) -> list[tuple[str, str, str]] | None:
+    try:
+        from django.conf import settings
+
+        chosen = getattr(settings, "ICSPLAN_IATI_SECTORS", None) or {}
+    except Exception:  # no Django settings configured
+        return None
+    rows = chosen.get(country) or chosen.get(country.lower())
+    return [(str(v), str(c), str(p)) for v, c, p in rows] if rows else None
+
+
+def sectors(strategy: Strategy) -> list[tuple[str, str, str]]:
+    """(vocabulary, code, percentage) of the activity's sectors; the percentages add up to 100."""
+    configured = _configured_sectors(clean_text(strategy.mission.country).strip())
+    if configured:
+        return configured
+    counts: dict[str, int] = {}
+    titles = [o.title for o in strategy.iter_objectives()] + [mo.title for mo in strategy.management_objectives]
+    for title in titles or [strategy.title]:
+        lower = clean_text(title).lower()
+        code = next((code for words, code in DAC_THEMES if any(word in lower for word in words)), DAC_DEFAULT)
+        counts[code] = counts.get(code, 0) + 1
+    total = sum(counts.values())
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    shares = [item[1] * 100 // total for item in ordered]
+    shares[0] += 100 - sum(shares)  # whole percentages that add up to exactly 100
+    return [(VOCABULARY_DAC5, code, str(share)) for (code, _), share in zip(ordered, shares, strict=True)]
 
 
 def _sub(parent, tag: str, attrib: dict | None = None, narrative: str | None = None):
@@ -53,33 +123,60 @@ def _sentence(text: str | None) -> str:
     return text if text[-1:] in ".!?" else text + "."
 
 
-def _identifier(strategy: Strategy) -> str:
+def _identifier(strategy: Strategy, org: str) -> str:
     country = country_code(strategy.mission.country) or strategy.mission.country
     edition = strategy.edition or strategy.fiscal_year_start or (
         strategy.approved_date.year if strategy.approved_date else "current"
     )
-    raw = f"{REPORTING_ORG_REF}-ICS-{country}-{edition}"
-    return re.sub(r"[^A-Za-z0-9-]+", "-", raw).upper().strip("-")
+    # The identifier starts with the reporting-org identifier exactly as written there.
+    rest = re.sub(r"[^A-Za-z0-9-]+", "-", f"ICS-{country}-{edition}").upper().strip("-")
+    return f"{org}-{rest}"
+
+
+ICS_YEARS = 4  # an ICS covers four fiscal years
+
+
+def _period(strategy: Strategy) -> tuple[int, int, bool] | None:
+    """(first, last fiscal year, estimated) of the edition: its own fiscal years, or, when it
+    records none, the four years after its edition year (an ICS approved in 2018 runs FY2019–2022),
+    marked as an estimate; None when not even the edition year is known."""
+    start, end = strategy.fiscal_year_start, strategy.fiscal_year_end
+    if start or end:
+        first = start or (end or 0) - ICS_YEARS + 1
+        return first, end or first + ICS_YEARS - 1, False
+    edition = re.fullmatch(r"(?:19|20)\d\d", (strategy.edition or "").strip())
+    if edition:
+        year = int(edition.group(0))
+        return year + 1, year + ICS_YEARS, True
+    return None
 
 
 def _status(strategy: Strategy, today: dt.date) -> str:
-    # IATI ActivityStatus: 1 pipeline, 2 implementation, 4 closed.
-    if strategy.fiscal_year_start and today < dt.date(strategy.fiscal_year_start - 1, 10, 1):
+    """IATI ActivityStatus from the edition's period: 1 pipeline (before its first fiscal year),
+    2 implementation (within it, or approved with no known period), 3 finalisation (after it)."""
+    period = _period(strategy)
+    if period and today < dt.date(period[0] - 1, 10, 1):
         return "1"
-    if strategy.fiscal_year_end and today > dt.date(strategy.fiscal_year_end, 9, 30):
-        return "4"
+    if period and today > dt.date(period[1], 9, 30):
+        # Closed (4) would claim the final reporting is done; finalisation is what is known.
+        return "3"
     return "2"
 
 
-def _dates(strategy: Strategy) -> list[tuple[str, dt.date]]:
-    # IATI ActivityDateType: 1 planned start, 2 actual start, 3 planned end.
-    dates = []
-    if strategy.fiscal_year_start:
-        dates.append(("1", dt.date(strategy.fiscal_year_start - 1, 10, 1)))
-    if strategy.approved_date:
-        dates.append(("2", strategy.approved_date))
-    if strategy.fiscal_year_end:
-        dates.append(("3", dt.date(strategy.fiscal_year_end, 9, 30)))
+def _dates(strategy: Strategy, today: dt.date) -> list[tuple[str, dt.date, str | None]]:
+    """(IATI ActivityDateType, date, note): 1 planned start, 2 actual start, 3 planned end."""
+    dates: list[tuple[str, dt.date, str | None]] = []
+    period = _period(strategy)
+    note = None
+    if period and period[2]:
+        note = (f"Estimated from the edition year {strategy.edition}: the strategy records no fiscal years, "
+                f"and an ICS covers the {ICS_YEARS} fiscal years after its edition year.")
+    if period:
+        dates.append(("1", dt.date(period[0] - 1, 10, 1), note))
+    if strategy.approved_date and strategy.approved_date <= today:  # an actual date is never in the future
+        dates.append(("2", strategy.approved_date, None))
+    if period:
+        dates.append(("3", dt.date(period[1], 9, 30), note))
     return dates
 
 
@@ -132,6 +229,7 @@ def _indicator(result, indicator: Indicator) -> None:
 
 
 def _results(activity, strategy: Strategy) -> None:
+    """A result per objective with indicators; references on one level only (rule 8.11.1)."""
     objectives = [("Mission Objective", objective) for objective in strategy.iter_objectives()]
     objectives += [("Management Objective", mo) for mo in strategy.management_objectives]
     for label, objective in objectives:
@@ -142,10 +240,16 @@ def _results(activity, strategy: Strategy) -> None:
             continue
         result = _sub(activity, "result", {"type": RESULT_OUTCOME, "aggregation-status": "false"})
         _sub(result, "title", narrative=f"{label} {objective.number}: {clean_text(objective.title).strip()}")
-        if objective.justification:
-            _sub(result, "description", narrative=" ".join(paragraphs(objective.justification)))
-        for code in objective.linkages:
-            _sub(result, "reference", {"vocabulary": VOCABULARY_REPORTING_ORG, "code": clean_text(code)})
+        indicator_references = any(indicator.standard_code for indicator in indicators)
+        description = " ".join(paragraphs(objective.justification)) if objective.justification else ""
+        linkages = [clean_text(code) for code in objective.linkages]
+        if linkages and indicator_references:
+            description = (description + " " if description else "") + f"Linkages: {', '.join(linkages)}."
+        if description:
+            _sub(result, "description", narrative=description)
+        if not indicator_references:
+            for code in linkages:
+                _sub(result, "reference", {"vocabulary": VOCABULARY_REPORTING_ORG, "code": code})
         for indicator in indicators:
             _indicator(result, indicator)
 
@@ -154,13 +258,18 @@ def to_iati(strategy: Strategy, *, now: dt.datetime | None = None) -> bytes:
     """The public copy of ``strategy`` as an IATI 2.03 ``iati-activities`` document."""
     source = public_copy(strategy)
     now = (now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0)
-    dates = _dates(source)
+    dates = _dates(source, now.date())
+    if not any(kind in ("1", "2") for kind, _, _ in dates):
+        # IATI needs a start date; today's date would be a false claim, so the export says why not.
+        raise InputError("This edition records no fiscal years, no edition year and no approval date, so it "
+                         "has no start date to publish to IATI: set its fiscal years first.", code="iati-no-dates")
+    org = reporting_org_ref()
     country = clean_text(source.mission.country).strip()
     mission = f"U.S. Mission {country}"
     root = etree.Element("iati-activities", {"version": IATI_VERSION, "generated-datetime": now.isoformat()})
     activity = _sub(root, "iati-activity", {"last-updated-datetime": now.isoformat(), _XML_LANG: "en", "default-currency": "USD"})
-    etree.SubElement(activity, "iati-identifier").text = _identifier(source)
-    _sub(activity, "reporting-org", {"ref": REPORTING_ORG_REF, "type": ORG_TYPE_GOVERNMENT}, narrative=mission)
+    etree.SubElement(activity, "iati-identifier").text = _identifier(source, org)
+    _sub(activity, "reporting-org", {"ref": org, "type": ORG_TYPE_GOVERNMENT}, narrative=mission)
     span = fiscal_span(source)
     _sub(activity, "title", narrative=f"{clean_text(source.title).strip()}: {country}" + (f", {span}" if span else ""))
     summary = f"The Integrated Country Strategy of the U.S. Mission in {country}." + "".join(
@@ -169,17 +278,15 @@ def to_iati(strategy: Strategy, *, now: dt.datetime | None = None) -> bytes:
     _sub(activity, "description", {"type": "1"}, narrative=summary)
     if source.priorities:
         _sub(activity, "description", {"type": "2"}, narrative=" ".join(paragraphs(source.priorities)))
-    _sub(activity, "participating-org", {"ref": REPORTING_ORG_REF, "type": ORG_TYPE_GOVERNMENT, "role": ROLE_ACCOUNTABLE}, narrative=mission)
+    _sub(activity, "participating-org", {"ref": org, "type": ORG_TYPE_GOVERNMENT, "role": ROLE_ACCOUNTABLE}, narrative=mission)
     _sub(activity, "activity-status", {"code": _status(source, now.date())})
-    for kind, day in dates:
-        _sub(activity, "activity-date", {"type": kind, "iso-date": day.isoformat()})
-    if not dates:
-        # The schema requires a date; say plainly that it is only the publication date.
-        _sub(activity, "activity-date", {"type": "1", "iso-date": now.date().isoformat()},
-             narrative="Date of publication: the strategy records no fiscal years or approval date.")
+    for kind, day, note in dates:
+        _sub(activity, "activity-date", {"type": kind, "iso-date": day.isoformat()}, narrative=note)
     code = country_code(source.mission.country)
     if code:
         _sub(activity, "recipient-country", {"code": code}, narrative=country)
+    for vocabulary, sector, percentage in sectors(source):
+        _sub(activity, "sector", {"vocabulary": vocabulary, "code": sector, "percentage": percentage})
     _results(activity, source)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 

@@ -15,6 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from icsplan.document.model import Strategy
+from icsplan.spreadsheets import write_cell
 
 from .base import Renderer
 from .content import clean_text, is_sbu, paragraphs, risk_text
@@ -44,13 +45,15 @@ def _cell(sheet, value) -> Cell:
 
 def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list], wide: Set[str] = frozenset()):
     sheet = workbook.create_sheet(title)
-    sheet.append(header)
-    for cell in sheet[1]:
+    for column, name in enumerate(header, start=1):
+        cell = write_cell(sheet, 1, column, name)
         cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
-    for row in rows:
-        # Cells are built here and appended whole: looking the new row up again (``sheet.max_row``)
-        # scans every cell of the sheet, which made the export quadratic in its rows.
-        sheet.append([_cell(sheet, value) for value in row])
+    for number, row in enumerate(rows, start=2):
+        for column, value in enumerate(row, start=1):
+            # write_cell keeps text text: a narrative starting with "=" is never a formula.
+            cell = write_cell(sheet, number, column, None if value in (None, "") else value)
+            if isinstance(cell.value, str):
+                cell.alignment = _WRAP
     sheet.freeze_panes = "A2"
     for index, name in enumerate(header, start=1):
         letter = get_column_letter(index)
