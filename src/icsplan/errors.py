@@ -41,6 +41,7 @@ ERROR_CODES: dict[str, str] = {
     "empty-document": "A document with no text.",
     "error": "Base of every icsplan error (never raised as such).",
     "forbidden": "The caller may see the object but not do this (HTTP 403).",
+    "iati-no-dates": "An IATI export needs the edition's fiscal years (or at least its year) for activity dates.",
     "in-use": "The row is used by others (a breakdown with values) and cannot be removed.",
     "integrity": "The database refused the change as inconsistent (a concurrent duplicate).",
     "internal-error": "An unexpected error; the details are in the server log, never in the answer.",
