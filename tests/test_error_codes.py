@@ -4,12 +4,15 @@ meaning), nothing listed is unused, and docs/error-codes.md is written from the 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 from icsplan.errors import ERROR_CODES, error_codes_markdown
 
 REPO = Path(__file__).resolve().parent.parent
 SRC = REPO / "src" / "icsplan"
+#: the shape of a code: lowercase words joined by hyphens
+CODE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)+$")
 
 
 def _called(call: ast.Call) -> str | None:
@@ -36,6 +39,25 @@ def _codes_in_source() -> dict[str, set[str]]:
                   and len(node.args) >= 3 and isinstance(node.args[0], ast.Name) and node.args[0].id == "request"
                   and isinstance(node.args[2], ast.Constant)):
                 value = node.args[2].value
+            elif isinstance(node, ast.Call) and any(word in (_called(node) or "") for word in ("refuse", "fail", "Error")):
+                # A refusal helper or an error class given its code positionally.
+                for arg in node.args:
+                    if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and CODE.match(arg.value):
+                        found.setdefault(arg.value, set()).add(relative)
+            elif (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                  and node.targets[0].id.endswith("_CODES") and isinstance(node.value, ast.Dict)):
+                # A table of codes (the API's code for each HTTP status).
+                for item in node.value.values:
+                    if isinstance(item, ast.Constant) and isinstance(item.value, str) and CODE.match(item.value):
+                        found.setdefault(item.value, set()).add(relative)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                # ``code: str = "bad-upload"``: a default code.
+                arguments = node.args.args + node.args.kwonlyargs
+                defaults = [None] * (len(node.args.args) - len(node.args.defaults)) + list(node.args.defaults)
+                defaults += list(node.args.kw_defaults)
+                for argument, default in zip(arguments, defaults):
+                    if argument.arg == "code" and isinstance(default, ast.Constant):
+                        value = default.value
             if isinstance(value, str):
                 found.setdefault(value, set()).add(relative)
     return found
