@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "icsplan.indicators",
     "icsplan.audit",
     "icsplan.imports",
+    "icsplan.reviews",
     "icsplan.api",
     "icsplan.web",
 ]
