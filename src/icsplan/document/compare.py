@@ -260,21 +260,21 @@ def _level_changes(level: Level, old: list[Element], new: list[Element]) -> list
     for j, b in enumerate(new):
         if j in split_new:
             continue
-        i = inverse.get(j)
-        if i is None:
+        paired = inverse.get(j)
+        if paired is None:
             change = Change(level, ["added"], [], [b.number], None, _title(b))
             _attachments(change, b.model_copy(update={"linkages": [], "indicators": []}), b)
         else:
-            a = old[i]
+            a = old[paired]
             change = _pair_change(level, a, b)
             if j in merged_into:
                 change.kinds = ["merged"]
                 change.old = [a.number] + [old[k].number for k in merged_into[j]]
                 change.old_title = " / ".join([_title(a)] + [_title(old[k]) for k in merged_into[j]])
-            if i in split_from:
+            if paired in split_from:
                 change.kinds = ["split"]
-                change.new = [b.number] + [new[k].number for k in split_from[i]]
-                change.new_title = " / ".join([_title(b)] + [_title(new[k]) for k in split_from[i]])
+                change.new = [b.number] + [new[k].number for k in split_from[paired]]
+                change.new_title = " / ".join([_title(b)] + [_title(new[k]) for k in split_from[paired]])
         by_new[j] = change
     changes = [by_new[j] for j in sorted(by_new)]
     for i, a in enumerate(old):

@@ -71,7 +71,7 @@ def _require_visible(actor, row) -> None:
     if is_system(actor):
         return
     model = type(row)
-    qs = restrict(model.objects.filter(pk=row.pk), actor, Action.VIEW_PUBLIC).visible_to(actor)
+    qs = redaction.visible(restrict(model.objects.filter(pk=row.pk), actor, Action.VIEW_PUBLIC), actor)
     if not qs.exists():
         raise NotFoundError(f"No {model._meta.verbose_name} matches the request.")
 
@@ -109,12 +109,12 @@ def _audit(action: str, *, actor, obj, before=None, after=None, reason: str = ""
 
 def visible_reviews(who, *, strategy: sm.Strategy | None = None) -> QuerySet[Review]:
     """Reviews ``who`` may read: of editions they may see, and for the public approved ones only."""
-    qs = Review.objects.select_related("strategy__mission")
+    qs: QuerySet[Review] = Review.objects.select_related("strategy__mission")
     if strategy is not None:
         qs = qs.filter(strategy=strategy)
     if who is not None and not is_system(who):
         qs = restrict(qs, who, Action.VIEW_PUBLIC)
-    return qs.visible_to(_audience(who))
+    return redaction.visible(qs, _audience(who))
 
 
 def get_review(who, pk: int) -> Review:

@@ -15,6 +15,7 @@ from ninja import Field, Query, Router, Schema
 
 from icsplan.accounts.models import Mission
 from icsplan.core import inputs
+from icsplan.document import Sensitivity
 from icsplan.reviews import services
 from icsplan.reviews.models import Assessment
 
@@ -31,7 +32,7 @@ class ActionItemSchema(Schema):
     description: str = Field(..., max_length=inputs.TITLE_MAX)
     owner: str = Field(..., max_length=services.OWNER_MAX)
     due_date: dt.date
-    sensitivity: Literal["public", "sbu"] = "public"
+    sensitivity: Sensitivity = Sensitivity.PUBLIC
 
 
 class EvidenceSchema(Schema):
@@ -99,7 +100,7 @@ class OpenReviewRequest(Schema):
 class AssessRequest(Schema):
     rating: Literal["on_track", "some_concerns", "off_track", "not_assessed"]
     narrative: str | None = Field(None, max_length=inputs.TEXT_MAX)
-    narrative_sensitivity: Literal["public", "sbu"] | None = None
+    narrative_sensitivity: Sensitivity | None = None
     decisions: str | None = Field(None, max_length=inputs.TEXT_MAX)
     action_items: list[ActionItemSchema] | None = Field(None, max_length=services.ACTION_ITEMS_MAX)
     reason: str = Field("", max_length=inputs.CHANGE_REASON_MAX)
@@ -198,9 +199,10 @@ def assess(request: HttpRequest, assessment_id: PathId, payload: AssessRequest, 
     access.require_writer()
     row = access.get(Assessment.objects.select_related("review").visible_to(access.audience), pk=assessment_id)
     expected = require_if_match(request, row)
-    items = None if payload.action_items is None else [i.model_dump() for i in payload.action_items]
+    items = None if payload.action_items is None else [i.model_dump(mode="json") for i in payload.action_items]
     services.record_assessment(row, rating=payload.rating, narrative=payload.narrative,
-                               narrative_sensitivity=payload.narrative_sensitivity, decisions=payload.decisions,
+                               narrative_sensitivity=None if payload.narrative_sensitivity is None
+                               else payload.narrative_sensitivity.value, decisions=payload.decisions,
                                action_items=items, expected_version=expected, actor=access.user,
                                reason=payload.reason)
     return _answer(access, row.review_id, response)
