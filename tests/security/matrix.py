@@ -212,6 +212,8 @@ ARGS: dict[object, Callable] = {
     "web:compare": lambda w: {"slug": w.mission.slug},
     ("web:compare", "draft"): lambda w: {"slug": w.mission.slug, "?from": "2022", "?to": "2026"},
     "api:get_review": lambda w: {"review_id": _review(w).pk},
+    "api:get_assessment": lambda w: {"assessment_id": _assessment(w, "approved", "1.2").pk},
+    ("api:get_assessment", "open"): lambda w: {"assessment_id": _assessment(w).pk},
     ("api:get_review", "open"): lambda w: {"review_id": _review(w, "open").pk},
     "api:list_reviews": lambda w: {"?strategy": (_review(w), _review(w, "open"))[0].strategy_id},
     "api:compare_editions": lambda w: {"?mission": w.mission.pk, "?from": "2022", "?to": "2022"},
@@ -317,6 +319,8 @@ MATRIX: dict[tuple, dict[str, int]] = {
     ('GET', 'api:list_reviews'): everyone(200),
     ('GET', 'api:get_review'): everyone(200),
     ('GET', 'api:get_review', 'open'): only(MEMBERS, anonymous=404),
+    ('GET', 'api:get_assessment'): everyone(200),
+    ('GET', 'api:get_assessment', 'open'): only(MEMBERS, anonymous=404),
     ('GET', 'api:compare_editions'): everyone(200),
     ('GET', 'api:compare_editions', 'draft'): only(MEMBERS, anonymous=404),
 }

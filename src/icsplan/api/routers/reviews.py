@@ -16,6 +16,7 @@ from ninja import Field, Query, Router, Schema
 from icsplan.accounts.models import Mission
 from icsplan.core import inputs
 from icsplan.document import Sensitivity
+from icsplan.errors import NotFoundError
 from icsplan.reviews import services
 from icsplan.reviews.models import Assessment
 
@@ -192,12 +193,35 @@ def open_review(request: HttpRequest, payload: OpenReviewRequest, response: Http
     return 201, _answer(access, row.pk, response)
 
 
-@router.put("/assessments/{int:assessment_id}", response=ReviewSchema, auth=WRITE_AUTH, openapi_extra=IF_MATCH,
-            summary="Record an objective's rating, narrative, decisions and action items")
+def _assessment_row(access: Access, assessment_id: int) -> Assessment:
+    qs = Assessment.objects.select_related("review", "strategy__mission")
+    return access.get(access.readable(qs), pk=assessment_id)
+
+
+def _assessment_out(access: Access, row: Assessment) -> dict[str, Any]:
+    for item in _full(access, row.review)["assessments"]:
+        if item["kind"] == row.kind and item["number"] == row.number:
+            return item
+    raise NotFoundError("No assessment matches the request.")  # pragma: no cover - the row is in its review
+
+
+@router.get("/assessments/{int:assessment_id}", response=AssessmentSchema,
+            summary="Get one objective's assessment in a review (its ETag goes in If-Match)")
+def get_assessment(request: HttpRequest, assessment_id: PathId, response: HttpResponse):
+    """In an approved review, the assessment as frozen; ``version`` is the row's."""
+    access = Access(request)
+    row = _assessment_row(access, assessment_id)
+    response["ETag"] = _tag(access, row)
+    return _assessment_out(access, row)
+
+
+@router.put("/assessments/{int:assessment_id}", response=AssessmentSchema, auth=WRITE_AUTH,
+            openapi_extra=IF_MATCH, summary="Record an objective's rating, narrative, decisions and action items")
 def assess(request: HttpRequest, assessment_id: PathId, payload: AssessRequest, response: HttpResponse):
+    """The objective's owner (or the coordinator) rates it; ``action_items`` replaces the list."""
     access = Access(request)
     access.require_writer()
-    row = access.get(Assessment.objects.select_related("review").visible_to(access.audience), pk=assessment_id)
+    row = _assessment_row(access, assessment_id)
     expected = require_if_match(request, row)
     items = None if payload.action_items is None else [i.model_dump(mode="json") for i in payload.action_items]
     services.record_assessment(row, rating=payload.rating, narrative=payload.narrative,
@@ -205,7 +229,9 @@ def assess(request: HttpRequest, assessment_id: PathId, payload: AssessRequest, 
                                else payload.narrative_sensitivity.value, decisions=payload.decisions,
                                action_items=items, expected_version=expected, actor=access.user,
                                reason=payload.reason)
-    return _answer(access, row.review_id, response)
+    row = _assessment_row(access, assessment_id)
+    response["ETag"] = _tag(access, row)
+    return _assessment_out(access, row)
 
 
 @router.post("/{int:review_id}/submit", response=ReviewSchema, auth=WRITE_AUTH, openapi_extra=IF_MATCH,
