@@ -532,18 +532,22 @@ def approve_review(review: Review, *, expected_version: int | None, actor, reaso
 
 # -- comparing editions --------------------------------------------------------------------------
 
-def compare_editions(mission: Mission, old_edition: str, new_edition: str, *, who):
+def compare_editions(mission: Mission, old_edition: str, new_edition: str, *, who, public: bool = False):
     """The comparison of two editions of ``mission`` as ``who`` may read them: the public compares
-    the public copies of approved editions; a draft is compared only by those who may see it."""
+    the public copies of approved editions; a draft is compared only by those who may see it.
+    ``public`` asks for the public comparison whoever asks (``icsplan compare --public``)."""
     from icsplan.document.compare import compare
 
+    require_actor(who)
     rows = sm.Strategy.objects.filter(mission=mission).select_related("mission")
-    if who is not None and not is_system(who):
+    if not is_system(who):
         rows = restrict(rows, who, Action.VIEW_PUBLIC)
+    if public:
+        rows = rows.filter(status=sm.StrategyStatus.APPROVED)
     documents = []
     for label in (old_edition, new_edition):
         row = rows.filter(edition=str(label)).first()
         if row is None:
             raise NotFoundError(f"Mission {mission.country} has no edition {label} you may read.")
-        documents.append(redaction.document_for(_audience(who), row))
+        documents.append(redaction.document_for(_audience(who), row, public=public))
     return compare(documents[0], documents[1])

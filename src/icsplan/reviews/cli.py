@@ -1,0 +1,42 @@
+"""``icsplan compare`` and ``icsplan review-report``: the reviews app from the command line.
+
+No Django at import time (the main CLI imports this module at start-up); each command sets
+Django up when it runs and uses the shared error handling (one line on stderr, exit status 2).
+The CLI is the trusted local operator: it reads everything unless ``--public`` is given.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from icsplan.clitools import handle_errors, setup_django, write_output
+from icsplan.errors import InputError
+
+FORMATS = ("text", "json", "html")
+
+
+@handle_errors
+def compare(
+    country: str = typer.Argument(..., help="Country of the mission."),
+    old: str = typer.Option(..., "--from", help="The earlier edition, e.g. 2018."),
+    new: str = typer.Option(..., "--to", help="The later edition, e.g. 2022."),
+    format: str = typer.Option("text", "--format", "-f", help="text, json or html"),
+    public: bool = typer.Option(False, "--public", help="Compare the public copies (no SBU)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o"),
+):
+    """Compare two editions: goals and objectives kept, reworded, renumbered, merged, split, added
+    or dropped; linkages and indicators."""
+    if format not in FORMATS:
+        raise InputError(f"Unknown format {format!r}; use one of: {', '.join(FORMATS)}.", code="unknown-format")
+    setup_django()
+    from icsplan.accounts.actors import SYSTEM
+    from icsplan.document.compare import RENDERERS
+    from icsplan.reviews import services
+    from icsplan.strategies.services import find_mission
+
+    mission = find_mission(country)
+    comparison = services.compare_editions(mission, old, new, who=SYSTEM, public=public)
+    write_output(RENDERERS[format](comparison), output)
