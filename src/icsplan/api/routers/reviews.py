@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
 
 from icsplan.accounts.models import Mission
 from icsplan.core import inputs
@@ -190,7 +191,7 @@ def open_review(request: HttpRequest, payload: OpenReviewRequest, response: Http
     access.require_writer()
     mission = access.get(Mission.objects.all(), pk=payload.mission)
     row = services.open_review(mission, kind=payload.kind, fiscal_year=payload.fiscal_year, actor=access.user)
-    return 201, _answer(access, row.pk, response)
+    return Status(201, _answer(access, row.pk, response))
 
 
 def _assessment_row(access: Access, assessment_id: int) -> Assessment:

@@ -142,7 +142,8 @@ def review_assess(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = AssessmentForm(request.POST, prefix=f"a{row.pk}")
         if not form.is_valid():
-            messages.error(request, f"{row}: " + "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+            problems = "; ".join(f"{k}: {' '.join(str(e) for e in v)}" for k, v in form.errors.items())
+            messages.error(request, f"{row}: {problems}")
         else:
             data = form.cleaned_data
             try:
