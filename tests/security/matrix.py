@@ -210,6 +210,8 @@ ARGS: dict[object, Callable] = {
     "web:review-decide": lambda w: _review_args(w, "open"),
     "web:review-assess": lambda w: {"slug": w.mission.slug, "pk": _assessment(w).pk},
     "web:compare": lambda w: {"slug": w.mission.slug},
+    "web:review-report": lambda w: {**_review_args(w), "?format": "html"},
+    ("web:review-report", "open"): lambda w: {**_review_args(w, "open"), "?format": "html"},
     ("web:compare", "draft"): lambda w: {"slug": w.mission.slug, "?from": "2022", "?to": "2026"},
     "api:get_review": lambda w: {"review_id": _review(w).pk},
     "api:get_assessment": lambda w: {"assessment_id": _assessment(w, "approved", "1.2").pk},
@@ -315,6 +317,8 @@ MATRIX: dict[tuple, dict[str, int]] = {
     ('GET', 'web:review-decide'): only(MEMBERS, ok=302, refused=404, anonymous=LOGIN),
     ('GET', 'web:review-assess'): only(('reporter', 'editor', 'admin'), ok=302, refused=404, anonymous=LOGIN),
     ('GET', 'web:compare'): everyone(200),
+    ('GET', 'web:review-report'): everyone(200),
+    ('GET', 'web:review-report', 'open'): only(MEMBERS, anonymous=LOGIN),
     ('GET', 'web:compare', 'draft'): only(MEMBERS, anonymous=LOGIN),
     ('GET', 'api:list_reviews'): everyone(200),
     ('GET', 'api:get_review'): everyone(200),
@@ -727,7 +731,7 @@ NON_WRITE_POSTS: dict[tuple, dict] = {
     **{("POST", name): MATRIX[("GET", name)] for name in (
         "web:home", "web:health", "web:frameworks", "web:dashboard", "web:strategy-latest", "web:strategy",
         "web:element-history", "web:status-matrix", "web:indicator-chart", "web:exports", "web:export-download",
-        "web:progress-report", "web:review", "web:compare",
+        "web:progress-report", "web:review", "web:compare", "web:review-report",
         "web:results", "web:approvals", "web:results-template",
         "web:login",  # an empty sign-in form: 200 with its errors; signed-in people are sent on
     )},

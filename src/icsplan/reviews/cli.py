@@ -40,3 +40,31 @@ def compare(
     mission = find_mission(country)
     comparison = services.compare_editions(mission, old, new, who=SYSTEM, public=public)
     write_output(RENDERERS[format](comparison), output)
+
+
+@handle_errors
+def review_report(
+    country: str = typer.Argument(..., help="Country of the mission."),
+    fiscal_year: int = typer.Option(..., "--fiscal-year", "-y", help="The review's fiscal year, e.g. 2019."),
+    kind: str = typer.Option("annual", "--kind", help="annual or mid-course"),
+    format: str = typer.Option("pdf", "--format", "-f", help="pdf, docx or html"),
+    public: bool = typer.Option(False, "--public", help="The public version (no SBU)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o"),
+):
+    """Write the report of a review of the mission's edition in force."""
+    from icsplan.publishing.report import report_format
+
+    report_format(format)  # a bad format is refused before Django starts
+    setup_django()
+    from icsplan.accounts.actors import SYSTEM
+    from icsplan.errors import NotFoundError
+    from icsplan.reviews import services
+    from icsplan.reviews.report import render_review_report
+    from icsplan.strategies.services import find_mission
+
+    mission = find_mission(country)
+    row = services.visible_reviews(SYSTEM).filter(strategy__mission=mission, fiscal_year=fiscal_year,
+                                                  kind=kind).order_by("-strategy__edition").first()
+    if row is None:
+        raise NotFoundError(f"Mission {mission.country} has no {kind} review of FY{fiscal_year}.")
+    write_output(render_review_report(row, who=SYSTEM, fmt=format, public=public), output)

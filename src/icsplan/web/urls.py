@@ -49,6 +49,7 @@ urlpatterns = [
     path("missions/<slug:slug>/approvals/<int:pk>/", views.approval_decide, name="approval-decide"),
     path("missions/<slug:slug>/reviews/", views.reviews, name="reviews"),
     path("missions/<slug:slug>/reviews/<int:pk>/", views.review, name="review"),
+    path("missions/<slug:slug>/reviews/<int:pk>/report/", views.review_report, name="review-report"),
     path("missions/<slug:slug>/reviews/<int:pk>/decide/", views.review_decide, name="review-decide"),
     path("missions/<slug:slug>/reviews/assessments/<int:pk>/", views.review_assess, name="review-assess"),
     path("missions/<slug:slug>/compare/", views.compare, name="compare"),

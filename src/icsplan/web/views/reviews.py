@@ -203,3 +203,27 @@ def compare(request: HttpRequest, slug: str) -> HttpResponse:
     context = mission_context(request, mission, None, tab="compare")
     context.update({"editions": editions, "old": old, "new": new, "comparison": comparison, "rows": rows})
     return render(request, "web/compare.html", context)
+
+
+@page
+def review_report(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The review report as a file: ``?format=pdf|docx|html&public=1``."""
+    from icsplan.errors import InputError
+    from icsplan.publishing.report import report_format
+    from icsplan.reviews.report import render_review_report, review_report_filename
+
+    mission = access.mission_for(request.user, slug)
+    row = _review_in(request.user, mission, pk)
+    try:
+        spec = report_format(request.GET.get("format") or "pdf")
+    except InputError as exc:
+        return render(request, "web/error.html", {"heading": "Cannot make this report", "text": exc.message},
+                      status=400)
+    # People who may not read SBU text get the public version whatever they ask (the content is
+    # narrowed again by the service).
+    public = request.GET.get("public") == "1" or redaction.audience_for(request.user).public_only(mission)
+    data = render_review_report(row, who=request.user, fmt=spec.name, public=public)
+    response = HttpResponse(data, content_type=spec.media_type)
+    response["Content-Disposition"] = f'attachment; filename="{review_report_filename(row, spec.name, public=public)}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
