@@ -30,12 +30,13 @@ def build() -> doc.Strategy:
     g2.title = g2.title.replace("significant advances", "lasting advances")
     o["1.2"].title = o["1.2"].title.replace("institutional reform", "deep institutional reform", 1).replace(
         "support", "sustain", 1)
-    o["1.1"].linkages = [tag for tag in o["1.1"].linkages[1:]] + ["SDG 16"]
+    o["1.1"].linkages = o["1.1"].linkages + ["SDG 16"]
     o["1.1"].indicators = [doc.Indicator(code="1.1-CIV", name="Civil-military dialogues held", unit="dialogues")]
     added = doc.Objective(number="1.3", title="Recruitment of youth by violent extremist groups in central Mali "
                           "reduced.", justification="New in 2022: prevention programmes in Mopti and Ségou.",
                           linkages=["CDCS DO1"])
     o["1.3"].number = "1.4"
+    o["1.3"].linkages = ["CDCS TO2"]  # was CDCS TO1
     g1.objectives = [o["1.1"], o["1.2"], added, o["1.3"]]
     merged = o["2.1"].model_copy(deep=True)
     merged.title = ("Adaptive capacity and socio-economic well-being of vulnerable communities and households "

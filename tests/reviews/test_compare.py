@@ -60,8 +60,10 @@ def test_linkages_and_indicators(editions):
     old, new = editions
     changes = compare(old, new).changes
     first = next(c for c in changes if c.level == "objective" and c.old == ["1.1"])
-    old_links = next(o for o in old.iter_objectives() if o.number == "1.1").linkages
-    assert first.linkages_added == ["SDG 16"] and first.linkages_removed == old_links[:1]
+    assert first.linkages_added == ["SDG 16"] and first.linkages_removed == []
+    moved = next(c for c in changes if c.level == "objective" and c.old == ["1.3"])
+    assert moved.kinds == ["renumbered"]
+    assert moved.linkages_removed == ["CDCS TO1"] and moved.linkages_added == ["CDCS TO2"]
     assert first.indicators_added == ["1.1-CIV"]
     jobs = next(c for c in changes if c.level == "objective" and c.old == ["2.3"])
     assert jobs.indicators_removed == ["2.3-JOBS"]
