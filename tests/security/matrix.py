@@ -88,6 +88,49 @@ def _other_lock(w):
     return services.lock_period(w.other_strategy, "FY2022Q1", reason="closed", actor=SYSTEM)
 
 
+# -- reviews (annual and mid-course reviews of the edition in force, compare editions) ------------
+
+REVIEW_YEARS = {"approved": 2023, "open": 2024, "submitted": 2025}
+
+
+def _review(w, state: str = "approved"):
+    """A review of Testland's edition in force in ``state``, every objective rated, with an SBU
+    canary in one narrative, its decisions and an action item (made once, by the operator)."""
+    from icsplan.reviews import services
+    from icsplan.reviews.models import Review
+    from .world import canary
+
+    year = REVIEW_YEARS[state]
+    row = Review.objects.filter(strategy=w.strategy, kind="annual", fiscal_year=year).first()
+    if row is not None:
+        return row
+    row = services.open_review(w.mission, kind="annual", fiscal_year=year, actor=SYSTEM)
+    for a in row.assessments.order_by("position"):
+        sbu = a.number == "1.2"
+        services.record_assessment(
+            a, rating="some_concerns", narrative=canary(f"review-narrative-{state}") if sbu else "Public narrative.",
+            narrative_sensitivity="sbu" if sbu else "public",
+            decisions=canary(f"review-decisions-{state}") if sbu else "Public decision.",
+            action_items=[{"description": canary(f"review-action-{state}"), "owner": "DAO", "due_date": "2026-01-31",
+                           "sensitivity": "sbu"},
+                          {"description": "Public action item.", "owner": "PAS", "due_date": "2026-02-28"}],
+            expected_version=a.version, actor=SYSTEM)
+    if state in ("submitted", "approved"):
+        row.refresh_from_db()
+        row = services.submit_review(row, expected_version=row.version, actor=SYSTEM)
+    if state == "approved":
+        row = services.approve_review(row, expected_version=row.version, actor=SYSTEM)
+    return row
+
+
+def _assessment(w, state: str = "open", number: str = "1.1"):
+    return _review(w, state).assessments.get(kind="objective", number=number)
+
+
+def _review_args(w, state: str = "approved") -> dict:
+    return {"slug": w.mission.slug, "pk": _review(w, state).pk}
+
+
 ARGS: dict[object, Callable] = {
     "web:dashboard": lambda w: {"slug": w.mission.slug},
     "web:strategy-latest": lambda w: {"slug": w.mission.slug},
@@ -161,6 +204,23 @@ ARGS: dict[object, Callable] = {
     "api:list_disaggregations": lambda w: {"indicator_id": _indicator(w).pk},
     "api:list_period_locks": lambda w: {"?strategy": w.strategy.pk},
     "api:get_period_lock": lambda w: {"lock_id": _other_lock(w).pk},
+    # Reviews: an approved one (public, SBU canaries inside), an open one (the mission's only).
+    "web:reviews": lambda w: {"slug": w.mission.slug},
+    "web:review": _review_args,
+    ("web:review", "open"): lambda w: _review_args(w, "open"),
+    "web:review-decide": lambda w: _review_args(w, "open"),
+    "web:review-assess": lambda w: {"slug": w.mission.slug, "pk": _assessment(w).pk},
+    "web:compare": lambda w: {"slug": w.mission.slug},
+    "web:review-report": lambda w: {**_review_args(w), "?format": "html"},
+    ("web:review-report", "open"): lambda w: {**_review_args(w, "open"), "?format": "html"},
+    ("web:compare", "draft"): lambda w: {"slug": w.mission.slug, "?from": "2022", "?to": "2026"},
+    "api:get_review": lambda w: {"review_id": _review(w).pk},
+    "api:get_assessment": lambda w: {"assessment_id": _assessment(w, "approved", "1.2").pk},
+    ("api:get_assessment", "open"): lambda w: {"assessment_id": _assessment(w).pk},
+    ("api:get_review", "open"): lambda w: {"review_id": _review(w, "open").pk},
+    "api:list_reviews": lambda w: {"?strategy": (_review(w), _review(w, "open"))[0].strategy_id},
+    "api:compare_editions": lambda w: {"?mission": w.mission.pk, "?from": "2022", "?to": "2022"},
+    ("api:compare_editions", "draft"): lambda w: {"?mission": w.mission.pk, "?from": "2022", "?to": "2026"},
 }
 
 PUBLIC = everyone(200)
@@ -251,6 +311,23 @@ MATRIX: dict[tuple, dict[str, int]] = {
     ('GET', 'api:get_objective', 'draft'): only(MEMBERS, anonymous=404),
     ('GET', 'api:get_risk', 'sbu'): only(MEMBERS, anonymous=404),
     ('GET', 'api:export_strategy', 'draft'): only(MEMBERS, anonymous=404),
+    # Reviews: an approved review is public (without its SBU text); an open one is the mission's.
+    ('GET', 'web:reviews'): everyone(200),
+    ('GET', 'web:review'): everyone(200),
+    ('GET', 'web:review', 'open'): only(MEMBERS, anonymous=LOGIN),
+    ('GET', 'web:review-decide'): only(MEMBERS, ok=302, refused=404, anonymous=LOGIN),
+    ('GET', 'web:review-assess'): only(('reporter', 'editor', 'admin'), ok=302, refused=404, anonymous=LOGIN),
+    ('GET', 'web:compare'): everyone(200),
+    ('GET', 'web:review-report'): everyone(200),
+    ('GET', 'web:review-report', 'open'): only(MEMBERS, anonymous=LOGIN),
+    ('GET', 'web:compare', 'draft'): only(MEMBERS, anonymous=LOGIN),
+    ('GET', 'api:list_reviews'): everyone(200),
+    ('GET', 'api:get_review'): everyone(200),
+    ('GET', 'api:get_review', 'open'): only(MEMBERS, anonymous=404),
+    ('GET', 'api:get_assessment'): everyone(200),
+    ('GET', 'api:get_assessment', 'open'): only(MEMBERS, anonymous=404),
+    ('GET', 'api:compare_editions'): everyone(200),
+    ('GET', 'api:compare_editions', 'draft'): only(MEMBERS, anonymous=404),
 }
 
 
@@ -547,6 +624,30 @@ BODIES: dict[tuple, Callable] = {
         _indicator_args(i), form={"version": i.version}))(_public_indicator(w)),
     ("POST", "web:period-lock"): lambda w, u: Call(
         {"slug": w.mission.slug}, form={"edition": "2022", "period": "FY2023", "action": "lock"}),
+    # -- reviews -------------------------------------------------------------------------------------
+    ("POST", "api:open_review"): lambda w, u: Call(json={"mission": w.mission.pk, "kind": "annual",
+                                                          "fiscal_year": 2026}),
+    ("PUT", "api:assess"): lambda w, u: (lambda a: Call(
+        {"assessment_id": a.pk}, json={"rating": "off_track", "narrative": "Changed by the matrix."}, if_match=a))(
+        _assessment(w)),
+    ("POST", "api:submit_review"): lambda w, u: (lambda r: Call({"review_id": r.pk}, if_match=r))(
+        _review(w, "open")),
+    ("POST", "api:return_review"): lambda w, u: (lambda r: Call({"review_id": r.pk}, json={"comment": "Redo 1.2."},
+                                                                  if_match=r))(_review(w, "submitted")),
+    ("POST", "api:approve_review"): lambda w, u: (lambda r: Call({"review_id": r.pk}, json={}, if_match=r))(
+        _review(w, "submitted")),
+    ("POST", "web:reviews"): lambda w, u: Call({"slug": w.mission.slug}, form={"kind": "annual", "fiscal_year": 2026}),
+    ("POST", "web:review-assess"): lambda w, u: (lambda a: Call(
+        {"slug": w.mission.slug, "pk": a.pk},
+        form={f"a{a.pk}-version": a.version, f"a{a.pk}-rating": "off_track", f"a{a.pk}-narrative": "Matrix.",
+              f"a{a.pk}-narrative_sensitivity": "public", f"a{a.pk}-decisions": "",
+              f"a{a.pk}-action_items": "Call the ministry | POL | 2026-03-31",
+              f"a{a.pk}-action_items_sensitivity": "public", f"a{a.pk}-reason": ""}))(_assessment(w)),
+    ("POST", "web:review-decide"): lambda w, u: (lambda r: Call(
+        {"slug": w.mission.slug, "pk": r.pk}, form={"action": "submit", "version": r.version}))(_review(w, "open")),
+    ("POST", "web:review-decide", "approve"): lambda w, u: (lambda r: Call(
+        {"slug": w.mission.slug, "pk": r.pk}, form={"action": "approve", "version": r.version}))(
+        _review(w, "submitted")),
     ("POST", "web:import-results-preview"): lambda w, u: (lambda pending: Call(
         {"slug": w.mission.slug, "token": pending[0].token}, form={}, session=pending[1]))(
         _pending(w, u, "results", "results.csv", "csv", _results_csv(w))),
@@ -612,6 +713,16 @@ WRITE_MATRIX: dict[tuple, dict] = {
     ('POST', 'web:remove-breakdown'): page_write(EDITORS),
     ('POST', 'web:delete-indicator'): page_write(EDITORS),
     ('POST', 'web:period-lock'): page_write(APPROVERS),
+    # Reviews: personas who cannot see an open review get 404, those who see it but may not act 403.
+    ('POST', 'api:open_review'): api_write(EDITORS, ok=201),
+    ('PUT', 'api:assess'): api_write(REPORTERS, hidden=OUTSIDERS),
+    ('POST', 'api:submit_review'): api_write(EDITORS, hidden=OUTSIDERS),
+    ('POST', 'api:return_review'): api_write(APPROVERS, hidden=OUTSIDERS),
+    ('POST', 'api:approve_review'): api_write(APPROVERS, hidden=OUTSIDERS),
+    ('POST', 'web:reviews'): page_write(EDITORS),
+    ('POST', 'web:review-assess'): page_write(REPORTERS),
+    ('POST', 'web:review-decide'): page_write(EDITORS),
+    ('POST', 'web:review-decide', 'approve'): page_write(APPROVERS),
 }
 
 #: Pages that take no form: a POST (empty body) must answer this and change nothing. These are
@@ -623,7 +734,7 @@ NON_WRITE_POSTS: dict[tuple, dict] = {
     **{("POST", name): MATRIX[("GET", name)] for name in (
         "web:home", "web:health", "web:frameworks", "web:dashboard", "web:strategy-latest", "web:strategy",
         "web:element-history", "web:status-matrix", "web:indicator-chart", "web:exports", "web:export-download",
-        "web:progress-report",
+        "web:progress-report", "web:review", "web:compare", "web:review-report",
         "web:results", "web:approvals", "web:results-template",
         "web:login",  # an empty sign-in form: 200 with its errors; signed-in people are sent on
     )},

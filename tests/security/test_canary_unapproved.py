@@ -47,6 +47,14 @@ LATER_SBU = {
     "risk marked SBU later": "ZQLATERrisk",
     "risk quoted from an SBU narrative": "ZQQUOTEDrisk",
 }
+#: review text the public must never read: an SBU narrative, its decisions and an SBU action item of
+#: an approved review, and a public narrative of a review not approved yet
+REVIEW = {
+    "SBU review narrative": "ZQREVIEWsbunarrative",
+    "SBU review decisions": "ZQREVIEWsbudecisions",
+    "SBU review action item": "ZQREVIEWsbuaction",
+    "unapproved review narrative": "ZQREVIEWunapproved",
+}
 #: a result status the public must never see in a structured answer
 UNAPPROVED_STATUS = re.compile(rb'"status":\s*"(submitted|returned|draft)"')
 FORMATS = ("json", "md", "html", "docx", "pdf", "xlsx", "iati")
@@ -86,7 +94,32 @@ def _seed(world) -> dict:
     sbu_objective = sm.Objective.objects.get(strategy=strategy, number="1.2")
     sm.Risk.objects.create(strategy=strategy, objective=sbu_objective, in_narrative=True,
                            statement=f"Quoted {LATER_SBU['risk quoted from an SBU narrative']}.")
-    return {"objective": objective, "sbu_objective": sbu_objective}
+    reviews = _seed_reviews(world)
+    return {"objective": objective, "sbu_objective": sbu_objective, **reviews}
+
+
+def _seed_reviews(world) -> dict:
+    """An approved mid-course review with SBU text, and an open one (unapproved) with public text."""
+    from icsplan.reviews import services as rsv
+
+    approved = rsv.open_review(world.mission, kind="mid-course", fiscal_year=2024, actor=SYSTEM)
+    for row in approved.assessments.order_by("position"):
+        first = row.number == "1.1" and row.kind == "objective"
+        rsv.record_assessment(
+            row, rating="some_concerns", narrative=REVIEW["SBU review narrative"] if first else "Public narrative.",
+            narrative_sensitivity="sbu" if first else "public",
+            decisions=REVIEW["SBU review decisions"] if first else "",
+            action_items=[{"description": REVIEW["SBU review action item"], "owner": "DAO",
+                           "due_date": "2025-01-31", "sensitivity": "sbu"}] if first else [],
+            expected_version=row.version, actor=SYSTEM)
+    approved.refresh_from_db()
+    approved = rsv.submit_review(approved, expected_version=approved.version, actor=SYSTEM)
+    approved = rsv.approve_review(approved, expected_version=approved.version, actor=SYSTEM)
+    pending = rsv.open_review(world.mission, kind="mid-course", fiscal_year=2025, actor=SYSTEM)
+    for row in pending.assessments.order_by("position"):
+        rsv.record_assessment(row, rating="on_track", narrative=REVIEW["unapproved review narrative"],
+                              expected_version=row.version, actor=SYSTEM)
+    return {"review": approved, "pending_review": pending}
 
 
 def _client(world, persona) -> Client:
@@ -171,6 +204,13 @@ def _extra_urls(world, seeded) -> list[str]:
         reverse("web:dashboard", kwargs={"slug": slug}),
         reverse("web:strategy", kwargs={"slug": slug, "edition": strategy.edition}),
     ]
+    for row in (seeded["review"], seeded["pending_review"]):
+        page = reverse("web:review", kwargs={"slug": slug, "pk": row.pk})
+        report = reverse("web:review-report", kwargs={"slug": slug, "pk": row.pk})
+        urls += [page, f"/api/v1/reviews/{row.pk}", f"{report}?format=html", f"{report}?format=docx"]
+        urls += [f"/api/v1/reviews/assessments/{a.pk}" for a in row.assessments.all()[:2]]
+    urls += [f"{reverse('web:review-report', kwargs={'slug': slug, 'pk': seeded['review'].pk})}?format=pdf",
+             f"/api/v1/reviews?strategy={strategy.pk}", reverse("web:reviews", kwargs={"slug": slug})]
     for term in ("ZQ", "Quoted", "Risk", "CANARY"):
         urls.append(f"/api/v1/search?q={term}&page_size=200")
     for objective in (seeded["objective"], seeded["sbu_objective"]):
@@ -186,7 +226,7 @@ def _extra_urls(world, seeded) -> list[str]:
 
 
 def _canaries() -> dict[str, str]:
-    return {**UNAPPROVED, **LATER_SBU}
+    return {**UNAPPROVED, **LATER_SBU, **REVIEW}
 
 
 def _responses(world, seeded, persona):

@@ -139,7 +139,7 @@ def test_canary_catches_a_forgotten_redaction(world, monkeypatch):
 
 #: apps whose every row a refused write must leave untouched (tokens record their last use; the
 #: audit trail records refusals and sign-ins: both are meant to change)
-WATCHED_APPS = ("accounts", "strategies", "indicators", "imports")
+WATCHED_APPS = ("accounts", "strategies", "indicators", "imports", "reviews")
 UNWATCHED_MODELS = {"accounts.apitoken"}
 
 
@@ -202,7 +202,8 @@ def _tokens(world) -> dict[str, str | None]:
 #: where the API reads one row of a model (its ETag is what a client sends back in If-Match)
 API_PATHS = {"strategy": "strategies", "goal": "goals", "objective": "objectives", "subobjective": "sub-objectives",
              "managementobjective": "management-objectives", "indicator": "indicators", "target": "targets",
-             "result": "results", "risk": "risks", "linkage": "linkages", "periodlock": "period-locks"}
+             "result": "results", "risk": "risks", "linkage": "linkages", "periodlock": "period-locks",
+             "review": "reviews", "assessment": "reviews/assessments"}
 
 
 def _fresh_client(handler=None) -> Client:

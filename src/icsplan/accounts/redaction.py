@@ -122,6 +122,11 @@ _PUBLIC_ROWS = {
     "indicators.result": lambda: Q(sensitivity=PUBLIC, indicator__sensitivity=PUBLIC, status=APPROVED),
     "strategies.risk": _risk_public_q,
     "strategies.section": lambda: Q(sensitivity=PUBLIC),
+    # Reviews: the public reads approved reviews only; an assessment's narrative and decisions
+    # are withheld by ``text_for`` when SBU, an action item is withheld as a whole.
+    "reviews.review": lambda: Q(status=APPROVED),
+    "reviews.assessment": lambda: Q(review__status=APPROVED),
+    "reviews.actionitem": lambda: Q(sensitivity=PUBLIC, assessment__review__status=APPROVED),
 }
 
 
@@ -189,6 +194,16 @@ def document_for(user, strategy_row, *, public: bool = False):
         raise NotFoundError("No strategy matches the request.")
     document = load_strategy(strategy_row)
     if wants_public_copy(user, strategy_row, public):
+        return public_copy(document)
+    return document
+
+
+def frozen_document_for(who, mission, document):
+    """A document frozen earlier (a review's snapshot) as ``who`` may read it now: the public copy
+    for anyone who may not read ``mission``'s SBU text or unapproved results."""
+    from icsplan.publishing.redaction import public_copy
+
+    if audience_for(who).public_only(mission):
         return public_copy(document)
     return document
 

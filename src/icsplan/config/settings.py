@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "icsplan.indicators",
     "icsplan.audit",
     "icsplan.imports",
+    "icsplan.reviews",
     "icsplan.api",
     "icsplan.web",
 ]

@@ -19,6 +19,7 @@ from .indicators import (
 from .imports import import_preview, import_results_preview, import_results_upload, import_upload
 from .missions import dashboard, health, home
 from .results import approval_decide, approvals, period_lock, result_save, results_entry, results_template
+from .reviews import compare, review, review_assess, review_decide, review_report, reviews
 from .strategy import frameworks, strategy, strategy_latest
 
 __all__ = [
@@ -27,5 +28,5 @@ __all__ = [
     "import_results_preview", "import_results_upload", "import_upload", "indicator_chart", "progress_report", "status_matrix", "remove_linkage", "results_entry", "strategy", "strategy_latest", "update_risk",
     "add_child", "add_element", "delete_element", "add_indicator", "delete_indicator", "edit_indicator",
     "indicator_baseline", "indicator_breakdowns", "indicator_targets", "remove_breakdown", "period_lock",
-    "results_template",
+    "results_template", "compare", "review", "review_assess", "review_decide", "review_report", "reviews",
 ]
