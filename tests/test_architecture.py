@@ -73,6 +73,12 @@ ALLOWED_DEFERRED_APP_CYCLE_EDGES: frozenset[tuple[str, str]] = frozenset(
         ("icsplan.publishing", "icsplan.accounts"),  # function-level
         ("icsplan.publishing", "icsplan.indicators"),  # function-level
         ("icsplan.strategies", "icsplan.accounts"),  # module-level
+        ("icsplan.cli", "icsplan.reviews"),  # the reviews app joined the component
+        ("icsplan.reviews", "icsplan.accounts"),  # the reviews app joined the component
+        ("icsplan.reviews", "icsplan.audit"),  # the reviews app joined the component
+        ("icsplan.reviews", "icsplan.indicators"),  # the reviews app joined the component
+        ("icsplan.reviews", "icsplan.publishing"),  # the reviews app joined the component
+        ("icsplan.reviews", "icsplan.strategies"),  # the reviews app joined the component
         ("icsplan.strategies", "icsplan.audit"),  # function-level
     }
 )
