@@ -160,6 +160,11 @@ ARGS: dict[object, Callable] = {
     "api:list_disaggregations": lambda w: {"indicator_id": _indicator(w).pk},
     "api:list_period_locks": lambda w: {"?strategy": w.strategy.pk},
     "api:get_period_lock": lambda w: {"lock_id": _other_lock(w).pk},
+    # Portfolio engineer: the bureau's view (Testland is in AF) and the admins' mission settings.
+    "portfolio:bureau": lambda w: {"code": w.mission.bureau.code},
+    "portfolio:search": lambda w: {"?q": "Objective"},
+    "portfolio:mission-settings": lambda w: {"slug": w.mission.slug},
+    "api:bureau_dashboard": lambda w: {"code": w.mission.bureau.code},
 }
 
 PUBLIC = everyone(200)
@@ -250,6 +255,13 @@ MATRIX: dict[tuple, dict[str, int]] = {
     ('GET', 'api:get_objective', 'draft'): only(MEMBERS, anonymous=404),
     ('GET', 'api:get_risk', 'sbu'): only(MEMBERS, anonymous=404),
     ('GET', 'api:export_strategy', 'draft'): only(MEMBERS, anonymous=404),
+    # The bureau's view: its analysts and admins; the Department's view: whoever reads a bureau.
+    ('GET', 'portfolio:search'): everyone(200),
+    ('GET', 'portfolio:department'): only(('analyst', 'other_analyst', 'admin'), anonymous=LOGIN),
+    ('GET', 'portfolio:bureau'): only(('analyst', 'admin'), anonymous=LOGIN),
+    ('GET', 'portfolio:mission-settings'): only(('admin',), anonymous=LOGIN),
+    ('GET', 'api:list_bureaus'): everyone(200),  # an empty list for those who read no bureau
+    ('GET', 'api:bureau_dashboard'): only(('analyst', 'admin'), anonymous=404),
 }
 
 
@@ -544,6 +556,8 @@ BODIES: dict[tuple, Callable] = {
         _indicator_args(i), form={"version": i.version}))(_public_indicator(w)),
     ("POST", "web:period-lock"): lambda w, u: Call(
         {"slug": w.mission.slug}, form={"edition": "2022", "period": "FY2023", "action": "lock"}),
+    ("POST", "portfolio:mission-settings"): lambda w, u: Call(
+        {"slug": w.mission.slug}, form={"bureau": "AF", "post": "Embassy Testville", "region": "Sahel"}),
     ("POST", "web:import-results-preview"): lambda w, u: (lambda pending: Call(
         {"slug": w.mission.slug, "token": pending[0].token}, form={}, session=pending[1]))(
         _pending(w, u, "results", "results.csv", "csv", _results_csv(w))),
@@ -609,6 +623,7 @@ WRITE_MATRIX: dict[tuple, dict] = {
     ('POST', 'web:remove-breakdown'): page_write(EDITORS),
     ('POST', 'web:delete-indicator'): page_write(EDITORS),
     ('POST', 'web:period-lock'): page_write(APPROVERS),
+    ('POST', 'portfolio:mission-settings'): page_write(("admin",)),
 }
 
 #: Pages that take no form: a POST (empty body) must answer this and change nothing. These are
@@ -620,7 +635,7 @@ NON_WRITE_POSTS: dict[tuple, dict] = {
     **{("POST", name): MATRIX[("GET", name)] for name in (
         "web:home", "web:health", "web:frameworks", "web:dashboard", "web:strategy-latest", "web:strategy",
         "web:element-history", "web:status-matrix", "web:indicator-chart", "web:exports", "web:export-download",
-        "web:progress-report",
+        "web:progress-report", "portfolio:department", "portfolio:bureau", "portfolio:search",
         "web:results", "web:approvals", "web:results-template",
         "web:login",  # an empty sign-in form: 200 with its errors; signed-in people are sent on
     )},

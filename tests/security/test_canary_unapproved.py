@@ -169,8 +169,13 @@ def _extra_urls(world, seeded) -> list[str]:
         reverse("web:dashboard", kwargs={"slug": slug}),
         reverse("web:strategy", kwargs={"slug": slug, "edition": strategy.edition}),
     ]
+    # The bureau's view (Testland is in AF), with its filters.
+    bureau = world.mission.bureau.code
+    urls += [f"/bureaus/{bureau}/?theme=Objective&period=FY2024", f"/bureaus/{bureau}/?framework=CDCS",
+             f"/api/v1/portfolio/bureaus/{bureau}?period=FY2025", "/api/v1/portfolio/bureaus", "/bureaus/"]
     for term in ("ZQ", "Quoted", "Risk", "CANARY"):
         urls.append(f"/api/v1/search?q={term}&page_size=200")
+        urls.append(f"/search/?q={term}")
     for objective in (seeded["objective"], seeded["sbu_objective"]):
         urls.append(reverse("web:element-history", kwargs={"slug": slug, "edition": strategy.edition,
                                                            "kind": "objective", "pk": objective.pk}))

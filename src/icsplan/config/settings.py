@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "icsplan.imports",
     "icsplan.api",
     "icsplan.web",
+    "icsplan.portfolio",
 ]
 
 MIDDLEWARE = [

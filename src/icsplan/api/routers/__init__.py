@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 def register(api) -> None:
-    from . import attachments, elements, exports, imports, indicators, locks, missions, search, strategies
+    from . import attachments, elements, exports, imports, indicators, locks, missions, portfolio, search, strategies
 
     api.add_router("/missions", missions.router)
     api.add_router("/strategies", strategies.router)
@@ -17,3 +17,4 @@ def register(api) -> None:
     api.add_router("/exports", exports.router)
     api.add_router("/imports", imports.router)
     api.add_router("/search", search.router)
+    api.add_router("/portfolio", portfolio.router)
