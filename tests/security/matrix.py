@@ -163,6 +163,9 @@ ARGS: dict[object, Callable] = {
     # Portfolio engineer: the bureau's view (Testland is in AF) and the admins' mission settings.
     "portfolio:bureau": lambda w: {"code": w.mission.bureau.code},
     "portfolio:search": lambda w: {"?q": "Objective"},
+    "portfolio:crosswalk": lambda w: {"code": "CDCS"},
+    "portfolio:catalogue": lambda w: {"code": "CDCS"},
+    "api:framework_crosswalk": lambda w: {"code": "CDCS"},
     "portfolio:mission-settings": lambda w: {"slug": w.mission.slug},
     "api:bureau_dashboard": lambda w: {"code": w.mission.bureau.code},
 }
@@ -257,6 +260,9 @@ MATRIX: dict[tuple, dict[str, int]] = {
     ('GET', 'api:export_strategy', 'draft'): only(MEMBERS, anonymous=404),
     # The bureau's view: its analysts and admins; the Department's view: whoever reads a bureau.
     ('GET', 'portfolio:search'): everyone(200),
+    ('GET', 'portfolio:crosswalk'): everyone(200),  # approved editions for the public, as everywhere
+    ('GET', 'portfolio:catalogue'): only(('admin',), anonymous=LOGIN),
+    ('GET', 'api:framework_crosswalk'): everyone(200),
     ('GET', 'portfolio:department'): only(('analyst', 'other_analyst', 'admin'), anonymous=LOGIN),
     ('GET', 'portfolio:bureau'): only(('analyst', 'admin'), anonymous=LOGIN),
     ('GET', 'portfolio:mission-settings'): only(('admin',), anonymous=LOGIN),
@@ -556,6 +562,8 @@ BODIES: dict[tuple, Callable] = {
         _indicator_args(i), form={"version": i.version}))(_public_indicator(w)),
     ("POST", "web:period-lock"): lambda w, u: Call(
         {"slug": w.mission.slug}, form={"edition": "2022", "period": "FY2023", "action": "lock"}),
+    ("POST", "portfolio:catalogue"): lambda w, u: Call(
+        {"code": "CDCS"}, form={"version": "2020", "file": _upload("cdcs.csv", b"code,title\nDO2,Governance\n")}),
     ("POST", "portfolio:mission-settings"): lambda w, u: Call(
         {"slug": w.mission.slug}, form={"bureau": "AF", "post": "Embassy Testville", "region": "Sahel"}),
     ("POST", "web:import-results-preview"): lambda w, u: (lambda pending: Call(
@@ -624,6 +632,7 @@ WRITE_MATRIX: dict[tuple, dict] = {
     ('POST', 'web:delete-indicator'): page_write(EDITORS),
     ('POST', 'web:period-lock'): page_write(APPROVERS),
     ('POST', 'portfolio:mission-settings'): page_write(("admin",)),
+    ('POST', 'portfolio:catalogue'): page_write(("admin",)),
 }
 
 #: Pages that take no form: a POST (empty body) must answer this and change nothing. These are
@@ -636,6 +645,7 @@ NON_WRITE_POSTS: dict[tuple, dict] = {
         "web:home", "web:health", "web:frameworks", "web:dashboard", "web:strategy-latest", "web:strategy",
         "web:element-history", "web:status-matrix", "web:indicator-chart", "web:exports", "web:export-download",
         "web:progress-report", "portfolio:department", "portfolio:bureau", "portfolio:search",
+        "portfolio:crosswalk",
         "web:results", "web:approvals", "web:results-template",
         "web:login",  # an empty sign-in form: 200 with its errors; signed-in people are sent on
     )},

@@ -139,7 +139,7 @@ def test_canary_catches_a_forgotten_redaction(world, monkeypatch):
 
 #: apps whose every row a refused write must leave untouched (tokens record their last use; the
 #: audit trail records refusals and sign-ins: both are meant to change)
-WATCHED_APPS = ("accounts", "strategies", "indicators", "imports")
+WATCHED_APPS = ("accounts", "strategies", "indicators", "imports", "portfolio")
 UNWATCHED_MODELS = {"accounts.apitoken"}
 
 

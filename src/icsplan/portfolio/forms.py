@@ -38,3 +38,11 @@ class SearchForm(forms.Form):
     def __init__(self, *args, missions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["mission"].choices = [("", "All missions")] + [(m.pk, m.country) for m in missions]
+
+
+class CatalogueForm(forms.Form):
+    """One version of a framework's catalogue, as a CSV or JSON file (admins)."""
+
+    version = forms.CharField(max_length=40, label="Version", help_text="e.g. 2022 or AF-2022")
+    file = forms.FileField(label="Catalogue (CSV or JSON)",
+                           help_text="Columns or keys: code, title, description (optional)")

@@ -19,7 +19,8 @@ A query is split into words; every word must match, as a word or the start of on
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
@@ -77,7 +78,7 @@ class Hit:
     title: str
     field: str
     snippet: str
-    highlights: list[tuple[int, int]] = field(default_factory=list)
+    highlights: list[tuple[int, int]] = dc_field(default_factory=list)
 
     @property
     def anchor(self) -> str:
@@ -218,7 +219,7 @@ def _hit(kind: str, row, number_field: str | None, fields, words: list[str], sbu
             continue
         title = getattr(row, "title", "") or getattr(row, "name", "") or getattr(row, "statement", "")
         return [Hit(kind=kind, id=row.pk, strategy_id=strategy.pk, mission_id=mission.pk, country=mission.country,
-                    slug=mission.slug, bureau=mission.bureau.code if mission.bureau_id else None, edition=strategy.edition,
+                    slug=mission.slug, bureau=mission.bureau.code if mission.bureau else None, edition=strategy.edition,
                     number=getattr(row, number_field) if number_field else None, title=title[:300], field=name,
                     snippet=text, highlights=spans)]
     return []

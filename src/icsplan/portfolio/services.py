@@ -236,8 +236,8 @@ def _rows(actor, missions: list[Mission], *, theme: str = "", framework: str = "
                                                ("goals", "objectives", "subs", "mos", "indicators", "links")}
     for name, model in (("goals", sm.Goal), ("objectives", sm.Objective), ("subs", sm.SubObjective),
                         ("mos", sm.ManagementObjective)):
-        for row in model.objects.filter(strategy_id__in=ids).order_by("strategy_id", "position", "pk"):
-            by_strategy[name][row.strategy_id].append(row)
+        for element in model.objects.filter(strategy_id__in=ids).order_by("strategy_id", "position", "pk"):
+            by_strategy[name][element.strategy_id].append(element)
     for indicator in indicator_rows_of(ids, audience=_audience(actor)):
         by_strategy["indicators"][indicator.strategy_id].append(indicator)
     for link in sm.Linkage.objects.filter(strategy_id__in=ids).values(
@@ -280,9 +280,9 @@ def _rows(actor, missions: list[Mission], *, theme: str = "", framework: str = "
         for goal, goal_progress in zip(goals, progress.goals):
             if goal.pk not in kept_goal_ids:
                 continue
-            status = goal_progress.statuses.get(shown_period) if shown_period else None
+            goal_status = goal_progress.statuses.get(shown_period) if shown_period else None
             score = goal_progress.scores.get(shown_period) if shown_period else None
-            row.goals[goal.number] = GoalCell(goal.number, goal.title, _key(status), score)
+            row.goals[goal.number] = GoalCell(goal.number, goal.title, _key(goal_status), score)
             numbers.add(goal.number)
         counts: dict[str, int] = {key: 0 for key in STATUS_KEYS}
         for objective, objective_progress in zip(objectives, progress.objectives):

@@ -8,6 +8,8 @@ app_name = "portfolio"
 
 urlpatterns = [
     path("search/", views.search, name="search"),
+    path("frameworks/<str:code>/crosswalk/", views.crosswalk, name="crosswalk"),
+    path("frameworks/<str:code>/catalogue/", views.catalogue, name="catalogue"),
     path("bureaus/", views.department, name="department"),
     path("bureaus/<str:code>/", views.bureau, name="bureau"),
     path("missions/<slug:slug>/settings/", views.mission_settings, name="mission-settings"),

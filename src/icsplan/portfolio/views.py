@@ -10,13 +10,14 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from icsplan.accounts.permissions import is_admin
 from icsplan.errors import InputError, ValidationError
 from icsplan.web import access
 from icsplan.web.errors import page
 from icsplan.web.forms import apply_problems
 
 from . import services
-from .forms import DashboardFilterForm, MissionMetadataForm, SearchForm
+from .forms import CatalogueForm, DashboardFilterForm, MissionMetadataForm, SearchForm
 
 
 @page
@@ -75,6 +76,44 @@ def search(request: HttpRequest) -> HttpResponse:
                                     mission=data["mission"], bureau=data["bureau"] or None)
         except InputError as exc:
             error = exc.message
-    bureaus = sorted({m.bureau.code for m in missions if m.bureau_id})
+    bureaus = sorted({m.bureau.code for m in missions if m.bureau})
     return render(request, "portfolio/search.html", {"form": form, "hits": hits, "error": error,
                                                      "bureaus": bureaus, "limit": searching.PER_KIND_LIMIT})
+
+
+@page
+def crosswalk(request: HttpRequest, code: str) -> HttpResponse:
+    """The alignment crosswalk of one framework over the editions in force the person may read."""
+    from . import crosswalk as alignment
+
+    walk = alignment.crosswalk(code, actor=request.user, version=request.GET.get("version") or None,
+                               bureau=(request.GET.get("bureau") or "")[:10] or None)
+    return render(request, "portfolio/crosswalk.html", {"walk": walk, "admin": is_admin(request.user)})
+
+
+@page
+def catalogue(request: HttpRequest, code: str) -> HttpResponse:
+    """Load one version of a framework's catalogue from a CSV or JSON file (admins only)."""
+    from icsplan.errors import NotFoundError
+    from icsplan.strategies.models import Framework
+
+    from . import crosswalk as alignment
+
+    if not is_admin(request.user):
+        raise NotFoundError("No such page.")
+    framework = Framework.objects.filter(code__iexact=code).first()
+    if framework is None:
+        raise NotFoundError("No framework matches the request.")
+    form = CatalogueForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            items = alignment.parse_items(upload.read(alignment.MAX_BYTES + 1), upload.name or "catalogue.csv")
+            alignment.import_items(framework.code, form.cleaned_data["version"], items, actor=request.user)
+        except ValidationError as exc:
+            apply_problems(form, exc)
+        else:
+            messages.success(request, f"{len(items)} items of {framework.code} {form.cleaned_data['version']} loaded.")
+            return redirect("portfolio:crosswalk", framework.code)
+    return render(request, "portfolio/catalogue.html", {"framework": framework, "form": form},
+                  status=400 if request.method == "POST" else 200)

@@ -137,3 +137,62 @@ def bureau_dashboard(request: HttpRequest, code: str, filters: Query[DashboardFi
         "objectives": dashboard.counts, "overdue": dashboard.overdue,
         "missions": [_row(row) for row in dashboard.rows],
     }
+
+
+class CrosswalkObjectiveSchema(Schema):
+    id: int
+    mission_id: int
+    country: str
+    strategy_id: int
+    edition: str
+    number: str
+    title: str
+    items: list[str] = Field(default_factory=list, description="Codes of the framework's items it links to")
+
+
+class CrosswalkItemSchema(Schema):
+    code: str
+    title: str
+    description: str = ""
+    objectives: list[CrosswalkObjectiveSchema]
+
+
+class CrosswalkSchema(Schema):
+    framework: str
+    name: str
+    version: str | None = Field(None, description="The catalogue version shown (the latest by default)")
+    versions: list[str]
+    items: list[CrosswalkItemSchema]
+    objectives: list[CrosswalkObjectiveSchema] = Field(..., description="Objectives linked to the framework")
+    unsupported: list[str] = Field(..., description="Codes of the items no objective links to")
+    unlinked: list[CrosswalkObjectiveSchema] = Field(..., description="Objectives linked to no framework")
+    unknown_codes: list[str] = Field(..., description="Item codes linkages use that the catalogue lacks")
+
+
+class CrosswalkFilters(Schema):
+    version: str | None = Field(None, max_length=40, description="Catalogue version (default: the latest)")
+    bureau: str | None = Field(None, max_length=10, description="Only the missions of this bureau")
+
+
+def _linked(o: Any) -> dict[str, Any]:
+    return {"id": o.pk, "mission_id": o.mission.pk, "country": o.mission.country, "strategy_id": o.strategy.pk,
+            "edition": o.strategy.edition, "number": o.number, "title": o.title, "items": o.items}
+
+
+@router.get("/crosswalk/{code}", response=CrosswalkSchema, summary="The alignment crosswalk of a framework")
+def framework_crosswalk(request: HttpRequest, code: str, filters: Query[CrosswalkFilters]):
+    """Each item of the framework with the objectives (of editions in force the caller may read)
+    that link to it, and the reverse; items nothing supports and objectives linked to nothing."""
+    from icsplan.portfolio import crosswalk
+
+    access = Access(request)
+    walk = crosswalk.crosswalk(code[:20], actor=access.user, version=filters.version, bureau=filters.bureau)
+    return {
+        "framework": walk.framework.code, "name": walk.framework.name, "version": walk.version,
+        "versions": walk.versions,
+        "items": [{"code": r.item.code, "title": r.item.title, "description": r.item.description,
+                   "objectives": [_linked(o) for o in r.objectives]} for r in walk.items],
+        "objectives": [_linked(o) for o in walk.objectives],
+        "unsupported": [r.item.code for r in walk.unsupported],
+        "unlinked": [_linked(o) for o in walk.unlinked], "unknown_codes": walk.unknown_codes,
+    }
