@@ -263,6 +263,7 @@ MATRIX: dict[tuple, dict[str, int]] = {
     ('GET', 'portfolio:crosswalk'): everyone(200),  # approved editions for the public, as everywhere
     ('GET', 'portfolio:catalogue'): only(('admin',), anonymous=LOGIN),
     ('GET', 'api:framework_crosswalk'): everyone(200),
+    ('GET', 'api:standard_rollup'): everyone(200),
     ('GET', 'portfolio:department'): only(('analyst', 'other_analyst', 'admin'), anonymous=LOGIN),
     ('GET', 'portfolio:bureau'): only(('analyst', 'admin'), anonymous=LOGIN),
     ('GET', 'portfolio:mission-settings'): only(('admin',), anonymous=LOGIN),

@@ -196,3 +196,33 @@ def framework_crosswalk(request: HttpRequest, code: str, filters: Query[Crosswal
         "unsupported": [r.item.code for r in walk.unsupported],
         "unlinked": [_linked(o) for o in walk.unlinked], "unknown_codes": walk.unknown_codes,
     }
+
+
+class RollupRowSchema(Schema):
+    standard_code: str
+    unit: str
+    value_type: str
+    bureau: str | None
+    fiscal_year: int
+    method: str = Field(..., description="sum, sum of increments, weighted percent, yes count or not combined")
+    missions: int
+    total: float | None = None
+    running_total: float | None = Field(None, description="Cumulative indicators: every year up to this one")
+    excluded: int = Field(0, description="Results left out (a percent without its numerator and denominator)")
+
+
+class RollupFilters(Schema):
+    bureau: str | None = Field(None, max_length=10, description="Only this bureau")
+    standard_code: str | None = Field(None, max_length=60, description="Only this standard indicator")
+
+
+@router.get("/rollup", response=list[RollupRowSchema], summary="Standard indicator totals by bureau and year")
+def standard_rollup(request: HttpRequest, filters: Query[RollupFilters]):
+    """Approved results of standard indicators combined across missions (rules: docs/rollup.md),
+    from the editions in force and the indicators and results the caller may read."""
+    from icsplan.portfolio.rollup import rollup
+
+    access = Access(request)
+    return [{**vars(row), "total": float(row.total) if row.total is not None else None,
+             "running_total": float(row.running_total) if row.running_total is not None else None}
+            for row in rollup(actor=access.user, bureau=filters.bureau, standard_code=filters.standard_code)]
