@@ -24,3 +24,13 @@ class FrameworkItem(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.framework_id} {self.version} {self.code}"
+
+
+class ObjectiveTerms(models.Model):
+    """The stored term counts of an objective's public text (for similar objectives), with the
+    digest of the text they were computed from: a changed text is recounted on the next read."""
+
+    objective = models.OneToOneField("strategies.Objective", on_delete=models.CASCADE, related_name="+",
+                                     primary_key=True)
+    digest = models.CharField(max_length=64)
+    terms = models.JSONField(default=dict)

@@ -8,6 +8,7 @@ app_name = "portfolio"
 
 urlpatterns = [
     path("search/", views.search, name="search"),
+    path("objectives/<int:pk>/similar/", views.similar, name="similar"),
     path("frameworks/<str:code>/crosswalk/", views.crosswalk, name="crosswalk"),
     path("frameworks/<str:code>/catalogue/", views.catalogue, name="catalogue"),
     path("bureaus/", views.department, name="department"),

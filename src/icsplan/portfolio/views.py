@@ -117,3 +117,13 @@ def catalogue(request: HttpRequest, code: str) -> HttpResponse:
             return redirect("portfolio:crosswalk", framework.code)
     return render(request, "portfolio/catalogue.html", {"framework": framework, "form": form},
                   status=400 if request.method == "POST" else 200)
+
+
+@page
+def similar(request: HttpRequest, pk: int) -> HttpResponse:
+    """Objectives of other missions similar to one objective, and suggested linkages."""
+    from . import similarity
+
+    objective, found, suggestions = similarity.similar_objectives(pk, actor=request.user, limit=10)
+    return render(request, "portfolio/similar.html", {"objective": objective, "similar": found,
+                                                      "suggestions": suggestions})

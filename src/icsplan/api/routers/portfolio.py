@@ -16,7 +16,7 @@ from icsplan.accounts.permissions import is_admin
 from icsplan.portfolio import services
 
 from ..access import Access
-from ..schemas import PERIOD_PATTERN
+from ..schemas import PERIOD_PATTERN, PathId
 
 router = Router(tags=["portfolio"])
 
@@ -226,3 +226,48 @@ def standard_rollup(request: HttpRequest, filters: Query[RollupFilters]):
     return [{**vars(row), "total": float(row.total) if row.total is not None else None,
              "running_total": float(row.running_total) if row.running_total is not None else None}
             for row in rollup(actor=access.user, bureau=filters.bureau, standard_code=filters.standard_code)]
+
+
+class SimilarObjectiveSchema(Schema):
+    id: int
+    mission_id: int
+    country: str
+    strategy_id: int
+    edition: str
+    number: str
+    title: str
+    score: float = Field(..., description="Cosine similarity of the TF-IDF vectors of public text, 0 to 1")
+    shared: list[str] = Field(..., description="The terms that weigh most in the match")
+
+
+class SuggestionSchema(Schema):
+    tag: str
+    score: float
+    used_by: int = Field(..., description="How many of the similar objectives link to it")
+
+
+class SimilarSchema(Schema):
+    id: int
+    number: str
+    title: str
+    similar: list[SimilarObjectiveSchema]
+    suggested_linkages: list[SuggestionSchema] = Field(
+        ..., description="For an objective that links to nothing: linkages of the similar objectives")
+
+
+@router.get("/objectives/{int:objective_id}/similar", response=SimilarSchema,
+            summary="Similar objectives of other missions")
+def similar_objectives(request: HttpRequest, objective_id: PathId, limit: int = Query(5, ge=1, le=50)):
+    """The most similar objectives of other missions' editions in force the caller may read."""
+    from icsplan.portfolio import similarity
+
+    access = Access(request)
+    objective, similar, suggestions = similarity.similar_objectives(objective_id, actor=access.user, limit=limit)
+    return {
+        "id": objective.pk, "number": objective.number, "title": objective.title,
+        "similar": [{"id": s.objective.pk, "mission_id": s.objective.strategy.mission_id,
+                     "country": s.objective.strategy.mission.country, "strategy_id": s.objective.strategy_id,
+                     "edition": s.objective.strategy.edition, "number": s.objective.number,
+                     "title": s.objective.title, "score": s.score, "shared": s.shared} for s in similar],
+        "suggested_linkages": [vars(s) for s in suggestions],
+    }
