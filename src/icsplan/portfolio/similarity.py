@@ -143,16 +143,16 @@ def similar_objectives(objective_id: int, *, actor, limit: int = 5) -> tuple[sm.
         shared = {t: mine[t] * other[t] for t in mine.keys() & other.keys()}
         score = sum(shared.values())
         if score > 0:
-            top = [t for t, _w in sorted(shared.items(), key=lambda kv: -kv[1])[:5]]
-            scored.append(Similar(candidate, round(score, 4), top))
+            heaviest = [t for t, _w in sorted(shared.items(), key=lambda kv: -kv[1])[:5]]
+            scored.append(Similar(candidate, round(score, 4), heaviest))
     scored.sort(key=lambda s: (-s.score, s.objective.strategy.mission.country, s.objective.number))
     suggestions: list[Suggestion] = []
     if not sm.Linkage.objects.filter(objective=objective).exists():
         weights: dict[str, float] = defaultdict(float)
         users: Counter[str] = Counter()
-        top = scored[:20]
-        for link in sm.Linkage.objects.filter(objective__in=[s.objective for s in top]).values("objective_id", "tag"):
-            score = next(s.score for s in top if s.objective.pk == link["objective_id"])
+        nearest = {s.objective.pk: s.score for s in scored[:20]}
+        for link in sm.Linkage.objects.filter(objective_id__in=nearest).values("objective_id", "tag"):
+            score = nearest[link["objective_id"]]
             weights[link["tag"]] += score
             users[link["tag"]] += 1
         suggestions = [Suggestion(tag, round(weight, 4), users[tag])
