@@ -403,7 +403,8 @@ def set_mission_metadata(mission: Mission, *, actor, bureau: str | None = None, 
     from icsplan.audit import services as audit
 
     with transaction.atomic():
-        row = Mission.objects.select_for_update().select_related("bureau").get(pk=mission.pk)
+        # Lock the mission row only (PostgreSQL refuses FOR UPDATE across the nullable bureau join).
+        row = Mission.objects.select_for_update(of=("self",)).select_related("bureau").get(pk=mission.pk)
         before = {"bureau": row.bureau.code if row.bureau else "", "post": row.post, "region": row.region}
         if code is not None:
             row.bureau = None if not code else Bureau.objects.get_or_create(
