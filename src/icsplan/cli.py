@@ -105,6 +105,9 @@ def import_(
     replace_approved: bool = typer.Option(
         False, "--replace-approved",
         help="With --replace: replace the edition even when it is approved (deletes its results and approvals)."),
+    bureau: Optional[str] = typer.Option(None, "--bureau", help="The mission's regional bureau (AF, EAP, EUR, NEA, SCA, WHA)."),
+    post: Optional[str] = typer.Option(None, "--post", help='The mission\'s post, e.g. "Embassy Bamako".'),
+    region: Optional[str] = typer.Option(None, "--region", help='The mission\'s region within its bureau, e.g. "Sahel".'),
 ):
     """Import a document as a new edition of a mission's strategy (all or nothing).
 
@@ -116,10 +119,16 @@ def import_(
     from icsplan.ingest.pipeline import read_bytes_of
     from icsplan.strategies import services
 
+    from django.db import transaction
+
     name, data = read_bytes_of(file, imports.limits())
-    mission_row = services.get_or_create_mission(mission) if mission else None
-    row = imports.import_file(SYSTEM, name, data, mission=mission_row, edition=edition, replace=replace,
-                              replace_approved=replace_approved)
+    metadata = {"post": post, "bureau": bureau, "region": region}
+    with transaction.atomic():  # the mission's metadata is set with the import, or neither is
+        mission_row = services.get_or_create_mission(mission, **metadata) if mission else None
+        row = imports.import_file(SYSTEM, name, data, mission=mission_row, edition=edition, replace=replace,
+                                  replace_approved=replace_approved)
+        if mission_row is None and any(metadata.values()):
+            services.get_or_create_mission(row.mission.country, **metadata)
     err.print(f"imported {row} ({row.goals.count()} goals, {row.objectives.count()} objectives)", markup=False)
 
 

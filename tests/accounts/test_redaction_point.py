@@ -82,7 +82,7 @@ def test_every_output_path_reads_through_the_redaction_point():
     ``Access``, which delegates to it)."""
     expected = {
         "api/tree.py": "access.readable", "api/routers/indicators.py": "access.readable",
-        "api/routers/search.py": "access.readable", "api/routers/attachments.py": "access.readable",
+        "api/routers/search.py": "portfolio_search.search", "portfolio/search.py": "visible(qs", "api/routers/attachments.py": "access.readable",
         "api/access.py": "redaction.", "indicators/progress.py": "visible_to",
         "web/monitoring.py": "visible_to", "web/views/results.py": "redaction import visible",
         "web/views/charts.py": "indicator_rows(strategy, audience=", "web/views/history.py": "hidden_history_rows",

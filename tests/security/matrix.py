@@ -221,6 +221,18 @@ ARGS: dict[object, Callable] = {
     "api:list_reviews": lambda w: {"?strategy": (_review(w), _review(w, "open"))[0].strategy_id},
     "api:compare_editions": lambda w: {"?mission": w.mission.pk, "?from": "2022", "?to": "2022"},
     ("api:compare_editions", "draft"): lambda w: {"?mission": w.mission.pk, "?from": "2022", "?to": "2026"},
+    # Portfolio engineer: the bureau's view (Testland is in AF) and the admins' mission settings.
+    "portfolio:bureau": lambda w: {"code": w.mission.bureau.code},
+    "portfolio:search": lambda w: {"?q": "Objective"},
+    "portfolio:crosswalk": lambda w: {"code": "CDCS"},
+    "portfolio:similar": lambda w: {"pk": w.strategy.objectives.get(number="1.2").pk},
+    ("portfolio:similar", "draft"): lambda w: {"pk": w.draft.objectives.get(number="1.2").pk},
+    "api:similar_objectives": lambda w: {"objective_id": w.strategy.objectives.get(number="1.2").pk},
+    ("api:similar_objectives", "draft"): lambda w: {"objective_id": w.draft.objectives.get(number="1.2").pk},
+    "portfolio:catalogue": lambda w: {"code": "CDCS"},
+    "api:framework_crosswalk": lambda w: {"code": "CDCS"},
+    "portfolio:mission-settings": lambda w: {"slug": w.mission.slug},
+    "api:bureau_dashboard": lambda w: {"code": w.mission.bureau.code},
 }
 
 PUBLIC = everyone(200)
@@ -328,6 +340,21 @@ MATRIX: dict[tuple, dict[str, int]] = {
     ('GET', 'api:get_assessment', 'open'): only(MEMBERS, anonymous=404),
     ('GET', 'api:compare_editions'): everyone(200),
     ('GET', 'api:compare_editions', 'draft'): only(MEMBERS, anonymous=404),
+    # The bureau's view: its analysts and admins; the Department's view: whoever reads a bureau.
+    ('GET', 'portfolio:search'): everyone(200),
+    ('GET', 'portfolio:crosswalk'): everyone(200),  # approved editions for the public, as everywhere
+    ('GET', 'portfolio:catalogue'): only(('admin',), anonymous=LOGIN),
+    ('GET', 'api:framework_crosswalk'): everyone(200),
+    ('GET', 'api:standard_rollup'): everyone(200),
+    ('GET', 'portfolio:similar'): everyone(200),
+    ('GET', 'portfolio:similar', 'draft'): only(MEMBERS, anonymous=LOGIN),
+    ('GET', 'api:similar_objectives'): everyone(200),
+    ('GET', 'api:similar_objectives', 'draft'): only(MEMBERS, anonymous=404),
+    ('GET', 'portfolio:department'): only(('analyst', 'other_analyst', 'admin'), anonymous=LOGIN),
+    ('GET', 'portfolio:bureau'): only(('analyst', 'admin'), anonymous=LOGIN),
+    ('GET', 'portfolio:mission-settings'): only(('admin',), anonymous=LOGIN),
+    ('GET', 'api:list_bureaus'): everyone(200),  # an empty list for those who read no bureau
+    ('GET', 'api:bureau_dashboard'): only(('analyst', 'admin'), anonymous=404),
 }
 
 
@@ -648,6 +675,10 @@ BODIES: dict[tuple, Callable] = {
     ("POST", "web:review-decide", "approve"): lambda w, u: (lambda r: Call(
         {"slug": w.mission.slug, "pk": r.pk}, form={"action": "approve", "version": r.version}))(
         _review(w, "submitted")),
+    ("POST", "portfolio:catalogue"): lambda w, u: Call(
+        {"code": "CDCS"}, form={"version": "2020", "file": _upload("cdcs.csv", b"code,title\nDO2,Governance\n")}),
+    ("POST", "portfolio:mission-settings"): lambda w, u: Call(
+        {"slug": w.mission.slug}, form={"bureau": "AF", "post": "Embassy Testville", "region": "Sahel"}),
     ("POST", "web:import-results-preview"): lambda w, u: (lambda pending: Call(
         {"slug": w.mission.slug, "token": pending[0].token}, form={}, session=pending[1]))(
         _pending(w, u, "results", "results.csv", "csv", _results_csv(w))),
@@ -723,6 +754,8 @@ WRITE_MATRIX: dict[tuple, dict] = {
     ('POST', 'web:review-assess'): page_write(REPORTERS),
     ('POST', 'web:review-decide'): page_write(EDITORS),
     ('POST', 'web:review-decide', 'approve'): page_write(APPROVERS),
+    ('POST', 'portfolio:mission-settings'): page_write(("admin",)),
+    ('POST', 'portfolio:catalogue'): page_write(("admin",)),
 }
 
 #: Pages that take no form: a POST (empty body) must answer this and change nothing. These are
@@ -735,6 +768,8 @@ NON_WRITE_POSTS: dict[tuple, dict] = {
         "web:home", "web:health", "web:frameworks", "web:dashboard", "web:strategy-latest", "web:strategy",
         "web:element-history", "web:status-matrix", "web:indicator-chart", "web:exports", "web:export-download",
         "web:progress-report", "web:review", "web:compare", "web:review-report",
+        "portfolio:department", "portfolio:bureau", "portfolio:search",
+        "portfolio:crosswalk", "portfolio:similar",
         "web:results", "web:approvals", "web:results-template",
         "web:login",  # an empty sign-in form: 200 with its errors; signed-in people are sent on
     )},

@@ -211,8 +211,14 @@ def _extra_urls(world, seeded) -> list[str]:
         urls += [f"/api/v1/reviews/assessments/{a.pk}" for a in row.assessments.all()[:2]]
     urls += [f"{reverse('web:review-report', kwargs={'slug': slug, 'pk': seeded['review'].pk})}?format=pdf",
              f"/api/v1/reviews?strategy={strategy.pk}", reverse("web:reviews", kwargs={"slug": slug})]
+    # The bureau's view (Testland is in AF), with its filters.
+    bureau = world.mission.bureau.code
+    urls += [f"/bureaus/{bureau}/?theme=Objective&period=FY2024", f"/bureaus/{bureau}/?framework=CDCS",
+             f"/api/v1/portfolio/bureaus/{bureau}?period=FY2025", "/api/v1/portfolio/bureaus", "/bureaus/",
+             "/api/v1/portfolio/rollup", "/frameworks/CDCS/crosswalk/", "/api/v1/portfolio/crosswalk/CDCS"]
     for term in ("ZQ", "Quoted", "Risk", "CANARY"):
         urls.append(f"/api/v1/search?q={term}&page_size=200")
+        urls.append(f"/search/?q={term}")
     for objective in (seeded["objective"], seeded["sbu_objective"]):
         urls.append(reverse("web:element-history", kwargs={"slug": slug, "edition": strategy.edition,
                                                            "kind": "objective", "pk": objective.pk}))

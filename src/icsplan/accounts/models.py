@@ -32,6 +32,8 @@ class Mission(TimeStampedModel):
     slug = models.SlugField(max_length=100, unique=True)
     post = models.CharField(max_length=200, blank=True, default="")
     bureau = models.ForeignKey(Bureau, null=True, blank=True, on_delete=models.PROTECT, related_name="missions")
+    # A sub-region within the bureau ("Sahel", "Southern Africa"), for grouping on the bureau's view.
+    region = models.CharField(max_length=100, blank=True, default="")
     history = HistoricalRecords()
 
     mission_lookup = ""  # see accounts.permissions

@@ -103,6 +103,21 @@ def _mission_ids(user, action: Action) -> set[int] | None:
     return ids
 
 
+def bureau_ids(user) -> set[int] | None:
+    """Ids of the bureaus whose whole portfolio ``user`` reads (the bureau's view): those of the
+    user's analyst memberships; ``None`` means every bureau (admins). A token limited to one
+    mission reads no bureau's view."""
+    allowed, only_mission = _token_limits(user, Action.VIEW)
+    if not allowed or only_mission is not None:
+        return set()
+    if is_admin(user):
+        return ALL
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    return {bureau_id for role, _mission_id, bureau_id in _memberships(user)["rows"]
+            if role == Role.ANALYST.value and bureau_id is not None}
+
+
 def restrict(queryset: QuerySet[ModelT], user, action: Action | str) -> QuerySet[ModelT]:
     """``queryset`` narrowed to what ``user`` may ``action``."""
     action = Action(action)

@@ -250,6 +250,9 @@ class SearchHitSchema(Schema):
     title: str
     field: str = Field(..., description="The field that matched")
     snippet: str
+    bureau: str | None = Field(None, description="The mission's bureau code")
+    highlights: list[list[int]] = Field(default_factory=list,
+                                        description="[start, end) offsets of the matching words in the snippet")
 
 
 class FormatSchema(Schema):

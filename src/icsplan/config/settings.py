@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "icsplan.reviews",
     "icsplan.api",
     "icsplan.web",
+    "icsplan.portfolio",
 ]
 
 MIDDLEWARE = [

@@ -16,5 +16,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
     # Anything else under the API prefix answers a problem+json 404, not an HTML page.
     re_path(r"^api/", not_found_view),
+    path("", include("icsplan.portfolio.urls")),
     path("", include("icsplan.web.urls")),
 ]
+
+# Any other unknown address (a guessed bureau URL) gets the app's own "not found" page.
+handler404 = "icsplan.web.errors.not_found"

@@ -122,7 +122,13 @@ def indicator_rows(strategy: Strategy, *, audience=None):
     """Indicators of a strategy with baselines, breakdowns, targets and results prefetched, each
     narrowed in the query to what ``audience`` may read (``accounts.redaction.visible``: a user,
     an ``Audience``, or ``None`` for the trusted operator, who reads everything)."""
-    qs = (m.Indicator.objects.filter(strategy=strategy).visible_to(audience).select_related("baseline")
+    return indicator_rows_of([strategy.pk], audience=audience)
+
+
+def indicator_rows_of(strategy_ids, *, audience=None):
+    """``indicator_rows`` for several editions at once (in one query per table)."""
+    qs = (m.Indicator.objects.filter(strategy_id__in=list(strategy_ids)).visible_to(audience)
+          .select_related("baseline")
           .prefetch_related(
               Prefetch("disaggregations", queryset=m.Disaggregation.objects.order_by("position", "pk")),
               # Entry order (pk), so a document's lists come back in the order they were written.
@@ -139,10 +145,27 @@ def strategy_progress(strategy: Strategy, periods: list[str] | None = None, *, a
     Only what ``audience`` may read counts (see ``indicator_rows``): for the public, no SBU
     indicator, target or result and no unapproved result, so no figure is computed from one.
     """
+    return progress_of(
+        strategy, list(indicator_rows(strategy, audience=audience)),
+        goals=list(strategy.goals.order_by("position")),
+        objectives=list(strategy.objectives.order_by("position")),
+        sub_objectives=list(strategy.sub_objectives.all()),
+        management_objectives=list(strategy.management_objectives.order_by("position")),
+        periods=periods, limits=limits,
+    )
+
+
+def progress_of(strategy: Strategy, indicators: list, *, goals: list, objectives: list, sub_objectives: list,
+                management_objectives: list, periods: list[str] | None = None,
+                limits: dict | None = None) -> StrategyProgress:
+    """``strategy_progress`` over rows already loaded (indicators with their targets, results and
+    breakdowns prefetched, as ``indicator_rows`` gives them; elements in document order), so a
+    page over many editions (the bureau dashboard) loads them all in a constant number of
+    queries and applies exactly the same rule."""
     limits = thresholds(limits)
     periods = periods or strategy_periods(strategy)
     items = []
-    for indicator in indicator_rows(strategy, audience=audience):
+    for indicator in indicators:
         targets = list(indicator.targets.all())
         results = list(indicator.results.all())
         series = series_of(indicator, targets, results, list(indicator.disaggregations.all()))
@@ -156,10 +179,7 @@ def strategy_progress(strategy: Strategy, periods: list[str] | None = None, *, a
         for name in ("goal", "objective", "sub_objective", "management_objective"):
             if getattr(ind, f"{name}_id"):
                 by_element[(name, getattr(ind, f"{name}_id"))].append(item)
-    goal_rows = list(strategy.goals.order_by("position"))
-    objective_rows = list(strategy.objectives.order_by("position"))
-    sub_rows = list(strategy.sub_objectives.all())
-    mo_rows = list(strategy.management_objectives.order_by("position"))
+    goal_rows, objective_rows, sub_rows, mo_rows = goals, objectives, sub_objectives, management_objectives
     subs_of = defaultdict(list)
     for sub in sub_rows:
         subs_of[("objective", sub.objective_id) if sub.objective_id else

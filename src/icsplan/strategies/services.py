@@ -26,8 +26,10 @@ from .catalogue import FRAMEWORKS, split_tag
 
 # -- missions ------------------------------------------------------------------------------------
 
-def get_or_create_mission(country: str, *, post: str | None = None, bureau: str | None = None) -> Mission:
-    """The mission of a country, created on first use; post and bureau are filled in when given."""
+def get_or_create_mission(country: str, *, post: str | None = None, bureau: str | None = None,
+                          region: str | None = None) -> Mission:
+    """The mission of a country, created on first use; post, bureau and region are filled in when
+    given (a bureau code is 2 to 10 letters, such as AF)."""
     country = (country or "").strip()
     if not country:
         raise InputError("The strategy names no country; pass --mission COUNTRY.", code="missing-country")
@@ -35,8 +37,13 @@ def get_or_create_mission(country: str, *, post: str | None = None, bureau: str 
     if mission is None:
         mission = Mission(country=country)
     changed = mission.pk is None
+    if bureau and not (bureau.isalpha() and 2 <= len(bureau) <= 10):
+        raise InputError(f"{bureau!r} is not a bureau code (2 to 10 letters, such as AF or EAP).",
+                         code="invalid-bureau")
     if post and mission.post != post:
         mission.post, changed = post, True
+    if region and mission.region != region:
+        mission.region, changed = region, True
     if bureau and (mission.bureau is None or mission.bureau.code != bureau.upper()):
         mission.bureau, _ = Bureau.objects.get_or_create(code=bureau.upper(), defaults={"name": bureau.upper()})
         changed = True
@@ -61,6 +68,17 @@ def current_edition(editions):
     not replace it on dashboards and exports until it is approved."""
     newest_first = editions.order_by("-edition", "-created_at")
     return newest_first.filter(status="approved").first() or newest_first.first()
+
+
+def current_editions(editions) -> dict[int, m.Strategy]:
+    """``current_edition`` for every mission among ``editions`` at once (one query): mission id ->
+    the edition in force, by the same rule (the newest approved, else the newest of all)."""
+    chosen: dict[int, m.Strategy] = {}
+    for row in editions.order_by("-edition", "-created_at"):
+        held = chosen.get(row.mission_id)
+        if held is None or (held.status != "approved" and row.status == "approved"):
+            chosen[row.mission_id] = row
+    return chosen
 
 
 def find_strategy(country_or_slug: str, edition: str | None = None) -> m.Strategy:

@@ -35,3 +35,11 @@ def page(view):
             }, status=403)
 
     return wrapper
+
+
+def not_found(request, exception=None):
+    """Django's 404 handler: the app's styled page, not the server's bare "Not Found"."""
+    return render(request, "web/error.html", {
+        "heading": "Not found",
+        "text": "This page does not exist, or your account has no access to it.",
+    }, status=404)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 
 def register(api) -> None:
-    from . import attachments, elements, exports, imports, indicators, locks, missions, reviews, search, strategies
+    from . import (attachments, elements, exports, imports, indicators, locks, missions, portfolio, reviews, search,
+                   strategies)
 
     api.add_router("/missions", missions.router)
     api.add_router("/strategies", strategies.router)
@@ -18,3 +19,4 @@ def register(api) -> None:
     api.add_router("/imports", imports.router)
     api.add_router("/search", search.router)
     api.add_router("/reviews", reviews.router)
+    api.add_router("/portfolio", portfolio.router)

@@ -1,0 +1,160 @@
+"""Similar objectives across missions, and suggested framework linkages, by TF-IDF (pure Python).
+
+* **Text**: an objective's title, its framework title and its justification *when the
+  justification is public*. SBU text never enters the counts, so a similarity score cannot reveal
+  anything about SBU text to someone who may not read it.
+* **Stored**: each objective's term counts are stored (``ObjectiveTerms``) with the digest of the
+  text they came from; a read recounts only the objectives whose text changed since. Inverse
+  document frequencies are computed at read time over the objectives compared, so they always
+  match the corpus the reader sees.
+* **Who sees what**: the objective itself through ``get_restricted`` (not found and forbidden
+  alike), and candidates among the editions in force the actor may read (``restrict``) of *other*
+  missions.
+* The optional sentence-embedding extra is out of scope for now; TF-IDF is what runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from icsplan.accounts.actors import is_system, require_actor
+from icsplan.accounts.permissions import get_restricted, restrict
+from icsplan.accounts.redaction import PUBLIC
+from icsplan.accounts.roles import Action
+from icsplan.strategies import models as sm
+from icsplan.strategies.services import current_editions
+
+from .models import ObjectiveTerms
+
+_WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
+STOP = frozenset("""the and for with that this from into their its are was were will has have had not but all any
+our out who which while through such other than then them they these those more most over also can each per
+including include includes ensure support supports supported increase increased improve improved strengthen
+mission objective goal goals objectives united states government""".split())
+
+
+def terms_of(text: str) -> Counter[str]:
+    """Word counts of ``text``: letters only, three or more, lower case, without common words; a
+    plural "s" is dropped so "elections" and "election" are one term."""
+    words = (w.casefold() for w in _WORD.findall(text or ""))
+    return Counter(w[:-1] if len(w) > 4 and w.endswith("s") and not w.endswith("ss") else w
+                   for w in words if w.casefold() not in STOP)
+
+
+def public_text(objective: sm.Objective) -> str:
+    """The text compared: title, framework title, and the justification when it is public."""
+    parts = [objective.title or "", objective.framework_title or ""]
+    if objective.justification_sensitivity == PUBLIC:
+        parts.append(objective.justification or "")
+    return "\n".join(parts)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def stored_terms(objectives: list[sm.Objective]) -> dict[int, dict[str, int]]:
+    """Term counts of ``objectives``: read from storage, recounted (and stored) where the text changed."""
+    stored = {row.objective_id: row for row in ObjectiveTerms.objects.filter(objective__in=objectives)}
+    out: dict[int, dict[str, int]] = {}
+    new, changed = [], []
+    for objective in objectives:
+        text = public_text(objective)
+        digest = _digest(text)
+        row = stored.get(objective.pk)
+        if row is not None and row.digest == digest:
+            out[objective.pk] = row.terms
+            continue
+        terms = dict(terms_of(text))
+        out[objective.pk] = terms
+        if row is None:
+            new.append(ObjectiveTerms(objective=objective, digest=digest, terms=terms))
+        else:
+            row.digest, row.terms = digest, terms
+            changed.append(row)
+    if new:
+        ObjectiveTerms.objects.bulk_create(new, ignore_conflicts=True)
+    if changed:
+        ObjectiveTerms.objects.bulk_update(changed, ["digest", "terms"])
+    return out
+
+
+def _vectors(terms: dict[int, dict[str, int]]) -> dict[int, dict[str, float]]:
+    documents = len(terms) or 1
+    frequency: Counter[str] = Counter()
+    for counts in terms.values():
+        frequency.update(counts.keys())
+    out = {}
+    for pk, counts in terms.items():
+        vector = {t: (1 + math.log(n)) * math.log((1 + documents) / (1 + frequency[t])) for t, n in counts.items()}
+        norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+        out[pk] = {t: v / norm for t, v in vector.items()}
+    return out
+
+
+@dataclass
+class Similar:
+    """An objective of another mission and how similar it is (cosine, 0 to 1)."""
+
+    objective: sm.Objective
+    score: float
+    shared: list[str]  # the terms that weigh most in the match
+
+    @property
+    def anchor(self) -> str:
+        return f"objective-{self.objective.number}".replace(".", "-")
+
+
+@dataclass
+class Suggestion:
+    """A framework linkage the similar objectives use."""
+
+    tag: str
+    score: float
+    used_by: int
+
+
+def similar_objectives(objective_id: int, *, actor, limit: int = 5) -> tuple[sm.Objective, list[Similar], list[Suggestion]]:
+    """The objective, the ``limit`` most similar objectives of other missions the actor may read,
+    and (when the objective links to nothing) linkages suggested from those of similar objectives."""
+    require_actor(actor)
+    base = sm.Objective.objects.select_related("strategy__mission")
+    if is_system(actor):
+        objective = base.get(pk=objective_id)
+    else:
+        objective = get_restricted(base, actor, Action.VIEW_PUBLIC, pk=objective_id)
+    editions = sm.Strategy.objects.select_related("mission").exclude(mission_id=objective.strategy.mission_id)
+    if not is_system(actor):
+        editions = restrict(editions, actor, Action.VIEW_PUBLIC)
+    by_id = {s.pk: s for s in current_editions(editions).values()}
+    candidates = list(sm.Objective.objects.filter(strategy_id__in=by_id))
+    for candidate in candidates:
+        candidate.strategy = by_id[candidate.strategy_id]
+    terms = stored_terms([objective, *candidates])
+    vectors = _vectors(terms)
+    mine = vectors[objective.pk]
+    scored = []
+    for candidate in candidates:
+        other = vectors[candidate.pk]
+        shared = {t: mine[t] * other[t] for t in mine.keys() & other.keys()}
+        score = sum(shared.values())
+        if score > 0:
+            heaviest = [t for t, _w in sorted(shared.items(), key=lambda kv: -kv[1])[:5]]
+            scored.append(Similar(candidate, round(score, 4), heaviest))
+    scored.sort(key=lambda s: (-s.score, s.objective.strategy.mission.country, s.objective.number))
+    suggestions: list[Suggestion] = []
+    if not sm.Linkage.objects.filter(objective=objective).exists():
+        weights: dict[str, float] = defaultdict(float)
+        users: Counter[str] = Counter()
+        nearest = {s.objective.pk: s.score for s in scored[:20]}
+        for link in sm.Linkage.objects.filter(objective_id__in=nearest).values("objective_id", "tag"):
+            score = nearest[link["objective_id"]]
+            weights[link["tag"]] += score
+            users[link["tag"]] += 1
+        suggestions = [Suggestion(tag, round(weight, 4), users[tag])
+                       for tag, weight in sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:5]]
+    return objective, scored[:limit], suggestions
