@@ -79,7 +79,7 @@ class StrategySchema(Schema):
     country: str
     edition: str
     title: str
-    status: Literal["draft", "approved", "archived"]
+    status: Literal["draft", "in_clearance", "approved", "published", "archived"]
     layout: int | None = None
     fiscal_year_start: int | None = None
     fiscal_year_end: int | None = None

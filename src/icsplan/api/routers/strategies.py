@@ -28,7 +28,7 @@ class StrategyFilters(Schema):
     mission: int | None = Field(None, ge=1, le=MAX_ID, description="Mission id")
     country: str | None = Field(None, max_length=100, description="Country name (case-insensitive)")
     edition: str | None = Field(None, max_length=20)
-    status: Literal["draft", "approved", "archived"] | None = None
+    status: Literal["draft", "in_clearance", "approved", "published", "archived"] | None = None
     bureau: str | None = Field(None, max_length=10)
     ordering: StrategyOrdering | None = None
 
