@@ -700,8 +700,10 @@ def transition_edition(row: m.Strategy, to_status: str, *, actor, expected_versi
         if locked.status not in sources:
             label = m.StrategyStatus(locked.status).label.lower()
             wanted = " or ".join(m.StrategyStatus(s).label.lower() for s in sources)
+            # "already-approved" keeps the code clients knew before the life cycle had more steps.
+            code = "already-approved" if locked.status == to_status == m.StrategyStatus.APPROVED else None
             raise TransitionError(f"{locked} is {label}; it must be {wanted} to become "
-                                  f"{m.StrategyStatus(to_status).label.lower()}.")
+                                  f"{m.StrategyStatus(to_status).label.lower()}.", code=code)
         if to_status in (m.StrategyStatus.APPROVED, m.StrategyStatus.DRAFT) and not is_system(actor):
             if proposer_of(locked) == actor.pk:
                 raise PermissionDenied("You sent this edition into clearance; another approver must decide on it.",
