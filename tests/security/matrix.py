@@ -36,6 +36,8 @@ LOGIN = "login"  # a 302 to settings.LOGIN_URL (a plain 302 means any other redi
 PERSONAS = ("anonymous", "viewer", "reader", "reporter", "editor", "approver",
             "analyst", "other_analyst", "other_member", "admin")
 MEMBERS = ("reader", "reporter", "editor", "approver", "analyst", "admin")  # may view Testland
+#: may see Testland's unreleased editions (draft, in clearance): its editors and approvers
+DRAFT_SEERS = ("editor", "approver", "admin")
 
 
 def everyone(status: int = 200) -> dict[str, int]:
@@ -153,6 +155,8 @@ ARGS: dict[object, Callable] = {
     "api:get_result": lambda w: {"result_id": _indicator(w).results.order_by("pk").first().pk},
     "api:export_strategy": lambda w: {"strategy_id": w.strategy.pk, "fmt": "json"},
     ("api:export_strategy", "draft"): lambda w: {"strategy_id": w.draft.pk, "fmt": "json"},
+    "api:strategy_transitions": lambda w: {"strategy_id": w.strategy.pk},
+    ("api:strategy_transitions", "draft"): lambda w: {"strategy_id": w.draft.pk},
     "api:search": lambda w: {"?q": "Objective"},
     "api:list_periods": lambda w: {"?strategy": w.strategy.pk},
     # API engineer: baselines, breakdowns and period locks (the state a read needs is made here).
@@ -240,16 +244,18 @@ MATRIX: dict[tuple, dict[str, int]] = {
     ('GET', 'api:export_strategy'): everyone(200),
     ('GET', 'api:get_preview'): {**everyone(404), "anonymous": 401},  # a preview nobody owns
     ('GET', 'api:search'): everyone(200),
-    ('GET', 'web:strategy', 'draft'): only(MEMBERS, anonymous=LOGIN),
-    ('GET', 'web:element-history', 'draft'): only(MEMBERS, anonymous=LOGIN),
+    ('GET', 'web:strategy', 'draft'): only(DRAFT_SEERS, anonymous=LOGIN),
+    ('GET', 'web:element-history', 'draft'): only(DRAFT_SEERS, anonymous=LOGIN),
     ('GET', 'web:export-download', 'json'): everyone(200),
-    ('GET', 'web:export-download', 'draft'): only(MEMBERS, anonymous=LOGIN),
-    ('GET', 'web:progress-report', 'draft'): only(MEMBERS, anonymous=LOGIN),
-    ('GET', 'api:get_strategy', 'draft'): only(MEMBERS, anonymous=404),
-    ('GET', 'api:strategy_document', 'draft'): only(MEMBERS, anonymous=404),
-    ('GET', 'api:get_objective', 'draft'): only(MEMBERS, anonymous=404),
+    ('GET', 'web:export-download', 'draft'): only(DRAFT_SEERS, anonymous=LOGIN),
+    ('GET', 'web:progress-report', 'draft'): only(DRAFT_SEERS, anonymous=LOGIN),
+    ('GET', 'api:get_strategy', 'draft'): only(DRAFT_SEERS, anonymous=404),
+    ('GET', 'api:strategy_document', 'draft'): only(DRAFT_SEERS, anonymous=404),
+    ('GET', 'api:get_objective', 'draft'): only(DRAFT_SEERS, anonymous=404),
     ('GET', 'api:get_risk', 'sbu'): only(MEMBERS, anonymous=404),
-    ('GET', 'api:export_strategy', 'draft'): only(MEMBERS, anonymous=404),
+    ('GET', 'api:export_strategy', 'draft'): only(DRAFT_SEERS, anonymous=404),
+    ('GET', 'api:strategy_transitions'): everyone(200),
+    ('GET', 'api:strategy_transitions', 'draft'): only(DRAFT_SEERS, anonymous=404),
 }
 
 
@@ -296,6 +302,8 @@ REPORTERS = ("reporter", "editor", "admin")
 APPROVERS = ("approver", "admin")
 #: personas who cannot see Testland's draft edition or SBU rows at all
 OUTSIDERS = ("viewer", "other_analyst", "other_member")
+#: personas who cannot see Testland's unreleased editions (members who neither edit nor approve too)
+DRAFT_HIDDEN = OUTSIDERS + ("reader", "reporter", "analyst")
 
 
 def _row(model_path: str, **lookup):
@@ -318,6 +326,13 @@ def _sbu_indicator(w):
     from icsplan.indicators.models import Indicator
 
     return Indicator.objects.get(strategy=w.strategy, code="1.1-S")
+
+
+def _in_clearance(w):
+    """Testland's draft, sent into clearance by the trusted operator (so no persona proposed it)."""
+    from icsplan.strategies import services
+
+    return services.submit_edition(w.draft, actor=SYSTEM, expected_version=w.draft.version)
 
 
 def _submitted_result(w, period="FY2026"):
@@ -419,8 +434,18 @@ BODIES: dict[tuple, Callable] = {
     # -- API: the framework --------------------------------------------------------------------
     ("PATCH", "api:update_strategy"): lambda w, u: Call(
         {"strategy_id": w.strategy.pk}, json={"title": "Retitled"}, if_match=w.strategy),
-    ("POST", "api:approve_strategy"): lambda w, u: Call(
-        {"strategy_id": w.draft.pk}, json={"comment": "Approved."}, if_match=w.draft),
+    ("POST", "api:approve_strategy"): lambda w, u: (lambda d: Call(
+        {"strategy_id": d.pk}, json={"comment": "Approved."}, if_match=d))(_in_clearance(w)),
+    ("POST", "api:submit_strategy"): lambda w, u: Call(
+        {"strategy_id": w.draft.pk}, json={"comment": "Ready."}, if_match=w.draft),
+    ("POST", "api:return_strategy"): lambda w, u: (lambda d: Call(
+        {"strategy_id": d.pk}, json={"comment": "Rework 1.2."}, if_match=d))(_in_clearance(w)),
+    ("POST", "api:publish_strategy"): lambda w, u: Call(
+        {"strategy_id": w.strategy.pk}, json={"comment": "Released."}, if_match=w.strategy),
+    ("POST", "api:archive_strategy"): lambda w, u: Call(
+        {"strategy_id": w.strategy.pk}, json={"comment": "Superseded."}, if_match=w.strategy),
+    ("POST", "api:copy_strategy"): lambda w, u: Call(
+        {"strategy_id": w.strategy.pk}, json={"edition": "2030", "comment": "Next cycle."}),
     ("PATCH", "api:update_goal"): lambda w, u: Call(
         {"element_id": w.strategy.goals.get(number="2").pk}, json={"title": "Retitled"},
         if_match=w.strategy.goals.get(number="2")),
@@ -551,10 +576,15 @@ BODIES: dict[tuple, Callable] = {
 
 WRITE_MATRIX: dict[tuple, dict] = {
     ('PATCH', 'api:update_strategy'): api_write(EDITORS),
-    ('POST', 'api:approve_strategy'): api_write(APPROVERS, hidden=OUTSIDERS),  # a draft
+    ('POST', 'api:approve_strategy'): api_write(APPROVERS, hidden=DRAFT_HIDDEN),  # an edition in clearance
+    ('POST', 'api:submit_strategy'): api_write(EDITORS, hidden=DRAFT_HIDDEN),  # a draft
+    ('POST', 'api:return_strategy'): api_write(APPROVERS, hidden=DRAFT_HIDDEN),
+    ('POST', 'api:publish_strategy'): api_write(APPROVERS),  # the edition in force
+    ('POST', 'api:archive_strategy'): api_write(APPROVERS),
+    ('POST', 'api:copy_strategy'): api_write(EDITORS, ok=201),
     ('PATCH', 'api:update_goal'): api_write(EDITORS),
     ('PATCH', 'api:update_objective'): api_write(EDITORS),
-    ('PATCH', 'api:update_objective', 'draft'): api_write(EDITORS, hidden=OUTSIDERS),
+    ('PATCH', 'api:update_objective', 'draft'): api_write(EDITORS, hidden=DRAFT_HIDDEN),
     ('PATCH', 'api:update_sub_objective'): api_write(EDITORS),
     ('PATCH', 'api:update_management_objective'): api_write(EDITORS),
     ('DELETE', 'api:delete_goal'): api_write(EDITORS),

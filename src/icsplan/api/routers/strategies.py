@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from icsplan.accounts.roles import Action
 from icsplan.strategies import models as sm
@@ -174,7 +174,7 @@ def copy_strategy(request: HttpRequest, strategy_id: PathId, payload: CopyEditio
     new = services.copy_edition(row, edition=payload.edition, actor=access.user, reason=payload.comment)
     new = get_visible(access, new.pk)
     response["ETag"] = tag_for(access, new)
-    return 201, serialize.strategy(access, new)
+    return Status(201, serialize.strategy(access, new))
 
 
 @router.get("/{int:strategy_id}/transitions", response=list[TransitionSchema],
