@@ -6,7 +6,8 @@ from typing import Any, Literal
 
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
 
 from icsplan.accounts.roles import Action
 from icsplan.strategies import models as sm
