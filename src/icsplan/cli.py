@@ -220,10 +220,12 @@ def serve(
 from icsplan.accounts.cli import users_app  # noqa: E402
 from icsplan.audit.cli import audit_app  # noqa: E402
 from icsplan.indicators.cli import app as results_app  # noqa: E402
+from icsplan.strategies.cli import edition_app  # noqa: E402
 
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 app.add_typer(results_app, name="results")
+app.add_typer(edition_app, name="edition")
 
 
 def main() -> None:

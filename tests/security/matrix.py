@@ -156,6 +156,8 @@ ARGS: dict[object, Callable] = {
     "api:export_strategy": lambda w: {"strategy_id": w.strategy.pk, "fmt": "json"},
     ("api:export_strategy", "draft"): lambda w: {"strategy_id": w.draft.pk, "fmt": "json"},
     "api:strategy_transitions": lambda w: {"strategy_id": w.strategy.pk},
+    "web:edition": lambda w: {"slug": w.mission.slug, "edition": "2022"},
+    ("web:edition", "draft"): lambda w: {"slug": w.mission.slug, "edition": "2026"},
     ("api:strategy_transitions", "draft"): lambda w: {"strategy_id": w.draft.pk},
     "api:search": lambda w: {"?q": "Objective"},
     "api:list_periods": lambda w: {"?strategy": w.strategy.pk},
@@ -255,6 +257,8 @@ MATRIX: dict[tuple, dict[str, int]] = {
     ('GET', 'api:get_risk', 'sbu'): only(MEMBERS, anonymous=404),
     ('GET', 'api:export_strategy', 'draft'): only(DRAFT_SEERS, anonymous=404),
     ('GET', 'api:strategy_transitions'): everyone(200),
+    ('GET', 'web:edition'): only(MEMBERS, anonymous=LOGIN),
+    ('GET', 'web:edition', 'draft'): only(DRAFT_SEERS, anonymous=LOGIN),
     ('GET', 'api:strategy_transitions', 'draft'): only(DRAFT_SEERS, anonymous=404),
 }
 
@@ -567,6 +571,10 @@ BODIES: dict[tuple, Callable] = {
         {**_indicator_args(i), "breakdown_pk": _breakdown(i).pk}, form={}))(_public_indicator(w)),
     ("POST", "web:delete-indicator"): lambda w, u: (lambda i: Call(
         _indicator_args(i), form={"version": i.version}))(_public_indicator(w)),
+    ("POST", "web:edition"): lambda w, u: Call(
+        {"slug": w.mission.slug, "edition": "2022"}, form={"action": "publish", "version": w.strategy.version}),
+    ("POST", "web:edition", "draft"): lambda w, u: Call(
+        {"slug": w.mission.slug, "edition": "2026"}, form={"action": "submit", "version": w.draft.version}),
     ("POST", "web:period-lock"): lambda w, u: Call(
         {"slug": w.mission.slug}, form={"edition": "2022", "period": "FY2023", "action": "lock"}),
     ("POST", "web:import-results-preview"): lambda w, u: (lambda pending: Call(
@@ -639,6 +647,8 @@ WRITE_MATRIX: dict[tuple, dict] = {
     ('POST', 'web:remove-breakdown'): page_write(EDITORS),
     ('POST', 'web:delete-indicator'): page_write(EDITORS),
     ('POST', 'web:period-lock'): page_write(APPROVERS),
+    ('POST', 'web:edition'): page_write(APPROVERS),  # publish the edition in force
+    ('POST', 'web:edition', 'draft'): page_write(EDITORS),  # send the draft into clearance
 }
 
 #: Pages that take no form: a POST (empty body) must answer this and change nothing. These are

@@ -1,0 +1,79 @@
+"""The life cycle of an edition: its steps (who, when, why) and the buttons for the next ones."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from icsplan.errors import ConflictError, IcsplanError
+from icsplan.strategies import models as sm
+from icsplan.strategies import services
+from icsplan.web import access
+from icsplan.web.errors import page
+
+from .common import mission_context
+
+#: form action -> (service, the action the button needs, past tense for the message)
+STEPS = {
+    "submit": (services.submit_edition, "edit", "sent into clearance"),
+    "return": (services.return_edition, "approve", "returned to draft"),
+    "approve": (services.approve_strategy, "approve", "approved; it is now in force"),
+    "publish": (services.publish_edition, "approve", "published"),
+    "archive": (services.archive_edition, "approve", "archived"),
+}
+#: status -> the steps that may follow it
+NEXT = {"draft": ("submit",), "in_clearance": ("approve", "return"), "approved": ("publish", "archive"),
+        "published": ("archive",), "archived": ()}
+
+
+@page
+def edition(request: HttpRequest, slug: str, edition: str) -> HttpResponse:
+    """An edition's life cycle; POST takes the next step (``action``) or copies it (``copy``)."""
+    # A step is looked up with the action it needs, so a person who may not take it gets the same
+    # "not found" as for an edition they cannot see.
+    need = "view"
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        need = STEPS[action][1] if action in STEPS else "edit"
+    mission = access.mission_for(request.user, slug, need)
+    row = access.strategy_for(request.user, mission, edition, need)
+    allowed = access.allowed_in(request.user, mission)
+    if request.method == "POST":
+        return _post(request, mission, row)
+    steps = sm.EditionTransition.objects.filter(strategy=row).select_related("actor").order_by("at", "pk")
+    proposer = services.proposer_of(row)
+    buttons = [name for name in NEXT.get(row.status, ()) if getattr(allowed, STEPS[name][1])]
+    context = mission_context(request, mission, row, tab="strategy", allowed=allowed)
+    context.update({
+        "steps": steps, "buttons": buttons, "own_proposal": proposer is not None and proposer == request.user.pk,
+        "editions": access.strategies_of(request.user, mission),
+    })
+    return render(request, "web/edition.html", context)
+
+
+def _post(request: HttpRequest, mission, row: sm.Strategy) -> HttpResponse:
+    action = request.POST.get("action", "")
+    reason = (request.POST.get("reason") or "").strip()
+    try:
+        version = int(request.POST.get("version") or 0)
+    except ValueError:
+        version = 0
+    target = row.edition
+    try:
+        if action == "copy":
+            new = services.copy_edition(row, edition=(request.POST.get("new_edition") or "").strip(),
+                                        actor=request.user, reason=reason)
+            messages.success(request, f"Edition {new.edition} started as a draft copy of edition {row.edition}.")
+            target = new.edition
+        elif action in STEPS:
+            service, _, done = STEPS[action]
+            service(row, actor=request.user, expected_version=version, reason=reason)
+            messages.success(request, f"Edition {row.edition} {done}.")
+        else:
+            messages.error(request, "Choose a step.")
+    except ConflictError:
+        messages.error(request, f"Edition {row.edition} changed meanwhile; reload the page and try again.")
+    except IcsplanError as exc:
+        messages.error(request, exc.message)
+    return redirect("web:edition", mission.slug, target)
