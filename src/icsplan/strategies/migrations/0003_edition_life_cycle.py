@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def archive_older_in_force(apps, schema_editor):
+def archive_older_in_force(apps, schema_editor) -> None:
     """Keep one approved edition per mission (the newest); archive the others."""
     Strategy = apps.get_model("strategies", "Strategy")
     seen: set[int] = set()

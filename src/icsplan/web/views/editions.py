@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +17,7 @@ from icsplan.web.errors import page
 from .common import mission_context
 
 #: form action -> (service, the action the button needs, past tense for the message)
-STEPS = {
+STEPS: dict[str, tuple[Callable[..., sm.Strategy], str, str]] = {
     "submit": (services.submit_edition, "edit", "sent into clearance"),
     "return": (services.return_edition, "approve", "returned to draft"),
     "approve": (services.approve_strategy, "approve", "approved; it is now in force"),
