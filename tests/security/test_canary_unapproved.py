@@ -21,6 +21,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from icsplan.accounts.actors import SYSTEM
+
 from .test_matrix import _body, _walk
 from .world import CANARY_PREFIX, canary_prefix
 
@@ -72,13 +74,13 @@ def _seed(world) -> dict:
     objective = sm.Objective.objects.get(strategy=strategy, number="1.1")
     objective = services.update_element(
         objective, {"justification": f"Why {LATER_SBU['justification marked SBU later']} matters."},
-        expected_version=objective.version, actor=None)
+        expected_version=objective.version, actor=SYSTEM)
     objective = services.update_element(objective, {"justification_sensitivity": "sbu"},
-                                        expected_version=objective.version, actor=None)
+                                        expected_version=objective.version, actor=SYSTEM)
     risk = services.add_risk(objective, {"statement": f"Risk {LATER_SBU['risk marked SBU later']}."},
-                             expected_version=objective.version, actor=None)
+                             expected_version=objective.version, actor=SYSTEM)
     objective.refresh_from_db()
-    services.update_risk(risk, {"sensitivity": "sbu"}, expected_version=objective.version, actor=None)
+    services.update_risk(risk, {"sensitivity": "sbu"}, expected_version=objective.version, actor=SYSTEM)
     objective.refresh_from_db()
     # A public risk quoted from an SBU narrative is withheld with that narrative.
     sbu_objective = sm.Objective.objects.get(strategy=strategy, number="1.2")
