@@ -27,3 +27,11 @@ class RiskLevel(models.TextChoices):
     LOW = "low", "Low"
     MEDIUM = "medium", "Medium"
     HIGH = "high", "High"
+
+
+class RevisionStatus(models.TextChoices):
+    """A proposed change to the edition in force waits for an approver's decision."""
+
+    PROPOSED = "proposed", "Proposed"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"

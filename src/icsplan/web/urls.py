@@ -19,6 +19,7 @@ urlpatterns = [
     path("missions/<slug:slug>/strategy/", views.strategy_latest, name="strategy-latest"),
     path(E + "/", views.strategy, name="strategy"),
     path(E + "/life-cycle/", views.edition, name="edition"),
+    path(E + "/revisions/", views.revisions, name="revisions"),
     # Indicator pages come before the element pages: "indicators/5/delete/" would match EL + "/delete/".
     path(E + "/indicators/<int:pk>/", views.edit_indicator, name="edit-indicator"),
     path(E + "/indicators/<int:pk>/baseline/", views.indicator_baseline, name="indicator-baseline"),

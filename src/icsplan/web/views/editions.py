@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from icsplan.errors import ConflictError, IcsplanError
 from icsplan.strategies import models as sm
 from icsplan.strategies import services
-from icsplan.web import access
+from icsplan.web import access, diffs
 from icsplan.web.errors import page
 
 from .common import mission_context
@@ -79,3 +79,54 @@ def _post(request: HttpRequest, mission, row: sm.Strategy) -> HttpResponse:
     except IcsplanError as exc:
         messages.error(request, exc.message)
     return redirect("web:edition", mission.slug, target)
+
+
+@page
+def revisions(request: HttpRequest, slug: str, edition: str) -> HttpResponse:
+    """Revisions of an edition, each as a redline with its reason and both names; POST decides one."""
+    need = "approve" if request.method == "POST" else "view"
+    mission = access.mission_for(request.user, slug, need)
+    row = access.strategy_for(request.user, mission, edition, need)
+    if request.method == "POST":
+        return _decide(request, mission, row)
+    allowed = access.allowed_in(request.user, mission)
+    rows = access.restrict(sm.Revision.objects.filter(strategy=row), request.user, "view").select_related(
+        "proposed_by", "decided_by").order_by("-created_at", "-pk")
+    items = [{
+        "revision": r,
+        "fields": [{"label": diffs.label(name), "redline": diffs.inline_diff(r.before.get(name), new)}
+                   for name, new in r.changes.items()],
+        "mine": r.proposed_by_id is not None and r.proposed_by_id == request.user.pk,
+    } for r in rows]
+    context = mission_context(request, mission, row, tab="strategy", allowed=allowed)
+    context.update({"items": items, "in_force": services.in_force(row)})
+    return render(request, "web/revisions.html", context)
+
+
+def _decide(request: HttpRequest, mission, row: sm.Strategy) -> HttpResponse:
+    revision = access.get_restricted(sm.Revision.objects.filter(strategy=row), request.user, "approve",
+                                     pk=_int(request.POST.get("revision")))
+    action = request.POST.get("action", "")
+    reason = (request.POST.get("reason") or "").strip()
+    version = _int(request.POST.get("version"))
+    try:
+        if action == "approve":
+            services.approve_revision(revision, actor=request.user, expected_version=version, reason=reason)
+            messages.success(request, f"Revision of {revision.label} approved and applied.")
+        elif action == "reject":
+            services.reject_revision(revision, actor=request.user, expected_version=version, reason=reason)
+            messages.success(request, f"Revision of {revision.label} rejected.")
+        else:
+            messages.error(request, "Choose approve or reject.")
+    except ConflictError:
+        messages.error(request, f"Revision of {revision.label} changed meanwhile; reload the page.")
+    except IcsplanError as exc:
+        messages.error(request, exc.message)
+    return redirect("web:revisions", mission.slug, row.edition)
+
+
+def _int(value) -> int:
+    try:
+        return int(value or 0)
+    except ValueError:
+        return 0
