@@ -157,6 +157,9 @@ ARGS: dict[object, Callable] = {
     ("api:export_strategy", "draft"): lambda w: {"strategy_id": w.draft.pk, "fmt": "json"},
     "api:strategy_transitions": lambda w: {"strategy_id": w.strategy.pk},
     "web:edition": lambda w: {"slug": w.mission.slug, "edition": "2022"},
+    "web:revisions": lambda w: {"slug": w.mission.slug, "edition": "2022"},
+    "api:strategy_revisions": lambda w: {"strategy_id": w.strategy.pk},
+    "api:get_revision": lambda w: {"revision_id": _revision(w).pk},
     ("web:edition", "draft"): lambda w: {"slug": w.mission.slug, "edition": "2026"},
     ("api:strategy_transitions", "draft"): lambda w: {"strategy_id": w.draft.pk},
     "api:search": lambda w: {"?q": "Objective"},
@@ -258,6 +261,9 @@ MATRIX: dict[tuple, dict[str, int]] = {
     ('GET', 'api:export_strategy', 'draft'): only(DRAFT_SEERS, anonymous=404),
     ('GET', 'api:strategy_transitions'): everyone(200),
     ('GET', 'web:edition'): only(MEMBERS, anonymous=LOGIN),
+    ('GET', 'web:revisions'): only(MEMBERS, anonymous=LOGIN),
+    ('GET', 'api:strategy_revisions'): only(MEMBERS, anonymous=404),  # they quote SBU text
+    ('GET', 'api:get_revision'): only(MEMBERS, anonymous=404),
     ('GET', 'web:edition', 'draft'): only(DRAFT_SEERS, anonymous=LOGIN),
     ('GET', 'api:strategy_transitions', 'draft'): only(DRAFT_SEERS, anonymous=404),
 }
@@ -330,6 +336,15 @@ def _sbu_indicator(w):
     from icsplan.indicators.models import Indicator
 
     return Indicator.objects.get(strategy=w.strategy, code="1.1-S")
+
+
+def _revision(w):
+    """A revision of objective 1.2 of the edition in force, proposed by the trusted operator."""
+    from icsplan.strategies import services
+
+    objective = _obj(w)
+    return services.propose_revision(objective, {"title": "Proposed title"}, expected_version=objective.version,
+                                     actor=SYSTEM, reason="Annual review")
 
 
 def _in_clearance(w):
@@ -571,6 +586,16 @@ BODIES: dict[tuple, Callable] = {
         {**_indicator_args(i), "breakdown_pk": _breakdown(i).pk}, form={}))(_public_indicator(w)),
     ("POST", "web:delete-indicator"): lambda w, u: (lambda i: Call(
         _indicator_args(i), form={"version": i.version}))(_public_indicator(w)),
+    ("POST", "web:revisions"): lambda w, u: (lambda r: Call(
+        {"slug": w.mission.slug, "edition": "2022"},
+        form={"revision": r.pk, "version": r.version, "action": "approve"}))(_revision(w)),
+    ("POST", "api:propose_revision"): lambda w, u: Call(
+        {}, json={"kind": "objective", "element_id": _obj(w).pk, "changes": {"title": "Proposed"},
+                  "reason": "Annual review"}, if_match=_obj(w)),
+    ("POST", "api:approve_revision"): lambda w, u: (lambda r: Call(
+        {"revision_id": r.pk}, json={"reason": "Agreed"}, if_match=r))(_revision(w)),
+    ("POST", "api:reject_revision"): lambda w, u: (lambda r: Call(
+        {"revision_id": r.pk}, json={"reason": "Too vague"}, if_match=r))(_revision(w)),
     ("POST", "web:edition"): lambda w, u: Call(
         {"slug": w.mission.slug, "edition": "2022"}, form={"action": "publish", "version": w.strategy.version}),
     ("POST", "web:edition", "draft"): lambda w, u: Call(
@@ -648,6 +673,10 @@ WRITE_MATRIX: dict[tuple, dict] = {
     ('POST', 'web:delete-indicator'): page_write(EDITORS),
     ('POST', 'web:period-lock'): page_write(APPROVERS),
     ('POST', 'web:edition'): page_write(APPROVERS),  # publish the edition in force
+    ('POST', 'web:revisions'): page_write(APPROVERS),  # approve a revision proposed by the operator
+    ('POST', 'api:propose_revision'): api_write(EDITORS, ok=201),
+    ('POST', 'api:approve_revision'): api_write(APPROVERS, hidden=OUTSIDERS),  # revisions quote SBU text
+    ('POST', 'api:reject_revision'): api_write(APPROVERS, hidden=OUTSIDERS),
     ('POST', 'web:edition', 'draft'): page_write(EDITORS),  # send the draft into clearance
 }
 

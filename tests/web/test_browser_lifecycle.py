@@ -9,13 +9,19 @@ from __future__ import annotations
 
 import pytest
 
-from .test_browser import REPO, browser, page, server, shot, sign_in, sign_out  # noqa: F401 (fixtures)
+# The fixtures of the browser tests, imported so this module gets a served app (and database) of its own.
+from . import test_browser as tb
+from .test_browser import REPO, shot, sign_in, sign_out
+
+server = tb.server
+browser = tb.browser
+page = tb.page
 
 pytestmark = pytest.mark.browser
 
 
-def dashboard_edition(page) -> str:
-    return page.locator("p.meta").first.inner_text()
+def dashboard_edition(pg) -> str:
+    return pg.locator("p.meta").first.inner_text()
 
 
 def test_a_draft_edition_does_not_take_over_and_approving_it_archives_the_old_one(page):

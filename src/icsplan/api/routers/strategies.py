@@ -28,6 +28,7 @@ from ..schemas import (
     TransitionSchema,
 )
 from ..tree import TreeSchema, build_tree
+from .revisions import RevisionSchema, readable_revisions, revision_dict
 
 router = Router(tags=["strategies"])
 
@@ -187,6 +188,14 @@ def strategy_transitions(request: HttpRequest, strategy_id: PathId):
     return [{"from_status": t.from_status, "to_status": t.to_status,
              "by": t.actor.get_username() if t.actor else t.actor_name, "reason": t.reason, "at": t.at}
             for t in steps]
+
+
+@router.get("/{int:strategy_id}/revisions", response=list[RevisionSchema],
+            summary="Revisions of the edition (for readers of its SBU text)")
+def strategy_revisions(request: HttpRequest, strategy_id: PathId):
+    access = Access(request)
+    row = get_visible(access, strategy_id)
+    return [revision_dict(r) for r in readable_revisions(access, row)]
 
 
 @router.get("/{int:strategy_id}/tree", response=TreeSchema, summary="The whole edition in one request",
