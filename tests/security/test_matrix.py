@@ -202,7 +202,8 @@ def _tokens(world) -> dict[str, str | None]:
 #: where the API reads one row of a model (its ETag is what a client sends back in If-Match)
 API_PATHS = {"strategy": "strategies", "goal": "goals", "objective": "objectives", "subobjective": "sub-objectives",
              "managementobjective": "management-objectives", "indicator": "indicators", "target": "targets",
-             "result": "results", "risk": "risks", "linkage": "linkages", "periodlock": "period-locks"}
+             "result": "results", "risk": "risks", "linkage": "linkages", "periodlock": "period-locks",
+             "revision": "revisions"}
 
 
 def _fresh_client(handler=None) -> Client:

@@ -50,6 +50,39 @@ def test_a_draft_edition_does_not_take_over_and_approving_it_archives_the_old_on
     assert "edition 2018" in dashboard_edition(page)
     assert page.goto("/missions/mali/strategy/2022/").status in (302, 404) or "/accounts/login/" in page.url
 
+    # A change to the edition in force is a proposal: rejected once, proposed again, approved.
+    for attempt, (title, decision) in enumerate([("Objective wording, first try", "Reject revision"),
+                                                 ("Objective wording, second try", "Approve revision")]):
+        sign_in(page, "mali-editor")
+        page.goto("/missions/mali/strategy/2018/")
+        page.get_by_role("link", name="Edit Mission Objective 1.1").click()
+        page.get_by_label("Title", exact=True).fill(title)
+        page.locator("#id_reason").fill(f"annual review {attempt + 1}")
+        page.get_by_role("button", name="Save", exact=True).click()
+        page.wait_for_load_state()
+        page.get_by_text("Revision of Mission Objective 1.1 proposed").wait_for()
+        assert "try" in page.locator("section.revision ins").all_inner_texts()[-1] or "try" in page.locator("section.revision").first.inner_text()
+        assert page.get_by_role("button", name="Approve revision").count() == 0
+        sign_out(page)
+        page.goto("/missions/mali/strategy/2018/")
+        assert title not in page.content()  # the public text changes only when approved
+        sign_in(page, "mali-approver")
+        page.goto("/missions/mali/strategy/2018/revisions/")
+        card = page.locator("section.revision").first
+        card.get_by_label("Why (required to reject)").fill("too vague" if attempt == 0 else "agreed")
+        shot(page, f"lc-revision-{attempt + 1}")
+        card.get_by_role("button", name=decision).click()
+        page.wait_for_load_state()
+        sign_out(page)
+    page.goto("/missions/mali/strategy/2018/")
+    assert "Objective wording, second try" in page.content() and "first try" not in page.content()
+    sign_in(page, "mali-reader")
+    page.goto("/missions/mali/strategy/2018/revisions/")
+    cards = page.locator("section.revision").all_inner_texts()
+    assert "Approved" in cards[0] and "mali-editor" in cards[0] and "mali-approver" in cards[0]
+    assert "Rejected" in cards[1] and "too vague" in cards[1]
+    sign_out(page)
+
     sign_in(page, "mali-editor")
     page.goto("/missions/mali/strategy/2022/life-cycle/")
     page.get_by_label("Why (kept in the record)").fill("Ready for the Ambassador")
