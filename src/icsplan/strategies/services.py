@@ -970,7 +970,8 @@ def models_max(name: str):
 # transaction) or rejects it (nothing changes). Results keep their own workflow.
 
 #: revision kind -> model
-REVISION_MODELS: dict[str, type] = {
+REVISION_MODELS: dict[str, type[m.Strategy] | type[m.Goal] | type[m.Objective] | type[m.SubObjective]
+                      | type[m.ManagementObjective]] = {
     "strategy": m.Strategy, "goal": m.Goal, "objective": m.Objective, "sub_objective": m.SubObjective,
     "management_objective": m.ManagementObjective,
 }
