@@ -158,6 +158,10 @@ ARGS: dict[object, Callable] = {
     "api:strategy_transitions": lambda w: {"strategy_id": w.strategy.pk},
     "web:edition": lambda w: {"slug": w.mission.slug, "edition": "2022"},
     "web:revisions": lambda w: {"slug": w.mission.slug, "edition": "2022"},
+    "web:findings": lambda w: {"slug": w.mission.slug, "edition": "2022"},
+    ("web:findings", "draft"): lambda w: {"slug": w.mission.slug, "edition": "2026"},
+    "api:strategy_findings": lambda w: {"strategy_id": w.strategy.pk},
+    ("api:strategy_findings", "draft"): lambda w: {"strategy_id": w.draft.pk},
     "api:strategy_revisions": lambda w: {"strategy_id": w.strategy.pk},
     "api:get_revision": lambda w: {"revision_id": _revision(w).pk},
     ("web:edition", "draft"): lambda w: {"slug": w.mission.slug, "edition": "2026"},
@@ -262,6 +266,10 @@ MATRIX: dict[tuple, dict[str, int]] = {
     ('GET', 'api:strategy_transitions'): everyone(200),
     ('GET', 'web:edition'): only(MEMBERS, anonymous=LOGIN),
     ('GET', 'web:revisions'): only(MEMBERS, anonymous=LOGIN),
+    ('GET', 'web:findings'): only(MEMBERS, anonymous=LOGIN),
+    ('GET', 'web:findings', 'draft'): only(DRAFT_SEERS, anonymous=LOGIN),
+    ('GET', 'api:strategy_findings'): everyone(200),  # from the document as the caller may read it
+    ('GET', 'api:strategy_findings', 'draft'): only(DRAFT_SEERS, anonymous=404),
     ('GET', 'api:strategy_revisions'): only(MEMBERS, anonymous=404),  # they quote SBU text
     ('GET', 'api:get_revision'): only(MEMBERS, anonymous=404),
     ('GET', 'web:edition', 'draft'): only(DRAFT_SEERS, anonymous=LOGIN),
@@ -345,6 +353,15 @@ def _revision(w):
     objective = _obj(w)
     return services.propose_revision(objective, {"title": "Proposed title"}, expected_version=objective.version,
                                      actor=SYSTEM, reason="Annual review")
+
+
+def _two_wordings(w):
+    """Objective 1.2 of the edition in force with a second (framework) wording: a linter finding."""
+    from icsplan.strategies import services
+
+    objective = _obj(w)
+    return services.update_element(objective, {"framework_title": "Framework wording of 1.2"},
+                                   expected_version=objective.version, actor=SYSTEM)
 
 
 def _in_clearance(w):
@@ -589,6 +606,9 @@ BODIES: dict[tuple, Callable] = {
     ("POST", "web:revisions"): lambda w, u: (lambda r: Call(
         {"slug": w.mission.slug, "edition": "2022"},
         form={"revision": r.pk, "version": r.version, "action": "approve"}))(_revision(w)),
+    ("POST", "web:findings"): lambda w, u: (lambda o: Call(
+        {"slug": w.mission.slug, "edition": "2022"},
+        form={"kind": "objective", "element": o.pk, "version": o.version, "keep": "framework"}))(_two_wordings(w)),
     ("POST", "api:propose_revision"): lambda w, u: Call(
         {}, json={"kind": "objective", "element_id": _obj(w).pk, "changes": {"title": "Proposed"},
                   "reason": "Annual review"}, if_match=_obj(w)),
@@ -673,7 +693,8 @@ WRITE_MATRIX: dict[tuple, dict] = {
     ('POST', 'web:delete-indicator'): page_write(EDITORS),
     ('POST', 'web:period-lock'): page_write(APPROVERS),
     ('POST', 'web:edition'): page_write(APPROVERS),  # publish the edition in force
-    ('POST', 'web:revisions'): page_write(APPROVERS),  # approve a revision proposed by the operator
+    ('POST', 'web:revisions'): page_write(APPROVERS),
+    ('POST', 'web:findings'): page_write(EDITORS),  # accept a framework wording (a revision: in force)  # approve a revision proposed by the operator
     ('POST', 'api:propose_revision'): api_write(EDITORS, ok=201),
     ('POST', 'api:approve_revision'): api_write(APPROVERS, hidden=OUTSIDERS),  # revisions quote SBU text
     ('POST', 'api:reject_revision'): api_write(APPROVERS, hidden=OUTSIDERS),

@@ -20,6 +20,7 @@ urlpatterns = [
     path(E + "/", views.strategy, name="strategy"),
     path(E + "/life-cycle/", views.edition, name="edition"),
     path(E + "/revisions/", views.revisions, name="revisions"),
+    path(E + "/findings/", views.findings, name="findings"),
     # Indicator pages come before the element pages: "indicators/5/delete/" would match EL + "/delete/".
     path(E + "/indicators/<int:pk>/", views.edit_indicator, name="edit-indicator"),
     path(E + "/indicators/<int:pk>/baseline/", views.indicator_baseline, name="indicator-baseline"),

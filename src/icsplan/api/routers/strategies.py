@@ -198,6 +198,31 @@ def strategy_revisions(request: HttpRequest, strategy_id: PathId):
     return [revision_dict(r) for r in readable_revisions(access, row)]
 
 
+class FindingSchema(Schema):
+    """A linter finding about a stored edition, with its place and, for a wording mismatch, both texts."""
+
+    code: str
+    severity: Literal["error", "warning", "info"]
+    element: str | None = None
+    line: int | None = None
+    message: str
+    kind: str | None = None
+    element_id: int | None = None
+    version: int | None = None
+    framework_text: str | None = None
+    body_text: str | None = None
+
+
+@router.get("/{int:strategy_id}/findings", response=list[FindingSchema],
+            summary="The linter's findings about the stored edition")
+def strategy_findings(request: HttpRequest, strategy_id: PathId):
+    from icsplan.strategies import services
+
+    access = Access(request)
+    row = get_visible(access, strategy_id)
+    return services.edition_findings(row, actor=access.user)
+
+
 @router.get("/{int:strategy_id}/tree", response=TreeSchema, summary="The whole edition in one request",
             description="Goals, objectives, sub-objectives, management objectives, linkages, risks and "
                         "indicators with their latest result and status, read with a constant number of "

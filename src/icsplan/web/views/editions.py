@@ -130,3 +130,43 @@ def _int(value) -> int:
         return int(value or 0)
     except ValueError:
         return 0
+
+
+@page
+def findings(request: HttpRequest, slug: str, edition: str) -> HttpResponse:
+    """The linter's findings about a stored edition; a wording mismatch shows both texts as a redline
+    and (for editors) buttons to keep one wording, which clears the finding."""
+    need = "edit" if request.method == "POST" else "view"
+    mission = access.mission_for(request.user, slug, need)
+    row = access.strategy_for(request.user, mission, edition, need)
+    if request.method == "POST":
+        return _accept(request, mission, row)
+    allowed = access.allowed_in(request.user, mission)
+    items = services.edition_findings(row, actor=request.user)
+    for item in items:
+        if item["framework_text"] is not None:
+            item["redline"] = diffs.inline_diff(item["framework_text"], item["body_text"])
+    context = mission_context(request, mission, row, tab="strategy", allowed=allowed)
+    context.update({"items": items, "in_force": services.in_force(row)})
+    return render(request, "web/findings.html", context)
+
+
+def _accept(request: HttpRequest, mission, row: sm.Strategy) -> HttpResponse:
+    model = services.REVISION_MODELS.get(request.POST.get("kind", ""))
+    if model is None or model is sm.Strategy:
+        messages.error(request, "Choose an element.")
+        return redirect("web:findings", mission.slug, row.edition)
+    element = access.get_restricted(model.objects.filter(strategy=row), request.user, "edit",
+                                    pk=_int(request.POST.get("element")))
+    try:
+        done = services.accept_framework_wording(element, actor=request.user, expected_version=_int(
+            request.POST.get("version")), keep=request.POST.get("keep", "framework"))
+        if isinstance(done, sm.Revision):
+            messages.success(request, f"Revision of {done.label} proposed; an approver decides on it.")
+        else:
+            messages.success(request, f"{element} now has one wording.")
+    except ConflictError:
+        messages.error(request, f"{element} changed meanwhile; reload the page.")
+    except IcsplanError as exc:
+        messages.error(request, exc.message)
+    return redirect("web:findings", mission.slug, row.edition)
