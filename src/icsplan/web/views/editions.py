@@ -152,8 +152,9 @@ def findings(request: HttpRequest, slug: str, edition: str) -> HttpResponse:
 
 
 def _accept(request: HttpRequest, mission, row: sm.Strategy) -> HttpResponse:
-    model = services.REVISION_MODELS.get(request.POST.get("kind", ""))
-    if model is None or model is sm.Strategy:
+    # Findings name kinds as the services do ("sub_objective"); pages' URLs as "sub-objective".
+    model = access.ELEMENT_MODELS.get(request.POST.get("kind", "").replace("_", "-"))
+    if model is None:
         messages.error(request, "Choose an element.")
         return redirect("web:findings", mission.slug, row.edition)
     element = access.get_restricted(model.objects.filter(strategy=row), request.user, "edit",
