@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 
 from icsplan.accounts.actors import SYSTEM
 from icsplan.accounts.models import Membership, ReporterAssignment
-from icsplan.errors import ConflictError, InputError, NotFoundError, PermissionDenied, ValidationError
+from icsplan.errors import ConflictError, InputError, PermissionDenied, ValidationError
 from icsplan.indicators import models as m
 from icsplan.indicators import services as svc
 from icsplan.indicators.progress import strategy_progress

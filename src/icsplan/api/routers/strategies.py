@@ -198,7 +198,7 @@ def strategy_revisions(request: HttpRequest, strategy_id: PathId):
     return [revision_dict(r) for r in readable_revisions(access, row)]
 
 
-class FindingSchema(Schema):
+class EditionFindingSchema(Schema):
     """A linter finding about a stored edition, with its place and, for a wording mismatch, both texts."""
 
     code: str
@@ -213,7 +213,7 @@ class FindingSchema(Schema):
     body_text: str | None = None
 
 
-@router.get("/{int:strategy_id}/findings", response=list[FindingSchema],
+@router.get("/{int:strategy_id}/findings", response=list[EditionFindingSchema],
             summary="The linter's findings about the stored edition")
 def strategy_findings(request: HttpRequest, strategy_id: PathId):
     from icsplan.strategies import services
