@@ -51,25 +51,40 @@ def parse(
 @app.command()
 @handle_errors
 def lint(
-    file: Path = typer.Argument(..., help="An ICS as text, Markdown, DOCX or PDF."),
+    file: Path = typer.Argument(..., help="An ICS as text, Markdown, DOCX or PDF, or the country of a stored edition."),
     format: str = typer.Option("text", "--format", "-f", help="text or json"),
+    edition: Optional[str] = typer.Option(None, "--edition", help="A stored edition (default: the one in force)."),
 ):
-    """Check an ICS document for structural problems; exit 1 when any finding is an error."""
-    from icsplan.ingest import lint_strategy, parse_file
-
-    result = parse_file(file)
-    findings = lint_strategy(result)
-    if format == "json":
-        write_output(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False), None)
-    elif format == "text":
-        for f in findings:
-            line = f"{file}:{f.line}" if f.line else str(file)
-            out.print(f"{line}: {f.severity}: [{f.code}] {f.element}: {f.message}", markup=False, highlight=False)
-        counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
-        out.print(f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes", markup=False)
-    else:
+    """Check an ICS document or a stored edition for structural problems; exit 1 when any finding is an error."""
+    if format not in ("text", "json"):
         raise IcsplanError(f"unknown format {format!r}; use text or json", code="unknown-format")
-    if any(f.severity == "error" for f in findings):
+    if edition is not None or not file.exists():
+        # Not a file: the country of a stored edition.
+        setup_django()
+        from icsplan.accounts.actors import SYSTEM
+        from icsplan.strategies import services
+
+        row = services.find_strategy(str(file), edition)
+        items = services.edition_findings(row, actor=SYSTEM)
+        where = f"{row.mission.country} {row.edition}"
+    else:
+        from icsplan.ingest import lint_strategy, parse_file
+
+        items = [f.as_dict() for f in lint_strategy(parse_file(file))]
+        where = str(file)
+    if format == "json":
+        write_output(json.dumps(items, indent=2, ensure_ascii=False, default=str), None)
+    else:
+        for f in items:
+            line = f"{where}:{f['line']}" if f.get("line") else where
+            out.print(f"{line}: {f['severity']}: [{f['code']}] {f['element']}: {f['message']}", markup=False,
+                      highlight=False)
+            if f.get("framework_text") is not None:
+                out.print(f"    framework: {f['framework_text']}\n    body:      {f['body_text']}", markup=False,
+                          highlight=False)
+        counts = {s: sum(1 for f in items if f["severity"] == s) for s in ("error", "warning", "info")}
+        out.print(f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes", markup=False)
+    if any(f["severity"] == "error" for f in items):
         raise typer.Exit(1)
 
 
@@ -231,12 +246,14 @@ from icsplan.audit.cli import audit_app  # noqa: E402
 from icsplan.indicators.cli import app as results_app  # noqa: E402
 from icsplan.reviews.cli import compare as compare_command  # noqa: E402
 from icsplan.reviews.cli import review_report as review_report_command  # noqa: E402
+from icsplan.strategies.cli import edition_app  # noqa: E402
 
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 app.add_typer(results_app, name="results")
 app.command("compare")(compare_command)
 app.command("review-report")(review_report_command)
+app.add_typer(edition_app, name="edition")
 
 
 def main() -> None:

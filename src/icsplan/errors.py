@@ -208,6 +208,13 @@ class ValidationError(InputError):
         super().__init__(first + more, code=code)
 
 
+class TransitionError(IcsplanError):
+    """A step of a life cycle (an edition, a revision) that the object's current status forbids."""
+
+    code = "invalid-transition"
+    http_status = 409
+
+
 class NotFoundError(IcsplanError):
     """The object does not exist, or the caller may not see it."""
 

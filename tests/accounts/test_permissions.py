@@ -25,7 +25,8 @@ def _u(world, persona):
 
 
 def test_restrict_strategies_per_persona(world):
-    expected_drafts = {"reader", "reporter", "editor", "approver", "analyst", "admin"}
+    # A draft is work in progress: the mission's editors and approvers (and admins) only.
+    expected_drafts = {"editor", "approver", "admin"}
     for persona in PERSONAS:
         user = _u(world, persona)
         visible = set(p.restrict(m.Strategy.objects.all(), user, "view_public").values_list("pk", flat=True))

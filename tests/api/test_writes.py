@@ -108,8 +108,15 @@ def test_session_writes_need_csrf(world):
     assert done.status_code == 200, done.content
 
 
+def _submitted(world):
+    """The world's draft, sent into clearance by the editor (approving takes that first step)."""
+    from icsplan.strategies import services
+
+    return services.submit_edition(world.draft, actor=world.user("editor"), expected_version=world.draft.version)
+
+
 def test_approve_strategy(world, api_as):
-    draft = world.draft
+    draft = _submitted(world)
     api = api_as("approver")
     tag = api.get(f"strategies/{draft.pk}")["ETag"]
     assert api_as("editor").post(f"strategies/{draft.pk}/approve", {}, headers={"If-Match": tag}).status_code == 403
@@ -132,6 +139,7 @@ def test_approving_an_approved_edition_is_a_conflict(world, api_as):
 def test_approve_keeps_the_comment_as_the_reason(world, api_as):
     from icsplan.strategies.models import Strategy
 
+    _submitted(world)
     api = api_as("approver")
     tag = api.get(f"strategies/{world.draft.pk}")["ETag"]
     done = api.post(f"strategies/{world.draft.pk}/approve", {"comment": "Cleared by the COM."}, headers={"If-Match": tag})

@@ -71,7 +71,8 @@ def test_trail_merges_history_and_events_with_diffs(world):
     editor, approver = world.user("editor"), world.user("approver")
     objective = world.draft.objectives.get(number="1.1")
     services.update_element(objective, {"title": "Revised"}, expected_version=1, actor=editor, reason="mid-term")
-    services.approve_strategy(world.draft, actor=approver, expected_version=1)
+    submitted = services.submit_edition(world.draft, actor=editor, expected_version=1)
+    services.approve_strategy(submitted, actor=approver, expected_version=submitted.version)
     trail = reader.audit_trail(world.mission, user=approver)
     update = next(e for e in trail if e.object_type == "strategies.objective" and e.action == "update")
     assert update.who == "t-editor" and update.reason == "mid-term"

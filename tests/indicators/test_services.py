@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 
 from icsplan.accounts.actors import SYSTEM
 from icsplan.accounts.models import Membership, ReporterAssignment
-from icsplan.errors import ConflictError, InputError, NotFoundError, PermissionDenied, ValidationError
+from icsplan.errors import ConflictError, InputError, PermissionDenied, ValidationError
 from icsplan.indicators import models as m
 from icsplan.indicators import services as svc
 from icsplan.indicators.progress import strategy_progress
@@ -155,7 +155,18 @@ def test_duplicate_codes_and_bad_elements_are_refused(trainees, objective, strat
     assert svc.create_indicator(sub, code="S-1", name="On a sub-objective", actor=SYSTEM).sub_objective == sub
 
 
+def _in_force(strategy, indicator):
+    """Bring the draft edition into force (reporters and readers work on the edition in force; a
+    draft is for editors and approvers) and return the indicator read again."""
+    from icsplan.strategies import services as strategies
+
+    submitted = strategies.submit_edition(strategy, actor=SYSTEM, expected_version=strategy.version)
+    strategies.approve_strategy(submitted, actor=SYSTEM, expected_version=submitted.version)
+    return m.Indicator.objects.get(pk=indicator.pk)
+
+
 def test_roles_plug_in(trainees, strategy, objective):
+    trainees = _in_force(strategy, trainees)
     mission = strategy.mission
     reporter, approver = user_with("reporter", mission, objective=objective), user_with("approver", mission)
     unassigned = user_with("reporter", mission, "unassigned", objective=strategy.objectives.get(number="2.1"))
@@ -176,13 +187,14 @@ def test_roles_plug_in(trainees, strategy, objective):
     with pytest.raises(PermissionDenied):
         svc.lock_period(strategy, "FY2022", actor=editor)
     outsider = get_user_model().objects.create_user("outsider")
-    with pytest.raises(NotFoundError):  # a draft strategy of another mission is invisible
+    with pytest.raises(PermissionDenied):  # the edition in force is public, not open to outsiders' results
         svc.submit_result(trainees, "FY2022", 1, expected_version=result.version, actor=outsider)
 
 
 def test_restrict_narrows_indicator_querysets(trainees, strategy):
     from icsplan.accounts.permissions import restrict
 
+    trainees = _in_force(strategy, trainees)
     reader = user_with("reader", strategy.mission)
     outsider = get_user_model().objects.create_user("outsider")
     approve(trainees, "FY2022", 100)

@@ -37,6 +37,8 @@ LOGIN = "login"  # a 302 to settings.LOGIN_URL (a plain 302 means any other redi
 PERSONAS = ("anonymous", "viewer", "reader", "reporter", "editor", "approver",
             "analyst", "other_analyst", "other_member", "admin")
 MEMBERS = ("reader", "reporter", "editor", "approver", "analyst", "admin")  # may view Testland
+#: may see Testland's unreleased editions (draft, in clearance): its editors and approvers
+DRAFT_SEERS = ("editor", "approver", "admin")
 
 
 def everyone(status: int = 200) -> dict[str, int]:
@@ -197,6 +199,17 @@ ARGS: dict[object, Callable] = {
     "api:get_result": lambda w: {"result_id": _indicator(w).results.order_by("pk").first().pk},
     "api:export_strategy": lambda w: {"strategy_id": w.strategy.pk, "fmt": "json"},
     ("api:export_strategy", "draft"): lambda w: {"strategy_id": w.draft.pk, "fmt": "json"},
+    "api:strategy_transitions": lambda w: {"strategy_id": w.strategy.pk},
+    "web:edition": lambda w: {"slug": w.mission.slug, "edition": "2022"},
+    "web:revisions": lambda w: {"slug": w.mission.slug, "edition": "2022"},
+    "web:findings": lambda w: {"slug": w.mission.slug, "edition": "2022"},
+    ("web:findings", "draft"): lambda w: {"slug": w.mission.slug, "edition": "2026"},
+    "api:strategy_findings": lambda w: {"strategy_id": w.strategy.pk},
+    ("api:strategy_findings", "draft"): lambda w: {"strategy_id": w.draft.pk},
+    "api:strategy_revisions": lambda w: {"strategy_id": w.strategy.pk},
+    "api:get_revision": lambda w: {"revision_id": _revision(w).pk},
+    ("web:edition", "draft"): lambda w: {"slug": w.mission.slug, "edition": "2026"},
+    ("api:strategy_transitions", "draft"): lambda w: {"strategy_id": w.draft.pk},
     "api:search": lambda w: {"?q": "Objective"},
     "api:list_periods": lambda w: {"?strategy": w.strategy.pk},
     # API engineer: baselines, breakdowns and period locks (the state a read needs is made here).
@@ -313,16 +326,27 @@ MATRIX: dict[tuple, dict[str, int]] = {
     ('GET', 'api:export_strategy'): everyone(200),
     ('GET', 'api:get_preview'): {**everyone(404), "anonymous": 401},  # a preview nobody owns
     ('GET', 'api:search'): everyone(200),
-    ('GET', 'web:strategy', 'draft'): only(MEMBERS, anonymous=LOGIN),
-    ('GET', 'web:element-history', 'draft'): only(MEMBERS, anonymous=LOGIN),
+    ('GET', 'web:strategy', 'draft'): only(DRAFT_SEERS, anonymous=LOGIN),
+    ('GET', 'web:element-history', 'draft'): only(DRAFT_SEERS, anonymous=LOGIN),
     ('GET', 'web:export-download', 'json'): everyone(200),
-    ('GET', 'web:export-download', 'draft'): only(MEMBERS, anonymous=LOGIN),
-    ('GET', 'web:progress-report', 'draft'): only(MEMBERS, anonymous=LOGIN),
-    ('GET', 'api:get_strategy', 'draft'): only(MEMBERS, anonymous=404),
-    ('GET', 'api:strategy_document', 'draft'): only(MEMBERS, anonymous=404),
-    ('GET', 'api:get_objective', 'draft'): only(MEMBERS, anonymous=404),
+    ('GET', 'web:export-download', 'draft'): only(DRAFT_SEERS, anonymous=LOGIN),
+    ('GET', 'web:progress-report', 'draft'): only(DRAFT_SEERS, anonymous=LOGIN),
+    ('GET', 'api:get_strategy', 'draft'): only(DRAFT_SEERS, anonymous=404),
+    ('GET', 'api:strategy_document', 'draft'): only(DRAFT_SEERS, anonymous=404),
+    ('GET', 'api:get_objective', 'draft'): only(DRAFT_SEERS, anonymous=404),
     ('GET', 'api:get_risk', 'sbu'): only(MEMBERS, anonymous=404),
-    ('GET', 'api:export_strategy', 'draft'): only(MEMBERS, anonymous=404),
+    ('GET', 'api:export_strategy', 'draft'): only(DRAFT_SEERS, anonymous=404),
+    ('GET', 'api:strategy_transitions'): everyone(200),
+    ('GET', 'web:edition'): only(MEMBERS, anonymous=LOGIN),
+    ('GET', 'web:revisions'): only(MEMBERS, anonymous=LOGIN),
+    ('GET', 'web:findings'): only(MEMBERS, anonymous=LOGIN),
+    ('GET', 'web:findings', 'draft'): only(DRAFT_SEERS, anonymous=LOGIN),
+    ('GET', 'api:strategy_findings'): everyone(200),  # from the document as the caller may read it
+    ('GET', 'api:strategy_findings', 'draft'): only(DRAFT_SEERS, anonymous=404),
+    ('GET', 'api:strategy_revisions'): only(MEMBERS, anonymous=404),  # they quote SBU text
+    ('GET', 'api:get_revision'): only(MEMBERS, anonymous=404),
+    ('GET', 'web:edition', 'draft'): only(DRAFT_SEERS, anonymous=LOGIN),
+    ('GET', 'api:strategy_transitions', 'draft'): only(DRAFT_SEERS, anonymous=404),
     # Reviews: an approved review is public (without its SBU text); an open one is the mission's.
     ('GET', 'web:reviews'): everyone(200),
     ('GET', 'web:review'): everyone(200),
@@ -332,14 +356,14 @@ MATRIX: dict[tuple, dict[str, int]] = {
     ('GET', 'web:compare'): everyone(200),
     ('GET', 'web:review-report'): everyone(200),
     ('GET', 'web:review-report', 'open'): only(MEMBERS, anonymous=LOGIN),
-    ('GET', 'web:compare', 'draft'): only(MEMBERS, anonymous=LOGIN),
+    ('GET', 'web:compare', 'draft'): only(DRAFT_SEERS, anonymous=LOGIN),
     ('GET', 'api:list_reviews'): everyone(200),
     ('GET', 'api:get_review'): everyone(200),
     ('GET', 'api:get_review', 'open'): only(MEMBERS, anonymous=404),
     ('GET', 'api:get_assessment'): everyone(200),
     ('GET', 'api:get_assessment', 'open'): only(MEMBERS, anonymous=404),
     ('GET', 'api:compare_editions'): everyone(200),
-    ('GET', 'api:compare_editions', 'draft'): only(MEMBERS, anonymous=404),
+    ('GET', 'api:compare_editions', 'draft'): only(DRAFT_SEERS, anonymous=404),
     # The bureau's view: its analysts and admins; the Department's view: whoever reads a bureau.
     ('GET', 'portfolio:search'): everyone(200),
     ('GET', 'portfolio:crosswalk'): everyone(200),  # approved editions for the public, as everywhere
@@ -347,9 +371,9 @@ MATRIX: dict[tuple, dict[str, int]] = {
     ('GET', 'api:framework_crosswalk'): everyone(200),
     ('GET', 'api:standard_rollup'): everyone(200),
     ('GET', 'portfolio:similar'): everyone(200),
-    ('GET', 'portfolio:similar', 'draft'): only(MEMBERS, anonymous=LOGIN),
+    ('GET', 'portfolio:similar', 'draft'): only(DRAFT_SEERS, anonymous=LOGIN),
     ('GET', 'api:similar_objectives'): everyone(200),
-    ('GET', 'api:similar_objectives', 'draft'): only(MEMBERS, anonymous=404),
+    ('GET', 'api:similar_objectives', 'draft'): only(DRAFT_SEERS, anonymous=404),
     ('GET', 'portfolio:department'): only(('analyst', 'other_analyst', 'admin'), anonymous=LOGIN),
     ('GET', 'portfolio:bureau'): only(('analyst', 'admin'), anonymous=LOGIN),
     ('GET', 'portfolio:mission-settings'): only(('admin',), anonymous=LOGIN),
@@ -401,6 +425,8 @@ REPORTERS = ("reporter", "editor", "admin")
 APPROVERS = ("approver", "admin")
 #: personas who cannot see Testland's draft edition or SBU rows at all
 OUTSIDERS = ("viewer", "other_analyst", "other_member")
+#: personas who cannot see Testland's unreleased editions (members who neither edit nor approve too)
+DRAFT_HIDDEN = OUTSIDERS + ("reader", "reporter", "analyst")
 
 
 def _row(model_path: str, **lookup):
@@ -423,6 +449,31 @@ def _sbu_indicator(w):
     from icsplan.indicators.models import Indicator
 
     return Indicator.objects.get(strategy=w.strategy, code="1.1-S")
+
+
+def _revision(w):
+    """A revision of objective 1.2 of the edition in force, proposed by the trusted operator."""
+    from icsplan.strategies import services
+
+    objective = _obj(w)
+    return services.propose_revision(objective, {"title": "Proposed title"}, expected_version=objective.version,
+                                     actor=SYSTEM, reason="Annual review")
+
+
+def _two_wordings(w):
+    """Objective 1.2 of the edition in force with a second (framework) wording: a linter finding."""
+    from icsplan.strategies import services
+
+    objective = _obj(w)
+    return services.update_element(objective, {"framework_title": "Framework wording of 1.2"},
+                                   expected_version=objective.version, actor=SYSTEM)
+
+
+def _in_clearance(w):
+    """Testland's draft, sent into clearance by the trusted operator (so no persona proposed it)."""
+    from icsplan.strategies import services
+
+    return services.submit_edition(w.draft, actor=SYSTEM, expected_version=w.draft.version)
 
 
 def _submitted_result(w, period="FY2026"):
@@ -524,8 +575,18 @@ BODIES: dict[tuple, Callable] = {
     # -- API: the framework --------------------------------------------------------------------
     ("PATCH", "api:update_strategy"): lambda w, u: Call(
         {"strategy_id": w.strategy.pk}, json={"title": "Retitled"}, if_match=w.strategy),
-    ("POST", "api:approve_strategy"): lambda w, u: Call(
-        {"strategy_id": w.draft.pk}, json={"comment": "Approved."}, if_match=w.draft),
+    ("POST", "api:approve_strategy"): lambda w, u: (lambda d: Call(
+        {"strategy_id": d.pk}, json={"comment": "Approved."}, if_match=d))(_in_clearance(w)),
+    ("POST", "api:submit_strategy"): lambda w, u: Call(
+        {"strategy_id": w.draft.pk}, json={"comment": "Ready."}, if_match=w.draft),
+    ("POST", "api:return_strategy"): lambda w, u: (lambda d: Call(
+        {"strategy_id": d.pk}, json={"comment": "Rework 1.2."}, if_match=d))(_in_clearance(w)),
+    ("POST", "api:publish_strategy"): lambda w, u: Call(
+        {"strategy_id": w.strategy.pk}, json={"comment": "Released."}, if_match=w.strategy),
+    ("POST", "api:archive_strategy"): lambda w, u: Call(
+        {"strategy_id": w.strategy.pk}, json={"comment": "Superseded."}, if_match=w.strategy),
+    ("POST", "api:copy_strategy"): lambda w, u: Call(
+        {"strategy_id": w.strategy.pk}, json={"edition": "2030", "comment": "Next cycle."}),
     ("PATCH", "api:update_goal"): lambda w, u: Call(
         {"element_id": w.strategy.goals.get(number="2").pk}, json={"title": "Retitled"},
         if_match=w.strategy.goals.get(number="2")),
@@ -649,6 +710,23 @@ BODIES: dict[tuple, Callable] = {
         {**_indicator_args(i), "breakdown_pk": _breakdown(i).pk}, form={"version": 1}))(_public_indicator(w)),
     ("POST", "web:delete-indicator"): lambda w, u: (lambda i: Call(
         _indicator_args(i), form={"version": i.version}))(_public_indicator(w)),
+    ("POST", "web:revisions"): lambda w, u: (lambda r: Call(
+        {"slug": w.mission.slug, "edition": "2022"},
+        form={"revision": r.pk, "version": r.version, "action": "approve"}))(_revision(w)),
+    ("POST", "web:findings"): lambda w, u: (lambda o: Call(
+        {"slug": w.mission.slug, "edition": "2022"},
+        form={"kind": "objective", "element": o.pk, "version": o.version, "keep": "framework"}))(_two_wordings(w)),
+    ("POST", "api:propose_revision"): lambda w, u: Call(
+        {}, json={"kind": "objective", "element_id": _obj(w).pk, "changes": {"title": "Proposed"},
+                  "reason": "Annual review"}, if_match=_obj(w)),
+    ("POST", "api:approve_revision"): lambda w, u: (lambda r: Call(
+        {"revision_id": r.pk}, json={"reason": "Agreed"}, if_match=r))(_revision(w)),
+    ("POST", "api:reject_revision"): lambda w, u: (lambda r: Call(
+        {"revision_id": r.pk}, json={"reason": "Too vague"}, if_match=r))(_revision(w)),
+    ("POST", "web:edition"): lambda w, u: Call(
+        {"slug": w.mission.slug, "edition": "2022"}, form={"action": "publish", "version": w.strategy.version}),
+    ("POST", "web:edition", "draft"): lambda w, u: Call(
+        {"slug": w.mission.slug, "edition": "2026"}, form={"action": "submit", "version": w.draft.version}),
     ("POST", "web:period-lock"): lambda w, u: Call(
         {"slug": w.mission.slug}, form={"edition": "2022", "period": "FY2023", "action": "lock"}),
     # -- reviews -------------------------------------------------------------------------------------
@@ -686,10 +764,15 @@ BODIES: dict[tuple, Callable] = {
 
 WRITE_MATRIX: dict[tuple, dict] = {
     ('PATCH', 'api:update_strategy'): api_write(EDITORS),
-    ('POST', 'api:approve_strategy'): api_write(APPROVERS, hidden=OUTSIDERS),  # a draft
+    ('POST', 'api:approve_strategy'): api_write(APPROVERS, hidden=DRAFT_HIDDEN),  # an edition in clearance
+    ('POST', 'api:submit_strategy'): api_write(EDITORS, hidden=DRAFT_HIDDEN),  # a draft
+    ('POST', 'api:return_strategy'): api_write(APPROVERS, hidden=DRAFT_HIDDEN),
+    ('POST', 'api:publish_strategy'): api_write(APPROVERS),  # the edition in force
+    ('POST', 'api:archive_strategy'): api_write(APPROVERS),
+    ('POST', 'api:copy_strategy'): api_write(EDITORS, ok=201),
     ('PATCH', 'api:update_goal'): api_write(EDITORS),
     ('PATCH', 'api:update_objective'): api_write(EDITORS),
-    ('PATCH', 'api:update_objective', 'draft'): api_write(EDITORS, hidden=OUTSIDERS),
+    ('PATCH', 'api:update_objective', 'draft'): api_write(EDITORS, hidden=DRAFT_HIDDEN),
     ('PATCH', 'api:update_sub_objective'): api_write(EDITORS),
     ('PATCH', 'api:update_management_objective'): api_write(EDITORS),
     ('DELETE', 'api:delete_goal'): api_write(EDITORS),
@@ -756,6 +839,13 @@ WRITE_MATRIX: dict[tuple, dict] = {
     ('POST', 'web:review-decide', 'approve'): page_write(APPROVERS),
     ('POST', 'portfolio:mission-settings'): page_write(("admin",)),
     ('POST', 'portfolio:catalogue'): page_write(("admin",)),
+    ('POST', 'web:edition'): page_write(APPROVERS),  # publish the edition in force
+    ('POST', 'web:revisions'): page_write(APPROVERS),
+    ('POST', 'web:findings'): page_write(EDITORS),  # accept a framework wording (a revision: in force)  # approve a revision proposed by the operator
+    ('POST', 'api:propose_revision'): api_write(EDITORS, ok=201),
+    ('POST', 'api:approve_revision'): api_write(APPROVERS, hidden=OUTSIDERS),  # revisions quote SBU text
+    ('POST', 'api:reject_revision'): api_write(APPROVERS, hidden=OUTSIDERS),
+    ('POST', 'web:edition', 'draft'): page_write(EDITORS),  # send the draft into clearance
 }
 
 #: Pages that take no form: a POST (empty body) must answer this and change nothing. These are

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 
 from icsplan.accounts.actors import SYSTEM
 from icsplan.accounts.services import add_membership
-from icsplan.errors import ConflictError, InputError, NotFoundError, PermissionDenied, ValidationError
+from icsplan.errors import ConflictError, InputError, NotFoundError, PermissionDenied, TransitionError, ValidationError
 from icsplan.strategies import models as m
 from icsplan.strategies import services
 
@@ -71,40 +71,46 @@ def test_duplicate_number_is_refused_cleanly(row):
 
 def test_edit_needs_the_edit_action(row):
     objective = row.objectives.get(number="1.1")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFoundError):  # a draft is for the mission's editors and approvers only
         services.update_element(objective, {"title": "x"}, expected_version=1,
                                 actor=_person("rd", "reader", row.mission))
     with pytest.raises(NotFoundError):  # a draft of another mission is invisible
         other = services.import_strategy(sample_document("Otherland"), actor=SYSTEM)
         services.update_element(objective, {"title": "x"}, expected_version=1,
                                 actor=_person("oe", "editor", other.mission))
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFoundError):
         services.update_element(objective, {"title": "x"}, expected_version=1,
                                 actor=_person("rp", "reporter", row.mission))
+    with pytest.raises(PermissionDenied):
+        services.update_element(objective, {"title": "x"}, expected_version=1,
+                                actor=_person("ap", "approver", row.mission))
 
 
 def test_approve_needs_approve_and_is_versioned(row):
     editor = _person("ed", "editor", row.mission)
     approver = _person("ap", "approver", row.mission)
+    with pytest.raises(TransitionError, match="in clearance"):  # a draft is submitted first
+        services.approve_strategy(row, actor=approver, expected_version=1)
+    row = services.submit_edition(row, actor=editor, expected_version=1, reason="Ready for the COM")
     with pytest.raises(PermissionDenied):
-        services.approve_strategy(row, actor=editor, expected_version=1)
+        services.approve_strategy(row, actor=editor, expected_version=2)
     with pytest.raises(ConflictError):
         services.approve_strategy(row, actor=approver, expected_version=7)
-    approved = services.approve_strategy(row, actor=approver, expected_version=1, reason="COM signed")
-    assert approved.status == "approved" and approved.version == 2 and approved.approved_date
+    approved = services.approve_strategy(row, actor=approver, expected_version=2, reason="COM signed")
+    assert approved.status == "approved" and approved.version == 3 and approved.approved_date
     from icsplan.audit.models import AuditEvent
 
     event = AuditEvent.objects.get(action="strategy.approve")
     assert event.actor == approver and event.mission == row.mission and event.reason == "COM signed"
-    with pytest.raises(ValidationError, match="already approved"):
-        services.approve_strategy(approved, actor=approver, expected_version=2)
+    with pytest.raises(TransitionError, match="is approved"):
+        services.approve_strategy(approved, actor=approver, expected_version=3)
 
 
 def test_strategy_fields_and_status(row):
     saved = services.update_strategy(row, {"priorities": "New", "priorities_sensitivity": "sbu"},
                                      expected_version=1, actor=SYSTEM)
     assert saved.version == 2
-    with pytest.raises(ValidationError, match="approving"):
+    with pytest.raises(ValidationError, match="cannot be edited here"):  # the life cycle has its own services
         services.update_strategy(saved, {"status": "approved"}, expected_version=2, actor=SYSTEM)
 
 

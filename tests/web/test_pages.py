@@ -81,13 +81,28 @@ def test_editor_edits_an_objective_through_the_service_and_history_shows_it(logi
             "framework_title": "", "narrative": "Why it matters now.", "narrative_sensitivity": "public",
             "linkages_text": "", "linkages_text_sensitivity": "public", "reason": "clarity"}
     response = client.post(url, data)
-    assert response.status_code == 302
+    # Edition 2022 is in force: the edit form proposes a revision, an approver decides on it.
+    revisions = reverse("web:revisions", args=["testland", "2022"])
+    assert response.status_code == 302 and response["Location"] == revisions
+    objective.refresh_from_db()
+    assert objective.title != "A sharper objective title" and objective.version == 1
+    listed = client.get(revisions)
+    assert listed.status_code == 200 and b"<ins>" in listed.content and b"clarity" in listed.content
+    assert b"Approve revision" not in listed.content  # not the editor's decision
+    from icsplan.strategies.models import Revision
+
+    revision = Revision.objects.get(element_id=objective.pk, kind="objective")
+    approver = login("mali-approver")
+    decided = approver.post(revisions, {"revision": revision.pk, "version": revision.version, "action": "approve"})
+    assert decided.status_code == 302
     objective.refresh_from_db()
     assert objective.title == "A sharper objective title" and objective.version == 2
     history = client.get(reverse("web:element-history", args=["testland", "2022", "objective", objective.pk]))
     assert history.status_code == 200
-    assert b"<ins>" in history.content and b"sharper" in history.content and b"mali-editor" in history.content
+    assert b"<ins>" in history.content and b"sharper" in history.content and b"mali-approver" in history.content
+    assert b"mali-editor" in history.content  # the reason names the proposer
     # A stale form is a conflict: nothing is overwritten and both versions are shown.
+    client = login("mali-editor")
     stale = client.post(url, {**data, "title": "Someone else's title"})
     assert stale.status_code == 409
     assert b"Saved version 2" in stale.content and b"Someone else&#x27;s title" in stale.content

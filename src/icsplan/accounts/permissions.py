@@ -7,7 +7,9 @@ check fails closed. Single objects are fetched through ``get_restricted``, which
 Every mission-scoped model says how to reach its mission with a class attribute
 ``mission_lookup`` ("strategy__mission", or "" for Mission itself) and, when it belongs to a
 strategy edition, ``strategy_lookup`` ("strategy", or "" for Strategy itself). Anyone, anonymous
-included, may ``view_public`` an *approved* edition; everything else needs a membership.
+included, may ``view_public`` the edition *in force* (approved or published); everything else needs
+a membership. An edition still in the works (draft, in clearance) is seen only by the mission's
+editors and approvers: readers, reporters and analysts keep working on the edition in force.
 
 Reporters report only on what they are assigned (``ReporterAssignment``): ``can(user, "report", obj)``
 and ``can_report`` check the assignment for any object below a mission; editors and admins report
@@ -55,6 +57,14 @@ def _memberships(user) -> dict:
 
 
 READ_ACTIONS = frozenset({Action.VIEW_PUBLIC, Action.VIEW})
+
+# Edition statuses (strategies.choices, repeated here because accounts may not import strategies):
+#: the edition in force, public; at most one per mission
+IN_FORCE = ("approved", "published")
+#: work in progress, for the mission's editors and approvers only
+UNRELEASED = ("draft", "in_clearance")
+#: actions whose holders see unreleased editions (everyone else is filtered away from them)
+_DRAFT_ACTIONS = (Action.EDIT, Action.APPROVE)
 
 
 def attach_token(user, token) -> None:
@@ -118,6 +128,35 @@ def bureau_ids(user) -> set[int] | None:
             if role == Role.ANALYST.value and bureau_id is not None}
 
 
+def draft_mission_ids(user) -> set[int] | None:
+    """Missions whose unreleased editions (draft, in clearance) ``user`` may see: those where they
+    edit or approve. A read-only API token still shows its holder's drafts (reading is not writing)."""
+    if is_admin(user):
+        ids: set[int] | None = ALL
+    elif not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    else:
+        ids = set()
+        for action in _DRAFT_ACTIONS:
+            more = _mission_ids(user, action)
+            if more is ALL:
+                ids = ALL
+                break
+            ids |= more
+    token = getattr(user, "_icsplan_token", None)
+    if token is not None and token.mission_id is not None:
+        return {token.mission_id} if ids is ALL or token.mission_id in ids else set()
+    return ids
+
+
+def _released_q(user, mission_lookup: str, strategy_lookup: str) -> Q | None:
+    """A filter hiding unreleased editions' rows from ``user`` (None: the user sees them all)."""
+    insiders = draft_mission_ids(user)
+    if insiders is ALL:
+        return None
+    return ~Q(**{_join(strategy_lookup, "status__in"): UNRELEASED}) | Q(**{_join(mission_lookup, "pk__in"): insiders})
+
+
 def restrict(queryset: QuerySet[ModelT], user, action: Action | str) -> QuerySet[ModelT]:
     """``queryset`` narrowed to what ``user`` may ``action``."""
     action = Action(action)
@@ -126,25 +165,29 @@ def restrict(queryset: QuerySet[ModelT], user, action: Action | str) -> QuerySet
     if mission_lookup is None:
         raise TypeError(f"{model.__name__} declares no mission_lookup; it cannot be restricted")
     strategy_lookup = getattr(model, "strategy_lookup", None)
+    if strategy_lookup is not None and action not in _DRAFT_ACTIONS and action != Action.ADMIN:
+        released = _released_q(user, mission_lookup, strategy_lookup)
+        if released is not None:
+            queryset = queryset.filter(released)
     if action == Action.VIEW_PUBLIC and strategy_lookup is not None:
-        # The public (viewers included) sees approved editions of every mission; an edition that
-        # is not approved yet is internal: only people who may ``view`` the mission see it.
+        # The public (viewers included) sees the edition in force of every mission; other editions
+        # are internal: only people who may ``view`` the mission see them.
         allowed = mission_ids(user, Action.VIEW)
         if allowed is ALL:
             return queryset
         condition = Q(**{_join(mission_lookup, "pk__in"): allowed})
-        condition |= Q(**{_join(strategy_lookup, "status"): "approved"})
+        condition |= Q(**{_join(strategy_lookup, "status__in"): IN_FORCE})
         return queryset.filter(condition)
     allowed = mission_ids(user, action)
     if allowed is ALL:
         return queryset
     condition = Q(**{_join(mission_lookup, "pk__in"): allowed})
     if action == Action.VIEW_PUBLIC:
-        # A mission is public once it has an approved edition.
+        # A mission is public once it has an edition in force.
         from icsplan.strategies.models import Strategy
 
-        approved = Strategy.objects.filter(status="approved").values("mission_id")
-        condition |= Q(**{_join(mission_lookup, "pk__in"): approved})
+        in_force = Strategy.objects.filter(status__in=IN_FORCE).values("mission_id")
+        condition |= Q(**{_join(mission_lookup, "pk__in"): in_force})
     return queryset.filter(condition)
 
 
@@ -172,18 +215,24 @@ def can(user, action: Action | str, obj) -> bool:
     if action == Action.REPORT and not isinstance(obj, Mission):
         return can_report(user, obj)
     strategy_lookup = None if isinstance(obj, Mission) else getattr(type(obj), "strategy_lookup", None)
-    if action == Action.VIEW_PUBLIC and strategy_lookup is not None:
-        # As in ``restrict``: an approved edition is public; any other needs ``view``.
+    mission = obj if isinstance(obj, Mission) else mission_of(obj)
+    if strategy_lookup is not None:
         strategy = obj
         for part in [p for p in strategy_lookup.split("__") if p]:
             strategy = getattr(strategy, part)
-        return strategy.status == "approved" or can(user, Action.VIEW, obj)
+        if strategy.status in UNRELEASED and action not in _DRAFT_ACTIONS and action != Action.ADMIN:
+            # As in ``restrict``: work in progress is for the mission's editors and approvers.
+            insiders = draft_mission_ids(user)
+            if insiders is not ALL and mission.pk not in insiders:
+                return False
+        if action == Action.VIEW_PUBLIC:
+            # As in ``restrict``: the edition in force is public; any other needs ``view``.
+            return strategy.status in IN_FORCE or can(user, Action.VIEW, obj)
     allowed = mission_ids(user, action)
-    mission = obj if isinstance(obj, Mission) else mission_of(obj)
     if allowed is ALL or mission.pk in allowed:
         return True
     if action == Action.VIEW_PUBLIC:
-        return mission.strategies.filter(status="approved").exists()
+        return mission.strategies.filter(status__in=IN_FORCE).exists()
     return False
 
 

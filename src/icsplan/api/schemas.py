@@ -79,7 +79,7 @@ class StrategySchema(Schema):
     country: str
     edition: str
     title: str
-    status: Literal["draft", "approved", "archived"]
+    status: Literal["draft", "in_clearance", "approved", "published", "archived"]
     layout: int | None = None
     fiscal_year_start: int | None = None
     fiscal_year_end: int | None = None
@@ -109,6 +109,30 @@ class ApproveRequest(Schema):
     comment: str = Field("", max_length=inputs.CHANGE_REASON_MAX,
                          description="Kept in the history and the audit trail as the reason.")
     approved_date: dt.date | None = None
+
+
+class TransitionRequest(Schema):
+    """A step of an edition's life cycle (submit, return, publish, archive) and why."""
+
+    comment: str = Field("", max_length=inputs.CHANGE_REASON_MAX,
+                         description="Kept in the edition's life cycle, the history and the audit trail.")
+
+
+class CopyEditionRequest(Schema):
+    """A new draft edition copied from this one."""
+
+    edition: str = Field(..., min_length=1, max_length=20, description="The new edition's label, e.g. 2022")
+    comment: str = Field("", max_length=inputs.CHANGE_REASON_MAX)
+
+
+class TransitionSchema(Schema):
+    """One recorded step of an edition's life cycle: who, when, why."""
+
+    from_status: str
+    to_status: str
+    by: str
+    reason: str
+    at: dt.datetime
 
 
 # -- framework elements ---------------------------------------------------------------------------

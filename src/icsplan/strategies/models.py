@@ -16,7 +16,7 @@ from icsplan.accounts.redaction import VisibleQuerySet
 from icsplan.core.choices import Sensitivity
 from icsplan.core.models import TimeStampedModel, VersionedModel
 
-from .choices import RiskLevel, StrategyStatus
+from .choices import IN_FORCE_STATUSES, UNRELEASED_STATUSES, RevisionStatus, RiskLevel, StrategyStatus  # noqa: F401
 
 
 def _sensitivity_field():
@@ -49,7 +49,7 @@ class Strategy(VersionedModel):
     layout = models.PositiveSmallIntegerField(null=True, blank=True)
     fiscal_year_start = models.PositiveSmallIntegerField(null=True, blank=True)
     fiscal_year_end = models.PositiveSmallIntegerField(null=True, blank=True)
-    status = models.CharField(max_length=10, choices=StrategyStatus.choices, default=StrategyStatus.DRAFT)
+    status = models.CharField(max_length=20, choices=StrategyStatus.choices, default=StrategyStatus.DRAFT)
     approved_date = models.DateField(null=True, blank=True)
     review_dates = models.JSONField(default=list, blank=True)
     classification = models.CharField(max_length=100, blank=True, default="")
@@ -63,11 +63,74 @@ class Strategy(VersionedModel):
 
     class Meta:
         ordering = ["mission__country", "-edition"]
-        constraints = [models.UniqueConstraint(fields=["mission", "edition"], name="unique_edition_per_mission")]
+        constraints = [
+            models.UniqueConstraint(fields=["mission", "edition"], name="unique_edition_per_mission"),
+            # Exactly one edition in force: the service archives the old one when approving the new
+            # one; this partial unique index makes a racing second approval fail rather than leave two.
+            models.UniqueConstraint(fields=["mission"], condition=Q(status__in=IN_FORCE_STATUSES),
+                                    name="one_edition_in_force_per_mission"),
+        ]
         verbose_name_plural = "strategies"
 
     def __str__(self) -> str:
         return f"ICS {self.mission.country} {self.edition}"
+
+
+class EditionTransition(models.Model):
+    """One step of an edition's life cycle: who moved it from which status to which, when and why."""
+
+    mission_lookup = "strategy__mission"  # see accounts.permissions
+    strategy_lookup = "strategy"
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=20, choices=StrategyStatus.choices)
+    to_status = models.CharField(max_length=20, choices=StrategyStatus.choices)
+    actor = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The system actor (CLI operator) has no user row: its name is kept here.
+    actor_name = models.CharField(max_length=150, blank=True, default="")
+    reason = models.TextField(blank=True, default="")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["strategy", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.strategy}: {self.from_status} -> {self.to_status}"
+
+
+class Revision(VersionedModel):
+    """A proposed change to an element of the edition in force (its wording, a sub-objective…).
+
+    Nothing changes in the strategy until an approver other than the proposer approves it; then the
+    changes are applied to the element in the same transaction. ``before`` keeps the text the
+    proposal was made against, so the redline reads the same after the decision.
+    """
+
+    mission_lookup = "strategy__mission"  # see accounts.permissions
+    strategy_lookup = "strategy"
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="revisions")
+    # The element: "strategy", "goal", "objective", "sub_objective" or "management_objective", and its id.
+    kind = models.CharField(max_length=30)
+    element_id = models.PositiveIntegerField()
+    label = models.CharField(max_length=100, help_text="What it changes, as people say it: Sub-Objective 1.2.1")
+    changes = models.JSONField(default=dict)
+    before = models.JSONField(default=dict)
+    base_version = models.PositiveIntegerField()
+    reason = models.TextField()
+    status = models.CharField(max_length=10, choices=RevisionStatus.choices, default=RevisionStatus.PROPOSED)
+    proposed_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    proposed_by_name = models.CharField(max_length=150, blank=True, default="")
+    decided_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by_name = models.CharField(max_length=150, blank=True, default="")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["strategy", "-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Revision {self.pk} of {self.label}"
 
 
 class Section(TimeStampedModel):

@@ -63,11 +63,11 @@ def find_mission(country_or_slug: str) -> Mission:
 
 
 def current_edition(editions):
-    """The edition in force among ``editions`` (a queryset): the newest approved one, or the
+    """The edition in force among ``editions`` (a queryset): the approved or published one, or the
     newest of all when none is approved yet. A draft prepared beside the approved strategy must
     not replace it on dashboards and exports until it is approved."""
     newest_first = editions.order_by("-edition", "-created_at")
-    return newest_first.filter(status="approved").first() or newest_first.first()
+    return newest_first.filter(status__in=m.IN_FORCE_STATUSES).first() or newest_first.first()
 
 
 def current_editions(editions) -> dict[int, m.Strategy]:
@@ -290,6 +290,13 @@ def import_strategy(
                 )
             _require_replace(actor, existing, replace_approved)
             existing.delete()
+        if status in m.IN_FORCE_STATUSES:
+            # An edition imported as approved comes into force: the one before is archived.
+            for old in m.Strategy.objects.select_for_update().filter(mission=mission, status__in=m.IN_FORCE_STATUSES):
+                old.status = m.StrategyStatus.ARCHIVED
+                old.version += 1
+                _stamp(old, actor, f"replaced by edition {label}")
+                old.save()
         row = m.Strategy(
             mission=mission, edition=label, title=document.title, layout=document.layout,
             fiscal_year_start=document.fiscal_year_start, fiscal_year_end=document.fiscal_year_end,
@@ -430,7 +437,7 @@ import re  # noqa: E402
 
 from icsplan.accounts import sensitivity as marking  # noqa: E402
 from icsplan.core import inputs  # noqa: E402
-from icsplan.errors import ConflictError, ValidationError  # noqa: E402
+from icsplan.errors import ConflictError, TransitionError, ValidationError  # noqa: E402
 
 MAX_TITLE = inputs.TITLE_MAX
 MAX_TEXT = inputs.TEXT_MAX
@@ -444,7 +451,7 @@ EDITABLE_FIELDS: dict[type, frozenset[str]] = {
     m.ManagementObjective: frozenset(_ELEMENT_COMMON | {"justification", "justification_sensitivity"}),
     m.SubObjective: frozenset(_ELEMENT_COMMON | {"justification", "justification_sensitivity"}),
     m.Strategy: frozenset({"title", "priorities", "priorities_sensitivity", "classification", "fiscal_year_start",
-                           "fiscal_year_end", "status"}),
+                           "fiscal_year_end"}),
 }
 RISK_FIELDS = frozenset({"statement", "likelihood", "impact", "mitigation", "owner", "sensitivity", "in_narrative"})
 _REQUIRED_TEXT = {"title", "number", "statement"}
@@ -639,33 +646,178 @@ def update_strategy(row: m.Strategy, changes: dict[str, Any], *, expected_versio
     return update_element(row, changes, expected_version=expected_version, actor=actor, reason=reason)
 
 
-def approve_strategy(row: m.Strategy, *, actor, expected_version: int, reason: str = "",
-                     approved_date=None) -> m.Strategy:
-    """Approve an edition (needs ``approve``): status approved, approval date, version bumped, and an
-    audit event — all in one transaction. Other approved editions of the mission stay approved."""
-    from django.utils import timezone
+# -- the edition life cycle ----------------------------------------------------------------------
+#
+# draft -> in_clearance -> approved -> published -> archived. Each step is one service: it checks
+# the actor, locks the row, checks the version, writes the status, a transition record (who, when,
+# why), history and an audit event, in one transaction. The edition in force (approved or
+# published) is unique per mission: approving a new one archives the old one first.
 
+#: (from statuses, action needed) for each target status
+_TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    m.StrategyStatus.IN_CLEARANCE: ((m.StrategyStatus.DRAFT,), Action.EDIT),
+    m.StrategyStatus.DRAFT: ((m.StrategyStatus.IN_CLEARANCE,), Action.APPROVE),  # returned for rework
+    m.StrategyStatus.APPROVED: ((m.StrategyStatus.IN_CLEARANCE,), Action.APPROVE),
+    m.StrategyStatus.PUBLISHED: ((m.StrategyStatus.APPROVED,), Action.APPROVE),
+    m.StrategyStatus.ARCHIVED: ((m.StrategyStatus.APPROVED, m.StrategyStatus.PUBLISHED), Action.APPROVE),
+}
+
+
+_AUDIT_VERB = {"draft": "return", "in_clearance": "submit", "approved": "approve", "published": "publish",
+               "archived": "archive"}
+
+
+def _actor_user(actor):
+    return actor if getattr(actor, "pk", None) and not is_system(actor) else None
+
+
+def _record_transition(locked: m.Strategy, before: str, *, actor, reason: str) -> m.EditionTransition:
     from icsplan.audit import services as audit
 
+    step = m.EditionTransition.objects.create(
+        strategy=locked, from_status=before, to_status=locked.status, actor=_actor_user(actor),
+        actor_name=str(actor) if is_system(actor) else getattr(actor, "get_username", lambda: "")(),
+        reason=reason or "",
+    )
+    audit.record(f"strategy.{_AUDIT_VERB[locked.status]}", actor=actor, obj=locked, before={"status": before},
+                 after={"status": locked.status, "version": locked.version}, reason=reason,
+                 actor_name=str(actor) if is_system(actor) else None)
+    return step
+
+
+def proposer_of(strategy: m.Strategy) -> int | None:
+    """The user id who sent the edition into clearance (the last time), if a user did."""
+    step = (m.EditionTransition.objects.filter(strategy=strategy, to_status=m.StrategyStatus.IN_CLEARANCE)
+            .order_by("-at", "-pk").first())
+    return step.actor_id if step is not None else None
+
+
+def transition_edition(row: m.Strategy, to_status: str, *, actor, expected_version: int, reason: str = "",
+                       approved_date=None) -> m.Strategy:
+    """Move an edition one step along its life cycle (see ``_TRANSITIONS``).
+
+    Submitting needs ``edit``; returning, approving, publishing and archiving need ``approve``. The
+    person who sent an edition into clearance never approves it (separation of duties). Approving
+    archives the edition in force before, so exactly one stays in force.
+    """
+    from django.utils import timezone
+
+    from icsplan.accounts.actors import require_actor
+
+    require_actor(actor)
+    if to_status not in _TRANSITIONS:
+        raise InputError(f"An edition cannot be moved to {to_status!r}.", code="invalid-status")
+    sources, action = _TRANSITIONS[to_status]
     with transaction.atomic():
         try:
-            locked = _lock(row)
+            locked = m.Strategy.objects.select_for_update().select_related("mission").get(pk=row.pk)
         except m.Strategy.DoesNotExist:
             raise NotFoundError("No strategy matches the request.") from None
-        _require_edit(actor, locked, "approve")
+        _require_edit(actor, locked, action)
         _check_version(locked, expected_version)
-        if locked.status == m.StrategyStatus.APPROVED:
-            raise ValidationError(f"{locked} is already approved.", code="already-approved")
-        before = {"status": locked.status, "approved_date": locked.approved_date}
-        locked.status = m.StrategyStatus.APPROVED
-        locked.approved_date = approved_date or timezone.localdate()
+        if locked.status not in sources:
+            label = m.StrategyStatus(locked.status).label.lower()
+            wanted = " or ".join(m.StrategyStatus(s).label.lower() for s in sources)
+            # "already-approved" keeps the code clients knew before the life cycle had more steps.
+            code = "already-approved" if locked.status == to_status == m.StrategyStatus.APPROVED else None
+            raise TransitionError(f"{locked} is {label}; it must be {wanted} to become "
+                                  f"{m.StrategyStatus(to_status).label.lower()}.", code=code)
+        if to_status in (m.StrategyStatus.APPROVED, m.StrategyStatus.DRAFT) and not is_system(actor):
+            if proposer_of(locked) == actor.pk:
+                raise PermissionDenied("You sent this edition into clearance; another approver must decide on it.",
+                                       code="own-proposal")
+        if to_status == m.StrategyStatus.APPROVED:
+            _archive_in_force(locked, actor=actor)
+            locked.approved_date = approved_date or timezone.localdate()
+        before = locked.status
+        locked.status = to_status
         locked.version += 1
-        _stamp(locked, actor, reason or "approved")
-        locked.save()
-        audit.record("strategy.approve", actor=actor, obj=locked, before=before,
-                     after={"status": locked.status, "approved_date": locked.approved_date, "version": locked.version},
-                     reason=reason, actor_name=str(actor) if getattr(actor, "is_system", False) else None)
+        _stamp(locked, actor, reason or m.StrategyStatus(to_status).label.lower())
+        try:
+            with transaction.atomic():
+                locked.save()
+        except IntegrityError as exc:
+            raise TransitionError(f"Mission {locked.mission.country} already has an edition in force.",
+                                  code="edition-in-force") from exc
+        _record_transition(locked, before, actor=actor, reason=reason)
     return locked
+
+
+def _archive_in_force(new: m.Strategy, *, actor) -> None:
+    """Archive the mission's edition in force (other than ``new``) as ``new`` replaces it."""
+    for old in (m.Strategy.objects.select_for_update()
+                .filter(mission_id=new.mission_id, status__in=m.IN_FORCE_STATUSES).exclude(pk=new.pk)):
+        before = old.status
+        old.status = m.StrategyStatus.ARCHIVED
+        old.version += 1
+        reason = f"replaced by edition {new.edition}"
+        _stamp(old, actor, reason)
+        old.save()
+        _record_transition(old, before, actor=actor, reason=reason)
+
+
+def submit_edition(row: m.Strategy, *, actor, expected_version: int, reason: str = "") -> m.Strategy:
+    """Send a draft into clearance (an editor)."""
+    return transition_edition(row, m.StrategyStatus.IN_CLEARANCE, actor=actor, expected_version=expected_version,
+                              reason=reason)
+
+
+def return_edition(row: m.Strategy, *, actor, expected_version: int, reason: str = "") -> m.Strategy:
+    """Send an edition in clearance back to draft (an approver, not its proposer)."""
+    return transition_edition(row, m.StrategyStatus.DRAFT, actor=actor, expected_version=expected_version,
+                              reason=reason)
+
+
+def approve_strategy(row: m.Strategy, *, actor, expected_version: int, reason: str = "",
+                     approved_date=None) -> m.Strategy:
+    """Approve an edition in clearance (an approver, not its proposer): it comes into force and the
+    edition in force before is archived."""
+    return transition_edition(row, m.StrategyStatus.APPROVED, actor=actor, expected_version=expected_version,
+                              reason=reason, approved_date=approved_date)
+
+
+def publish_edition(row: m.Strategy, *, actor, expected_version: int, reason: str = "") -> m.Strategy:
+    """Mark the approved edition as published for public release (an approver)."""
+    return transition_edition(row, m.StrategyStatus.PUBLISHED, actor=actor, expected_version=expected_version,
+                              reason=reason)
+
+
+def archive_edition(row: m.Strategy, *, actor, expected_version: int, reason: str = "") -> m.Strategy:
+    """Take the edition in force out of force (an approver)."""
+    return transition_edition(row, m.StrategyStatus.ARCHIVED, actor=actor, expected_version=expected_version,
+                              reason=reason)
+
+
+def _without_results(value: Any) -> Any:
+    """A document's JSON with every indicator's results dropped (results stay with their edition)."""
+    if isinstance(value, dict):
+        return {k: ([] if k == "results" and isinstance(v, list) else _without_results(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_results(v) for v in value]
+    return value
+
+
+def copy_edition(source: m.Strategy, *, edition: str, actor, reason: str = "") -> m.Strategy:
+    """Start a new draft edition as a copy of ``source``: the framework, linkages, risks, indicators
+    and targets come along; results stay with their edition. Needs ``edit`` on the mission."""
+    from icsplan.accounts.actors import require_actor
+
+    require_actor(actor)
+    label = inputs.normalize_identifier(str(edition or ""), field="edition", max_length=20) if edition else ""
+    if not label:
+        raise InputError("Name the new edition (usually its year).", code="missing-edition")
+    _require_edit(actor, source, Action.EDIT)
+    data = _without_results(load_strategy(source).model_dump(mode="json", by_alias=True))
+    document = doc.Strategy.model_validate(data)
+    with transaction.atomic():
+        row = import_strategy(document, actor=actor, mission=source.mission, edition=label,
+                              source_name=f"copy of edition {source.edition}")
+        m.EditionTransition.objects.create(
+            strategy=row, from_status=m.StrategyStatus.DRAFT, to_status=m.StrategyStatus.DRAFT,
+            actor=_actor_user(actor), actor_name=str(actor) if is_system(actor) else actor.get_username(),
+            reason=reason or f"copied from edition {source.edition}",
+        )
+    return row
 
 
 def _element_field(element) -> str:
@@ -827,3 +979,204 @@ def models_max(name: str):
     from django.db.models import Max
 
     return Max(name)
+
+
+# -- revisions of the edition in force -------------------------------------------------------------
+#
+# Once an edition is in force, a change to an element's wording is a proposal with a reason. An
+# approver other than the proposer approves it (the change is applied then, in the same
+# transaction) or rejects it (nothing changes). Results keep their own workflow.
+
+#: revision kind -> model
+REVISION_MODELS: dict[str, type[m.Strategy] | type[m.Goal] | type[m.Objective] | type[m.SubObjective]
+                      | type[m.ManagementObjective]] = {
+    "strategy": m.Strategy, "goal": m.Goal, "objective": m.Objective, "sub_objective": m.SubObjective,
+    "management_objective": m.ManagementObjective,
+}
+_REVISION_KINDS = {model: kind for kind, model in REVISION_MODELS.items()}
+
+
+def _name_of(actor) -> str:
+    return str(actor) if is_system(actor) else actor.get_username()
+
+
+def in_force(strategy: m.Strategy) -> bool:
+    """Whether ``strategy`` is the edition in force (changes to it go through revisions)."""
+    return strategy.status in m.IN_FORCE_STATUSES
+
+
+def _revision_label(row) -> str:
+    if isinstance(row, m.Strategy):
+        return f"Edition {row.edition}"
+    return f"{row.kind_label} {row.number}"
+
+
+def propose_revision(element, changes: dict[str, Any], *, actor, expected_version: int, reason: str) -> m.Revision:
+    """Propose a change to an element (or the strategy's own fields) of the edition in force.
+
+    Needs ``edit``; the reason is required; the fields and values are validated exactly as a direct
+    edit would be, and a proposal that changes nothing is refused. Nothing changes until approved.
+    """
+    from icsplan.accounts.actors import require_actor
+    from icsplan.audit import services as audit
+
+    require_actor(actor)
+    model = type(element)
+    kind = _REVISION_KINDS.get(model)
+    if kind is None:
+        raise TypeError(f"{model.__name__} has no revisions")
+    reason = inputs.check_reason(reason or "") or ""
+    with transaction.atomic():
+        try:
+            locked = _lock(element)
+        except model.DoesNotExist:
+            raise NotFoundError(f"No {model._meta.verbose_name} matches the request.") from None
+        _require_edit(actor, locked)
+        strategy = locked if isinstance(locked, m.Strategy) else locked.strategy
+        if not in_force(strategy):
+            raise TransitionError(f"{strategy} is not in force: edit it directly.", code="not-in-force")
+        if not reason.strip():
+            raise ValidationError([_problem("Say why: a revision needs a reason.", doc_location("reason"))])
+        _check_version(locked, expected_version)
+        clean = _clean_changes(model, changes, EDITABLE_FIELDS[model])
+        changed = {k: v for k, v in clean.items() if getattr(locked, k) != v}
+        if not changed:
+            raise ValidationError("The proposal changes nothing.", code="no-change")
+        row = m.Revision.objects.create(
+            strategy=strategy, kind=kind, element_id=locked.pk, label=_revision_label(locked), changes=changed,
+            before={k: getattr(locked, k) for k in changed}, base_version=locked.version, reason=reason,
+            proposed_by=_actor_user(actor), proposed_by_name=_name_of(actor),
+        )
+        audit.record("revision.propose", actor=actor, obj=row, after={"label": row.label, "fields": sorted(changed)},
+                     reason=reason, actor_name=_name_of(actor) if is_system(actor) else None)
+    return row
+
+
+def _decide(revision: m.Revision, *, actor, expected_version: int, reason: str, approve: bool) -> m.Revision:
+    from django.utils import timezone
+
+    from icsplan.accounts.actors import require_actor
+    from icsplan.audit import services as audit
+
+    require_actor(actor)
+    reason = inputs.check_reason(reason or "") or ""
+    with transaction.atomic():
+        try:
+            locked = m.Revision.objects.select_for_update().select_related("strategy__mission").get(pk=revision.pk)
+        except m.Revision.DoesNotExist:
+            raise NotFoundError("No revision matches the request.") from None
+        _require_edit(actor, locked, Action.APPROVE)
+        _check_version(locked, expected_version)
+        if locked.status != m.RevisionStatus.PROPOSED:
+            raise TransitionError(f"{locked} is already {locked.status}.", code="wrong-state")
+        if not is_system(actor) and locked.proposed_by_id == actor.pk:
+            raise PermissionDenied("You proposed this revision; another approver must decide on it.",
+                                   code="own-proposal")
+        if not approve and not reason.strip():
+            raise ValidationError([_problem("Say why the revision is rejected.", doc_location("reason"))])
+        if approve:
+            _apply_revision(locked, actor=actor, reason=reason)
+        locked.status = m.RevisionStatus.APPROVED if approve else m.RevisionStatus.REJECTED
+        locked.decided_by, locked.decided_by_name = _actor_user(actor), _name_of(actor)
+        locked.decided_at, locked.decision_reason = timezone.now(), reason
+        locked.version += 1
+        locked.save()
+        audit.record(f"revision.{'approve' if approve else 'reject'}", actor=actor, obj=locked,
+                     before={"status": "proposed"}, after={"status": locked.status, "label": locked.label},
+                     reason=reason, actor_name=_name_of(actor) if is_system(actor) else None)
+    return locked
+
+
+def _apply_revision(revision: m.Revision, *, actor, reason: str) -> None:
+    """Write an approved revision's changes to its element (history names the approver and both reasons)."""
+    model = REVISION_MODELS[revision.kind]
+    element = model.objects.select_for_update().filter(pk=revision.element_id).first()
+    if element is None:
+        raise NotFoundError(f"{revision.label} no longer exists.")
+    if element.version != revision.base_version:
+        raise TransitionError(f"{revision.label} changed after this revision was proposed; propose it again "
+                              "against the current text.", code="revision-stale")
+    why = f"revision {revision.pk} proposed by {revision.proposed_by_name}: {revision.reason}"
+    clean = _clean_changes(model, revision.changes, EDITABLE_FIELDS[model])
+    lowered = _lower_markings(element, clean, actor=actor, reason=revision.reason)
+    for name, value in clean.items():
+        setattr(element, name, value)
+    element.version += 1
+    _stamp(element, actor, why[: inputs.CHANGE_REASON_MAX])
+    _save(element)
+    if lowered:
+        marking.record_lowering(element, actor=actor, fields=lowered, reason=revision.reason)
+
+
+def approve_revision(revision: m.Revision, *, actor, expected_version: int, reason: str = "") -> m.Revision:
+    """Approve a proposed revision (an approver, never its proposer): its changes are applied."""
+    return _decide(revision, actor=actor, expected_version=expected_version, reason=reason, approve=True)
+
+
+def reject_revision(revision: m.Revision, *, actor, expected_version: int, reason: str) -> m.Revision:
+    """Reject a proposed revision with a reason (an approver, never its proposer): nothing changes."""
+    return _decide(revision, actor=actor, expected_version=expected_version, reason=reason, approve=False)
+
+
+def revision_element(revision: m.Revision):
+    """The element a revision changes (None when it was deleted since)."""
+    return REVISION_MODELS[revision.kind].objects.filter(pk=revision.element_id).first()
+
+
+# -- findings of a stored edition -------------------------------------------------------------------
+
+def _elements_by_finding_name(strategy: m.Strategy) -> dict[str, tuple[str, Any]]:
+    """How the linter names elements ("goal 1", "1.1", "management objective 2") -> (kind, row)."""
+    out: dict[str, tuple[str, Any]] = {}
+    for goal in m.Goal.objects.filter(strategy=strategy):
+        out[f"goal {goal.number}"] = ("goal", goal)
+    for objective in m.Objective.objects.filter(strategy=strategy):
+        out[objective.number] = ("objective", objective)
+    for mo in m.ManagementObjective.objects.filter(strategy=strategy):
+        out[f"management objective {mo.number}"] = ("management_objective", mo)
+    for sub in m.SubObjective.objects.filter(strategy=strategy):
+        name = sub.number if sub.objective_id else f"management sub-objective {sub.number}"
+        out[name] = ("sub_objective", sub)
+    return out
+
+
+def edition_findings(strategy: m.Strategy, *, actor) -> list[dict[str, Any]]:
+    """The linter's findings about a stored edition, as ``actor`` may read it (through the one
+    redaction point). Each finding names its place (kind, element id, version); a wording mismatch
+    carries the two texts, the Mission Strategic Framework's and the body's."""
+    from icsplan.accounts.actors import require_actor
+    from icsplan.accounts.redaction import document_for
+    from icsplan.ingest import lint_strategy
+
+    require_actor(actor)
+    document = document_for(None if is_system(actor) else actor, strategy)
+    places = _elements_by_finding_name(strategy)
+    out = []
+    for finding in lint_strategy(document):
+        item = finding.as_dict()
+        kind, row = places.get(finding.element or "", (None, None))
+        item.update({"kind": kind, "element_id": getattr(row, "pk", None), "version": getattr(row, "version", None),
+                     "framework_text": None, "body_text": None})
+        if finding.code == "framework-title-mismatch" and row is not None:
+            item["framework_text"], item["body_text"] = row.framework_title, row.title
+        out.append(item)
+    return out
+
+
+def accept_framework_wording(element, *, actor, expected_version: int, keep: str = "framework",
+                             reason: str = "") -> m.Revision | Any:
+    """Settle a wording mismatch: keep the framework's wording as the title (``keep="framework"``) or
+    the body's (``keep="body"``); either way the second wording goes and the finding clears. On the
+    edition in force this is a revision proposal (returned); otherwise the element changes at once."""
+    if keep not in ("framework", "body"):
+        raise InputError("Keep the framework wording or the body wording.", code="invalid-choice")
+    if not (element.framework_title or "").strip():
+        raise ValidationError("This element has one wording only; there is nothing to accept.", code="no-change")
+    changes: dict[str, Any] = {"framework_title": None}
+    if keep == "framework":
+        changes["title"] = element.framework_title
+    why = reason or f"{keep} wording accepted (linter finding framework-title-mismatch)"
+    strategy = element.strategy
+    if in_force(strategy):
+        return propose_revision(element, changes, actor=actor, expected_version=expected_version, reason=why[:100])
+    return update_element(element, changes, actor=actor, expected_version=expected_version, reason=why[:100])

@@ -18,6 +18,9 @@ urlpatterns = [
     path("missions/<slug:slug>/", views.dashboard, name="dashboard"),
     path("missions/<slug:slug>/strategy/", views.strategy_latest, name="strategy-latest"),
     path(E + "/", views.strategy, name="strategy"),
+    path(E + "/life-cycle/", views.edition, name="edition"),
+    path(E + "/revisions/", views.revisions, name="revisions"),
+    path(E + "/findings/", views.findings, name="findings"),
     # Indicator pages come before the element pages: "indicators/5/delete/" would match EL + "/delete/".
     path(E + "/indicators/<int:pk>/", views.edit_indicator, name="edit-indicator"),
     path(E + "/indicators/<int:pk>/baseline/", views.indicator_baseline, name="indicator-baseline"),

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 
 def register(api) -> None:
-    from . import (attachments, elements, exports, imports, indicators, locks, missions, portfolio, reviews, search,
-                   strategies)
+    from . import (attachments, elements, exports, imports, indicators, locks, missions, portfolio, reviews, revisions,
+                   search, strategies)
 
     api.add_router("/missions", missions.router)
     api.add_router("/strategies", strategies.router)
+    api.add_router("/revisions", revisions.router)
     for prefix, router in elements.routers():
         api.add_router(prefix, router)
     api.add_router("/linkages", attachments.linkages)

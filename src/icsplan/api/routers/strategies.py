@@ -7,6 +7,7 @@ from typing import Any, Literal
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
 
 from icsplan.accounts.roles import Action
 from icsplan.strategies import models as sm
@@ -16,8 +17,18 @@ from ..access import Access
 from ..auth import WRITE_AUTH
 from ..etag import IF_MATCH, require_if_match, resource_tag
 from ..pagination import PageParams, apply_ordering, page_of, paginate
-from ..schemas import MAX_ID, ApproveRequest, PathId, StrategySchema, StrategyUpdate
+from ..schemas import (
+    MAX_ID,
+    ApproveRequest,
+    CopyEditionRequest,
+    PathId,
+    StrategySchema,
+    StrategyUpdate,
+    TransitionRequest,
+    TransitionSchema,
+)
 from ..tree import TreeSchema, build_tree, tree_tag
+from .revisions import RevisionSchema, readable_revisions, revision_dict
 
 router = Router(tags=["strategies"])
 
@@ -28,7 +39,7 @@ class StrategyFilters(Schema):
     mission: int | None = Field(None, ge=1, le=MAX_ID, description="Mission id")
     country: str | None = Field(None, max_length=100, description="Country name (case-insensitive)")
     edition: str | None = Field(None, max_length=20)
-    status: Literal["draft", "approved", "archived"] | None = None
+    status: Literal["draft", "in_clearance", "approved", "published", "archived"] | None = None
     bureau: str | None = Field(None, max_length=10)
     ordering: StrategyOrdering | None = None
 
@@ -109,6 +120,107 @@ def approve_strategy(request: HttpRequest, strategy_id: PathId, payload: Approve
     row = get_visible(access, strategy_id)
     response["ETag"] = tag_for(access, row)
     return serialize.strategy(access, row)
+
+
+def _step(request: HttpRequest, strategy_id: int, payload: TransitionRequest, response: HttpResponse,
+          action: Action, service_name: str) -> dict[str, Any]:
+    """One life-cycle step: the same shape for submit, return, publish and archive."""
+    access = Access(request)
+    access.require_writer()
+    row = get_visible(access, strategy_id)
+    access.require(action, row)
+    expected = require_if_match(request, row)
+    from icsplan.strategies import services
+
+    getattr(services, service_name)(row, expected_version=expected, actor=access.user, reason=payload.comment)
+    row = get_visible(access, strategy_id)
+    response["ETag"] = tag_for(access, row)
+    return serialize.strategy(access, row)
+
+
+@router.post("/{int:strategy_id}/submit", response=StrategySchema, auth=WRITE_AUTH, openapi_extra=IF_MATCH,
+             summary="Send a draft edition into clearance (an editor)")
+def submit_strategy(request: HttpRequest, strategy_id: PathId, payload: TransitionRequest, response: HttpResponse):
+    return _step(request, strategy_id, payload, response, Action.EDIT, "submit_edition")
+
+
+@router.post("/{int:strategy_id}/return", response=StrategySchema, auth=WRITE_AUTH, openapi_extra=IF_MATCH,
+             summary="Send an edition in clearance back to draft (an approver)")
+def return_strategy(request: HttpRequest, strategy_id: PathId, payload: TransitionRequest, response: HttpResponse):
+    return _step(request, strategy_id, payload, response, Action.APPROVE, "return_edition")
+
+
+@router.post("/{int:strategy_id}/publish", response=StrategySchema, auth=WRITE_AUTH, openapi_extra=IF_MATCH,
+             summary="Publish the approved edition for public release (an approver)")
+def publish_strategy(request: HttpRequest, strategy_id: PathId, payload: TransitionRequest, response: HttpResponse):
+    return _step(request, strategy_id, payload, response, Action.APPROVE, "publish_edition")
+
+
+@router.post("/{int:strategy_id}/archive", response=StrategySchema, auth=WRITE_AUTH, openapi_extra=IF_MATCH,
+             summary="Archive the edition in force (an approver)")
+def archive_strategy(request: HttpRequest, strategy_id: PathId, payload: TransitionRequest, response: HttpResponse):
+    return _step(request, strategy_id, payload, response, Action.APPROVE, "archive_edition")
+
+
+@router.post("/{int:strategy_id}/copy", response={201: StrategySchema}, auth=WRITE_AUTH,
+             summary="Start a new draft edition as a copy of this one (an editor)",
+             description="The framework, linkages, risks, indicators and targets are copied; results stay "
+                         "with their edition.")
+def copy_strategy(request: HttpRequest, strategy_id: PathId, payload: CopyEditionRequest, response: HttpResponse):
+    access = Access(request)
+    access.require_writer()
+    row = get_visible(access, strategy_id)
+    access.require(Action.EDIT, row)
+    from icsplan.strategies import services
+
+    new = services.copy_edition(row, edition=payload.edition, actor=access.user, reason=payload.comment)
+    new = get_visible(access, new.pk)
+    response["ETag"] = tag_for(access, new)
+    return Status(201, serialize.strategy(access, new))
+
+
+@router.get("/{int:strategy_id}/transitions", response=list[TransitionSchema],
+            summary="The edition's life cycle: each step with who, when and why")
+def strategy_transitions(request: HttpRequest, strategy_id: PathId):
+    access = Access(request)
+    row = get_visible(access, strategy_id)
+    steps = sm.EditionTransition.objects.filter(strategy=row).select_related("actor").order_by("at", "pk")
+    return [{"from_status": t.from_status, "to_status": t.to_status,
+             "by": t.actor.get_username() if t.actor else t.actor_name, "reason": t.reason, "at": t.at}
+            for t in steps]
+
+
+@router.get("/{int:strategy_id}/revisions", response=list[RevisionSchema],
+            summary="Revisions of the edition (for readers of its SBU text)")
+def strategy_revisions(request: HttpRequest, strategy_id: PathId):
+    access = Access(request)
+    row = get_visible(access, strategy_id)
+    return [revision_dict(r) for r in readable_revisions(access, row)]
+
+
+class EditionFindingSchema(Schema):
+    """A linter finding about a stored edition, with its place and, for a wording mismatch, both texts."""
+
+    code: str
+    severity: Literal["error", "warning", "info"]
+    element: str | None = None
+    line: int | None = None
+    message: str
+    kind: str | None = None
+    element_id: int | None = None
+    version: int | None = None
+    framework_text: str | None = None
+    body_text: str | None = None
+
+
+@router.get("/{int:strategy_id}/findings", response=list[EditionFindingSchema],
+            summary="The linter's findings about the stored edition")
+def strategy_findings(request: HttpRequest, strategy_id: PathId):
+    from icsplan.strategies import services
+
+    access = Access(request)
+    row = get_visible(access, strategy_id)
+    return services.edition_findings(row, actor=access.user)
 
 
 @router.get("/{int:strategy_id}/tree", response=TreeSchema, summary="The whole edition in one request",

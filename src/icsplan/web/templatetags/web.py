@@ -24,6 +24,9 @@ STATUSES = {
     "none": ("Not reported", "○"),
     "not_rated": ("Not rated", "◇"),
     "locked": ("Locked", "■"),
+    "in_clearance": ("In clearance", "…"),
+    "published": ("Published", "✓"),
+    "archived": ("Archived", "▪"),
     "open": ("Open", "○"),
 }
 

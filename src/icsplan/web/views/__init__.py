@@ -4,6 +4,7 @@ call services for every change, and render templates."""
 from .auth import SignInView, SignOutView
 from .charts import indicator_chart, status_matrix
 from .edit import add_linkage, add_risk, edit_element, remove_linkage, update_risk
+from .editions import edition, findings, revisions
 from .exports import export_download, exports, progress_report
 from .framework import add_child, add_element, delete_element
 from .history import element_history
@@ -23,7 +24,7 @@ from .reviews import compare, review, review_assess, review_decide, review_repor
 from .strategy import frameworks, strategy, strategy_latest
 
 __all__ = [
-    "SignInView", "SignOutView", "add_linkage", "add_risk", "approval_decide", "approvals", "result_save", "dashboard", "edit_element",
+    "SignInView", "SignOutView", "edition", "findings", "revisions", "add_linkage", "add_risk", "approval_decide", "approvals", "result_save", "dashboard", "edit_element",
     "element_history", "export_download", "exports", "frameworks", "health", "home", "import_preview",
     "import_results_preview", "import_results_upload", "import_upload", "indicator_chart", "progress_report", "status_matrix", "remove_linkage", "results_entry", "strategy", "strategy_latest", "update_risk",
     "add_child", "add_element", "delete_element", "add_indicator", "delete_indicator", "edit_indicator",

@@ -67,9 +67,15 @@ def edit_element(request: HttpRequest, slug: str, edition: str, kind: str, pk: i
     form = ElementForm(request.POST, kind=kind)
     if not form.is_valid():
         return _render(request, mission, strategy, kind, element, form, status=422)
+    proposing = services.in_force(strategy)
     try:
-        services.update_element(element, form.changes(), expected_version=form.cleaned_data["version"],
-                                actor=request.user, reason=form.cleaned_data["reason"])
+        if proposing:
+            # The edition in force changes only through an approved revision: the form proposes.
+            revision = services.propose_revision(element, form.changes(), expected_version=form.cleaned_data["version"],
+                                                 actor=request.user, reason=form.cleaned_data["reason"])
+        else:
+            services.update_element(element, form.changes(), expected_version=form.cleaned_data["version"],
+                                    actor=request.user, reason=form.cleaned_data["reason"])
     except ConflictError as exc:
         element.refresh_from_db()
         data = request.POST.copy()
@@ -90,6 +96,9 @@ def edit_element(request: HttpRequest, slug: str, edition: str, kind: str, pk: i
     except InputError as exc:
         form.add_error(None, exc.message)
         return _render(request, mission, strategy, kind, element, form, status=422)
+    if proposing:
+        messages.success(request, f"Revision of {revision.label} proposed; an approver decides on it.")
+        return redirect("web:revisions", mission.slug, strategy.edition)
     messages.success(request, f"{element.kind_label} {form.cleaned_data['number']} saved.")
     return redirect(_element_url(mission, strategy, kind, element))
 

@@ -33,7 +33,9 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     mission = access.mission_for(request.user, slug)
     allowed = access.allowed_in(request.user, mission)
     editions = access.strategies_of(request.user, mission)
-    strategy = editions[0] if editions else None
+    # The edition in force, unless the person picks another: a draft prepared beside it must not
+    # take over everyone's dashboard.
+    strategy = access.strategy_for(request.user, mission, request.GET.get("edition") or None) if editions else None
     context = mission_context(request, mission, strategy, tab="dashboard", allowed=allowed)
     if strategy is None:
         return render(request, "web/dashboard.html", context)
