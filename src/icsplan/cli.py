@@ -193,6 +193,11 @@ def demo():
     setup_django()
     loaded = load_demo()
     err.print("Mali demo loaded" if loaded else "Mali demo already loaded", markup=False)
+    from icsplan.accounts.demo import DEMO_USERS, demo_password
+
+    # The accounts were only in the README: say them where the operator is looking.
+    err.print(f"Demo accounts (password {demo_password()!r}): "
+              + ", ".join(f"{name} ({role})" for name, role, _ in DEMO_USERS), markup=False, highlight=False)
 
 
 @app.command()
@@ -208,6 +213,11 @@ def serve(
     from granian.constants import Interfaces
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "icsplan.config.settings")
+    setup_django()
+    from django.core.management import call_command
+
+    # Hashed, compressed copies of the assets: served with far-future cache headers.
+    call_command("collectstatic", interactive=False, verbosity=0)
     err.print(f"icsplan is serving on http://{host}:{port}/", markup=False)
     Granian(
         "icsplan.config.wsgi:application", address=host, port=port, interface=Interfaces.WSGI,

@@ -59,6 +59,17 @@ def awaiting_approval(user, strategy):
     return list(rows.select_related("indicator", "submitted_by").order_by("submitted_at", "pk"))
 
 
+def awaiting_approval_ids(user, strategy) -> list[tuple[int, int, str, str]]:
+    """(id, indicator id, period, category) of every submitted result the person may approve,
+    oldest first: light enough for a queue of ten thousand rows (the page loads its own rows)."""
+    from icsplan.indicators.models import Result
+
+    from icsplan.accounts.redaction import visible
+
+    rows = visible(restrict(Result.objects.filter(strategy=strategy, status=SUBMITTED), user, "approve"), user)
+    return list(rows.order_by("submitted_at", "pk").values_list("pk", "indicator_id", "period", "category"))
+
+
 def for_strategy(user, strategy, allowed, period: str | None = None, *, queue: bool = True) -> Monitoring:
     from icsplan.indicators.progress import strategy_progress
     from icsplan.indicators.status import rollup

@@ -2,6 +2,7 @@
 call services for every change, and render templates."""
 
 from .auth import SignInView, SignOutView
+from .calendar import reporting_calendar
 from .charts import indicator_chart, status_matrix
 from .edit import add_linkage, add_risk, edit_element, remove_linkage, update_risk
 from .exports import export_download, exports, progress_report
@@ -18,6 +19,8 @@ from .indicators import (
 )
 from .imports import import_preview, import_results_preview, import_results_upload, import_upload
 from .missions import dashboard, health, home
+from .notices import notices
+from .people import assignment_remove, membership_remove, people, person, reporters, token_issue, token_revoke
 from .results import approval_decide, approvals, period_lock, result_save, results_entry, results_template
 from .strategy import frameworks, strategy, strategy_latest
 
@@ -27,5 +30,6 @@ __all__ = [
     "import_results_preview", "import_results_upload", "import_upload", "indicator_chart", "progress_report", "status_matrix", "remove_linkage", "results_entry", "strategy", "strategy_latest", "update_risk",
     "add_child", "add_element", "delete_element", "add_indicator", "delete_indicator", "edit_indicator",
     "indicator_baseline", "indicator_breakdowns", "indicator_targets", "remove_breakdown", "period_lock",
-    "results_template",
+    "results_template", "assignment_remove", "membership_remove", "people", "person", "reporters", "token_issue",
+    "token_revoke", "reporting_calendar", "notices",
 ]
