@@ -192,6 +192,10 @@ def demo():
     """Create the database and load the Mali demo strategy (once)."""
     setup_django()
     loaded = load_demo()
+    from icsplan.web.storage import collect_if_stale
+
+    # Collect the assets now, so that ``serve`` right after starts at once.
+    collect_if_stale()
     err.print("Mali demo loaded" if loaded else "Mali demo already loaded", markup=False)
     from icsplan.accounts.demo import DEMO_USERS, demo_password
 
@@ -214,10 +218,10 @@ def serve(
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "icsplan.config.settings")
     setup_django()
-    from django.core.management import call_command
+    from icsplan.web.storage import collect_if_stale
 
     # Hashed, compressed copies of the assets: served with far-future cache headers.
-    call_command("collectstatic", interactive=False, verbosity=0)
+    collect_if_stale()
     err.print(f"icsplan is serving on http://{host}:{port}/", markup=False)
     Granian(
         "icsplan.config.wsgi:application", address=host, port=port, interface=Interfaces.WSGI,

@@ -172,3 +172,26 @@ def test_the_queue_is_paginated_and_light(db, login):
     assert len(response.content) < 100_000
     last = approver.get(reverse("web:approvals", args=[site.mission.slug]) + "?page=4").content.decode()
     assert last.count('name="pick"') == 5
+
+
+def test_breakdowns_are_entered_with_the_result_and_their_sum_is_checked(site, login):
+    indicator = Indicator.objects.get(strategy=site, code="1.1-B")
+    breakdown = services.define_disaggregation(indicator, "sex", ["female", "male"], actor=SYSTEM)
+    reporter = login("mali-reporter")
+    page = reporter.get(reverse("web:results", args=[site.mission.slug]) + "?period=FY2024").content.decode()
+    assert "By sex" in page and f'name="i{indicator.pk}-bd-{breakdown.pk}-0"' in page
+    url = reverse("web:result-save", args=[site.mission.slug, indicator.pk])
+    form = {f"i{indicator.pk}-period": "FY2024", f"i{indicator.pk}-version": 0, "action": "submit",
+            f"i{indicator.pk}-value": "100",
+            f"i{indicator.pk}-bd-{breakdown.pk}-0": "60", f"i{indicator.pk}-bd-{breakdown.pk}-0-version": 0,
+            f"i{indicator.pk}-bd-{breakdown.pk}-1": "30", f"i{indicator.pk}-bd-{breakdown.pk}-1-version": 0}
+    text = reporter.post(url, form, HTTP_HX_REQUEST="true").content.decode()
+    assert "1.1-B by sex" in text and not indicator.results.filter(period="FY2024").exists()  # all or nothing
+    form[f"i{indicator.pk}-bd-{breakdown.pk}-1"] = "40"
+    text = reporter.post(url, form, HTTP_HX_REQUEST="true").content.decode()
+    assert "submitted for approval" in text
+    stored = {(r.category_value, r.value, r.status) for r in indicator.results.filter(period="FY2024")}
+    assert stored == {("", "100", "submitted"), ("female", "60", "submitted"), ("male", "40", "submitted")}
+    # The approver's queue shows the result with its breakdowns as one group.
+    page = login("mali-approver").get(reverse("web:approvals", args=[site.mission.slug])).content.decode()
+    assert "Select 1.1-B FY2024 and its 2 breakdowns" in page

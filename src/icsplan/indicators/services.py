@@ -460,7 +460,8 @@ def set_targets(indicator: m.Indicator, values: Mapping[str, Any], *,
 
 
 def _write_result(indicator, period, value, *, numerator, denominator, category, category_value, comment,
-                  evidence_url, sensitivity, reason, expected_version, actor, status: str) -> m.Result:
+                  evidence_url, sensitivity, reason, expected_version, actor, status: str,
+                  check_sums: bool = True) -> m.Result:
     _authorize(actor, Action.REPORT, indicator)
     value, comment, evidence_url = clean_entry_text(indicator, value=value, comment=comment,
                                                     evidence_url=evidence_url)
@@ -499,7 +500,8 @@ def _write_result(indicator, period, value, *, numerator, denominator, category,
         (_insert if new else _save)(result, actor, reason=reason)
         if mark.lowered:
             marking.record_lowering(result, actor=actor, fields=["sensitivity"], reason=reason)
-        _check_sums(context, indicator, m.Result, p)
+        if check_sums:
+            _check_sums(context, indicator, m.Result, p)
         if status == ResultStatus.SUBMITTED:
             _tell_approvers(indicator.strategy)
         return result
@@ -561,6 +563,32 @@ def submit_result(indicator: m.Indicator, period: str, value, *, numerator=None,
                          category=category, category_value=category_value, comment=comment,
                          evidence_url=evidence_url, sensitivity=sensitivity, reason=reason,
                          expected_version=expected_version, actor=actor, status=ResultStatus.SUBMITTED)
+
+
+def save_with_breakdowns(indicator: m.Indicator, period: str, value, *, breakdowns: Mapping[tuple[str, str], tuple[Any, int]],
+                         expected_version: int, numerator=None, denominator=None, comment: str | None = None,
+                         evidence_url: str | None = None, reason: str = "", submit: bool = True,
+                         actor) -> m.Result:
+    """A result and its breakdown values (e.g. by sex) entered together: all written or none.
+
+    ``breakdowns`` maps (category, value) to (the entered figure, the version read; ``NEW_ROW``
+    for a first entry); empty figures are left out. The sums of exhaustive breakdowns are checked
+    once, after every figure is written, so changing a total and its parts together is possible.
+    """
+    status = ResultStatus.SUBMITTED if submit else ResultStatus.DRAFT
+    with transaction.atomic():
+        total = _write_result(indicator, period, value, numerator=numerator, denominator=denominator,
+                              category=None, category_value=None, comment=comment, evidence_url=evidence_url,
+                              sensitivity=None, reason=reason, expected_version=expected_version, actor=actor,
+                              status=status, check_sums=False)
+        for (category, category_value), (figure, version) in breakdowns.items():
+            if figure is None or not str(figure).strip():
+                continue
+            _write_result(indicator, period, figure, numerator=None, denominator=None, category=category,
+                          category_value=category_value, comment=None, evidence_url=None, sensitivity=None,
+                          reason=reason, expected_version=version, actor=actor, status=status, check_sums=False)
+        _check_sums(load_context(indicator.strategy), indicator, m.Result, Period.parse(total.period))
+    return total
 
 
 def refuse_own_submission(result, actor) -> None:

@@ -78,6 +78,7 @@ def _my_indicators(user, mission, strategy) -> list:
     """The indicators of an edition the person may report on (assignments for reporters)."""
     rows = restrict(im.Indicator.objects.filter(strategy=strategy), user, "report").visible_to(user)
     rows = rows.select_related("strategy__mission", "sub_objective", "objective", "management_objective", "baseline")
+    rows = rows.prefetch_related("disaggregations")
     return [i for i in rows.order_by("position", "pk") if can_report(user, i)]
 
 
@@ -91,7 +92,44 @@ def _row(indicator, period: str | None, targets: dict, results: dict, form=None,
             "evidence_url": result.evidence_url if result else "",
         })
     return {"indicator": indicator, "target": targets.get((indicator.pk, period)), "result": result, "form": form,
-            "note": note, "ok": ok, "period": period}
+            "note": note, "ok": ok, "period": period, "breakdowns": _breakdowns(indicator, period)}
+
+
+def _breakdowns(indicator, period: str | None) -> list[dict]:
+    """The breakdown fields of one row: each category's values with the stored figure and target.
+
+    (One query per indicator that has breakdowns; the page shows one period's few rows.)"""
+    categories = list(indicator.disaggregations.all())
+    if not categories or not period:
+        return []
+    stored = {(r.category, r.category_value): r for r in
+              im.Result.objects.filter(indicator=indicator, period=period).exclude(category="")}
+    targets = {(t.category, t.category_value): t for t in
+               im.Target.objects.filter(indicator=indicator, period=period).exclude(category="")}
+    out = []
+    for d in categories:
+        fields = []
+        for position, value in enumerate(d.values):
+            row = stored.get((d.category, value))
+            fields.append({"value": value, "name": f"i{indicator.pk}-bd-{d.pk}-{position}", "result": row,
+                           "target": targets.get((d.category, value)), "version": row.version if row else 0})
+        out.append({"category": d.category, "exhaustive": d.exhaustive, "fields": fields})
+    return out
+
+
+def _posted_breakdowns(request, indicator) -> dict[tuple[str, str], tuple[str, int]]:
+    """The breakdown figures of a posted row: (category, value) -> (figure, version read)."""
+    out = {}
+    for d in indicator.disaggregations.all():
+        for position, value in enumerate(d.values):
+            name = f"i{indicator.pk}-bd-{d.pk}-{position}"
+            if name in request.POST:
+                try:
+                    version = int(request.POST.get(name + "-version") or 0)
+                except ValueError:
+                    version = 0
+                out[(d.category, value)] = ((request.POST.get(name) or "").strip()[:inputs.VALUE_MAX], version)
+    return out
 
 
 def _tables(indicators, period):
@@ -224,12 +262,13 @@ def result_save(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     status = 200
     if form.is_valid():
         data = form.cleaned_data
-        service = isv.submit_result if submit else isv.save_result
         try:
-            service(indicator, data["period"], data["value"] or None, numerator=data["numerator"],
-                    denominator=data["denominator"], comment=data["comment"] or None,
-                    evidence_url=data["evidence_url"] or None, reason=data["reason"] or "",
-                    expected_version=data["version"], actor=request.user)
+            isv.save_with_breakdowns(
+                indicator, data["period"], data["value"] or None, numerator=data["numerator"],
+                denominator=data["denominator"], comment=data["comment"] or None,
+                evidence_url=data["evidence_url"] or None, reason=data["reason"] or "",
+                breakdowns=_posted_breakdowns(request, indicator), submit=submit,
+                expected_version=data["version"], actor=request.user)
         except ConflictError as exc:
             note = (f"Not saved: this result was changed by someone else meanwhile (you had version {exc.given_version}, "
                     f"it is now version {exc.current_version}). The current figures are shown; enter yours again if needed.")

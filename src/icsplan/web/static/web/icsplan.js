@@ -75,3 +75,13 @@
     }
   });
 })();
+
+/* On a phone the contents list starts folded: open, it pushed the strategy itself off screen. */
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    if (window.matchMedia && window.matchMedia("(max-width: 900px)").matches) {
+      document.querySelectorAll("details.toc-fold[open]").forEach(function (d) { d.removeAttribute("open"); });
+    }
+  });
+})();
