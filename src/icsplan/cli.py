@@ -192,7 +192,7 @@ def demo():
     """Create the database and load the Mali demo strategy (once)."""
     setup_django()
     loaded = load_demo()
-    from icsplan.web.storage import collect_if_stale
+    from icsplan.core.assets import collect_if_stale
 
     # Collect the assets now, so that ``serve`` right after starts at once.
     collect_if_stale()
@@ -218,7 +218,7 @@ def serve(
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "icsplan.config.settings")
     setup_django()
-    from icsplan.web.storage import collect_if_stale
+    from icsplan.core.assets import collect_if_stale
 
     # Hashed, compressed copies of the assets: served with far-future cache headers.
     collect_if_stale()

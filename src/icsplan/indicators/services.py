@@ -692,12 +692,8 @@ def set_due_date(strategy: Strategy, period: str, due_date, *, actor) -> m.Repor
         if row is None:
             row = m.ReportingDeadline(strategy=strategy, period=p.id, due_date=due_date)
         row.due_date, row.set_by = due_date, user_or_none(actor)
+        # The calendar's history (who moved which date, when) is its history table.
         _stamp(row, actor).save()
-        from icsplan.audit import services as audit
-
-        audit.record("deadline.set", actor=user_or_none(actor), obj=row, mission=strategy.mission,
-                     after={"period": p.id, "due_date": due_date.isoformat()},
-                     actor_name=str(actor) if is_system(actor) else None)
         return row
 
 
