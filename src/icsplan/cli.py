@@ -216,7 +216,16 @@ def demo():
     """Create the database and load the Mali demo strategy (once)."""
     setup_django()
     loaded = load_demo()
+    from icsplan.core.assets import collect_if_stale
+
+    # Collect the assets now, so that ``serve`` right after starts at once.
+    collect_if_stale()
     err.print("Mali demo loaded" if loaded else "Mali demo already loaded", markup=False)
+    from icsplan.accounts.demo import DEMO_USERS, demo_password
+
+    # The accounts were only in the README: say them where the operator is looking.
+    err.print(f"Demo accounts (password {demo_password()!r}): "
+              + ", ".join(f"{name} ({role})" for name, role, _ in DEMO_USERS), markup=False, highlight=False)
 
 
 @app.command()
@@ -232,6 +241,11 @@ def serve(
     from granian.constants import Interfaces
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "icsplan.config.settings")
+    setup_django()
+    from icsplan.core.assets import collect_if_stale
+
+    # Hashed, compressed copies of the assets: served with far-future cache headers.
+    collect_if_stale()
     err.print(f"icsplan is serving on http://{host}:{port}/", markup=False)
     Granian(
         "icsplan.config.wsgi:application", address=host, port=port, interface=Interfaces.WSGI,

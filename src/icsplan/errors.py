@@ -215,6 +215,16 @@ class ValidationError(InputError):
         more = f" (and {len(self.problems) - 1} more problems)" if len(self.problems) > 1 else ""
         super().__init__(first + more, code=code)
 
+    def sentences(self) -> str:
+        """Every problem as a sentence for a person (no field names or locations): what pages show."""
+        out = []
+        for problem in self.problems:
+            text = problem.message.strip()
+            if text:
+                text = text[0].upper() + text[1:]
+                out.append(text if text.endswith((".", "?", "!")) else text + ".")
+        return " ".join(out) or "The input was refused."
+
 
 class TransitionError(IcsplanError):
     """A step of a life cycle (an edition, a revision) that the object's current status forbids."""

@@ -53,7 +53,7 @@ def test_create_user_checks_password_rules_and_roles(world):
         services.create_user("bob", password="short", role="reader", mission="Testland", actor=SYSTEM)
     with pytest.raises(InputError, match="Unknown role"):
         services.create_user("bob", password=None, role="king", mission="Testland", actor=SYSTEM)
-    with pytest.raises(InputError, match="needs --bureau"):
+    with pytest.raises(InputError, match="needs a bureau"):
         services.create_user("bob", password=None, role="analyst", mission="Testland", actor=SYSTEM)
     assert not get_user_model().objects.filter(username="bob").exists()  # all or nothing
     with pytest.raises(PermissionDenied):
@@ -109,6 +109,25 @@ def test_users_cli(world):
     assert result.exit_code == 0, result.output
     plaintext = result.stdout.strip().splitlines()[0]
     assert services.authenticate_token(plaintext)[0] == carol
+
+
+def test_users_add_on_an_existing_name_needs_update(world, fast_hasher):
+    """``users add`` on an existing name used to keep the old password silently: now it is refused
+    unless ``--update`` says the operator means to change that person."""
+    runner = CliRunner()
+    args = ["users", "add", "fay", "--role", "reader", "--mission", "Testland", "--password-stdin"]
+    assert runner.invoke(app, args, input="first passphrase 42\n").exit_code == 0
+    result = runner.invoke(app, args, input="second passphrase 43\n")
+    assert result.exit_code == 2 and "--update" in result.output and "Traceback" not in result.output
+    fay = get_user_model().objects.get(username="fay")
+    assert fay.check_password("first passphrase 42")
+    result = runner.invoke(app, [*args[:3], "--role", "reporter", "--mission", "Testland", "--password-stdin",
+                                 "--update"], input="second passphrase 43\n")
+    assert result.exit_code == 0, result.output
+    fay.refresh_from_db()
+    assert fay.check_password("second passphrase 43")
+    assert set(fay.memberships.values_list("role", flat=True)) == {"reader", "reporter"}
+    assert AuditEvent.objects.filter(action="user.password", object_repr="fay").exists()
 
 
 def test_demo_accounts(world, fast_hasher, monkeypatch):

@@ -56,8 +56,11 @@ def test_only_approved_results_count(trainees, strategy):
     assert status_of(strategy, "T-1", "FY2022") == Status.NO_DATA
     result = svc.approve_result(result, expected_version=result.version, actor=SYSTEM)
     assert status_of(strategy, "T-1", "FY2022") == Status.ON_TRACK
-    # Editing an approved figure sends it back through clearance: it stops counting.
-    svc.submit_result(trainees, "FY2022", 10, expected_version=result.version, actor=SYSTEM)
+    # Editing an approved figure needs a reason, and sends it back through clearance: it stops counting.
+    with pytest.raises(ValidationError, match="already approved; give a reason"):
+        svc.submit_result(trainees, "FY2022", 10, expected_version=result.version, actor=SYSTEM)
+    svc.submit_result(trainees, "FY2022", 10, expected_version=result.version, reason="Survey corrected.",
+                      actor=SYSTEM)
     assert status_of(strategy, "T-1", "FY2022") == Status.NO_DATA
 
 

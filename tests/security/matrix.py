@@ -133,6 +133,25 @@ def _review_args(w, state: str = "approved") -> dict:
     return {"slug": w.mission.slug, "pk": _review(w, state).pk}
 
 
+def _reader_token(w):
+    """A token of the reader (made by the trusted operator) for the revocation page."""
+    from icsplan.accounts.services import create_token
+
+    return create_token(w.user("reader"), actor=SYSTEM)[0]
+
+
+def _notice(user):
+    """An unread notification of ``user`` (for marking it read)."""
+    from icsplan.accounts.notifications import notify
+
+    return notify([user] if user is not None else [], "due", "FY2026 results are due.", key="matrix")
+
+
+def _assignment(w):
+    """The reporter's first assignment (objective 1.1)."""
+    return w.user("reporter").memberships.get().assignments.order_by("pk").first()
+
+
 ARGS: dict[object, Callable] = {
     "web:dashboard": lambda w: {"slug": w.mission.slug},
     "web:strategy-latest": lambda w: {"slug": w.mission.slug},
@@ -179,6 +198,15 @@ ARGS: dict[object, Callable] = {
     "web:period-lock": lambda w: {"slug": w.mission.slug},
     "web:approvals": lambda w: {"slug": w.mission.slug},
     "web:import": lambda w: {"slug": w.mission.slug},
+    # Administration (people, roles, tokens) and reporter assignments.
+    "web:person": lambda w: {"pk": w.user("viewer").pk},
+    "web:token-issue": lambda w: {"pk": w.user("viewer").pk},
+    "web:membership-remove": lambda w: {"pk": w.user("viewer").memberships.get().pk},
+    "web:token-revoke": lambda w: {"pk": _reader_token(w).pk},
+    "web:reporters": lambda w: {"slug": w.mission.slug},
+    "web:notifications": lambda w: {},
+    "web:reporting-calendar": lambda w: {"slug": w.mission.slug},
+    "web:assignment-remove": lambda w: {"slug": w.mission.slug, "pk": _assignment(w).pk},
     # API operations: path parameters by name.
     "api:get_mission": lambda w: {"mission_id": w.mission.pk},
     "api:get_strategy": lambda w: {"strategy_id": w.strategy.pk},
@@ -293,6 +321,16 @@ MATRIX: dict[tuple, dict[str, int]] = {
     ('GET', 'web:import-preview'): only(('editor', 'admin'), ok=302, refused=404, anonymous=LOGIN),
     ('GET', 'web:import-results'): only(('reporter', 'editor', 'admin'), ok=302, refused=404, anonymous=LOGIN),
     ('GET', 'web:import-results-preview'): only(('reporter', 'editor', 'admin'), ok=302, refused=404, anonymous=LOGIN),
+    ('GET', 'web:notifications'): {**everyone(200), "anonymous": LOGIN},
+    ('GET', 'web:people'): only(('admin',), ok=200, refused=404, anonymous=LOGIN),
+    ('GET', 'web:person'): only(('admin',), ok=200, refused=404, anonymous=LOGIN),
+    ('GET', 'web:token-issue'): only(('admin',), ok=302, refused=404, anonymous=LOGIN),
+    ('GET', 'web:membership-remove'): only(('admin',), ok=302, refused=404, anonymous=LOGIN),
+    # A token's owner (here the reader) may revoke it too.
+    ('GET', 'web:token-revoke'): only(('reader', 'admin'), ok=302, refused=404, anonymous=LOGIN),
+    ('GET', 'web:reporters'): only(('editor', 'admin'), ok=200, refused=404, anonymous=LOGIN),
+    ('GET', 'web:reporting-calendar'): only(('editor', 'admin'), ok=200, refused=404, anonymous=LOGIN),
+    ('GET', 'web:assignment-remove'): only(('editor', 'admin'), ok=302, refused=404, anonymous=LOGIN),
     ('GET', 'api:list_missions'): everyone(200),
     ('GET', 'api:get_mission'): everyone(200),
     ('GET', 'api:list_strategies'): everyone(200),
@@ -760,7 +798,32 @@ BODIES: dict[tuple, Callable] = {
     ("POST", "web:import-results-preview"): lambda w, u: (lambda pending: Call(
         {"slug": w.mission.slug, "token": pending[0].token}, form={}, session=pending[1]))(
         _pending(w, u, "results", "results.csv", "csv", _results_csv(w))),
+    # Administration: people, roles and tokens (admins); reporter assignments (editors, admins).
+    ("POST", "web:people"): lambda w, u: Call(
+        {}, form={"username": "new-by-matrix", "role": "reader", "mission": w.mission.pk}),
+    ("POST", "web:person"): lambda w, u: Call(
+        {"pk": w.user("viewer").pk}, form={"r-role": "reporter", "r-mission": w.mission.pk}),
+    ("POST", "web:membership-remove"): lambda w, u: Call(
+        {"pk": w.user("viewer").memberships.get().pk}, form={}),
+    ("POST", "web:token-issue"): lambda w, u: Call(
+        {"pk": w.user("reader").pk}, form={"t-scope": "read", "t-days": "30", "t-name": "matrix"}),
+    ("POST", "web:token-revoke"): lambda w, u: Call({"pk": _reader_token(w).pk}, form={}),
+    ("POST", "web:reporters"): lambda w, u: Call(
+        {"slug": w.mission.slug},
+        form={"membership": w.user("reporter").memberships.get().pk, "target": f"objective:{_obj(w, '1.2').pk}"}),
+    ("POST", "web:reporting-calendar"): lambda w, u: Call(
+        {"slug": w.mission.slug}, form={"period": "FY2024", "due_date": "2024-10-31"}),
+    ("POST", "web:notifications"): lambda w, u: (_notice(u), Call({}, form={}))[1],
+    # The queue's form approves the selected batch (here one submitted result).
+    ("POST", "web:approvals"): lambda w, u: (lambda r: Call(
+        {"slug": w.mission.slug}, form={"pick": f"{r.pk}:{r.version}", "edition": "2022"}))(_submitted_result(w)),
+    ("POST", "web:assignment-remove"): lambda w, u: Call(
+        {"slug": w.mission.slug, "pk": _assignment(w).pk}, form={}),
 }
+
+#: Page writes whose only rows live in tables the write matrix does not fingerprint (API tokens:
+#: their "last used" changes with every API call). Their effect is checked in tests/web/test_admin.py.
+UNWATCHED_WRITES = {("POST", "web:token-issue"), ("POST", "web:token-revoke")}
 
 WRITE_MATRIX: dict[tuple, dict] = {
     ('PATCH', 'api:update_strategy'): api_write(EDITORS),
@@ -846,6 +909,18 @@ WRITE_MATRIX: dict[tuple, dict] = {
     ('POST', 'api:approve_revision'): api_write(APPROVERS, hidden=OUTSIDERS),  # revisions quote SBU text
     ('POST', 'api:reject_revision'): api_write(APPROVERS, hidden=OUTSIDERS),
     ('POST', 'web:edition', 'draft'): page_write(EDITORS),  # send the draft into clearance
+    ('POST', 'web:people'): page_write(("admin",)),
+    ('POST', 'web:person'): page_write(("admin",)),
+    ('POST', 'web:membership-remove'): page_write(("admin",)),
+    # The new secret is shown on the page itself (once), so success is a 200, not a redirect.
+    ('POST', 'web:token-issue'): only(("admin",), ok=200, refused=404, anonymous=LOGIN),
+    ('POST', 'web:token-revoke'): page_write(("reader", "admin")),
+    ('POST', 'web:reporters'): page_write(EDITORS),
+    ('POST', 'web:assignment-remove'): page_write(EDITORS),
+    ('POST', 'web:reporting-calendar'): page_write(EDITORS),
+    ('POST', 'web:approvals'): page_write(APPROVERS),
+    # Everyone signed in marks their own notifications read.
+    ('POST', 'web:notifications'): {**everyone(302), "anonymous": LOGIN},
 }
 
 #: Pages that take no form: a POST (empty body) must answer this and change nothing. These are
@@ -860,7 +935,7 @@ NON_WRITE_POSTS: dict[tuple, dict] = {
         "web:progress-report", "web:review", "web:compare", "web:review-report",
         "portfolio:department", "portfolio:bureau", "portfolio:search",
         "portfolio:crosswalk", "portfolio:similar",
-        "web:results", "web:approvals", "web:results-template",
+        "web:results", "web:results-template",
         "web:login",  # an empty sign-in form: 200 with its errors; signed-in people are sent on
     )},
     ("POST", "web:logout"): everyone(302),  # signs out (sessions are not watched) and goes home

@@ -203,6 +203,13 @@ def _extra_urls(world, seeded) -> list[str]:
         reverse("web:status-matrix", kwargs={"slug": slug, "edition": strategy.edition}),
         reverse("web:dashboard", kwargs={"slug": slug}),
         reverse("web:strategy", kwargs={"slug": slug, "edition": strategy.edition}),
+        # The day's pages (issue 15): work lists, queue, calendar, reporters, people, notifications.
+        reverse("web:results", kwargs={"slug": slug}) + "?period=FY2025",
+        reverse("web:approvals", kwargs={"slug": slug}),
+        reverse("web:reporting-calendar", kwargs={"slug": slug}),
+        reverse("web:reporters", kwargs={"slug": slug}),
+        reverse("web:people"),
+        reverse("web:notifications"),
     ]
     for row in (seeded["review"], seeded["pending_review"]):
         page = reverse("web:review", kwargs={"slug": slug, "pk": row.pk})

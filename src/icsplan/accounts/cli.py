@@ -22,24 +22,34 @@ def add(
     mission: Optional[str] = typer.Option(None, "--mission", help="Country of the mission (mission roles)."),
     bureau: Optional[str] = typer.Option(None, "--bureau", help="Bureau code (analysts), e.g. AF."),
     password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from standard input."),
+    update: bool = typer.Option(False, "--update",
+                                help="Change an existing person: add the role and, with --password-stdin, "
+                                     "replace the password."),
 ):
-    """Add a person with a role, or give an existing person another role."""
+    """Add a person with a role; with --update, give an existing person another role or a new password."""
     setup_django()
     from django.contrib.auth import get_user_model
 
     from icsplan.accounts import services
     from icsplan.errors import InputError
 
-    user = get_user_model().objects.filter(username=name).first()
-    if user is not None:
-        services.add_membership(user, role, mission=mission, bureau=bureau, actor=SYSTEM)
-        err.print(f"{name}: added role {role}", markup=False)
-        return
     password = None
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
         if not password:
             raise InputError("No password on standard input.", code="missing-password")
+    user = get_user_model().objects.filter(username__iexact=name).first()
+    if user is not None:
+        # Silently keeping the old password (or adding a role by accident) surprised operators:
+        # changing an existing person is an explicit choice.
+        if not update:
+            raise InputError(f"A user named {user.get_username()!r} already exists; add --update to change "
+                             "their roles or password.", code="user-exists")
+        services.add_membership(user, role, mission=mission, bureau=bureau, actor=SYSTEM)
+        if password is not None:
+            services.set_password(user, password, actor=SYSTEM)
+        err.print(f"{user.get_username()}: role {role}{' and new password' if password else ''}", markup=False)
+        return
     services.create_user(name, password=password, role=role, mission=mission, bureau=bureau, actor=SYSTEM)
     note = "" if password else " (no password: sign-in disabled until one is set)"
     err.print(f"added {name} as {role}{note}", markup=False)

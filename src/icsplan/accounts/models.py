@@ -157,3 +157,35 @@ class ApiToken(TimeStampedModel):
     @property
     def is_write(self) -> bool:
         return self.scope == self.SCOPE_WRITE
+
+
+class Notification(TimeStampedModel):
+    """Something that waits for one person: a returned result, results awaiting approval, a
+    period due or overdue. Shown as a count in the header until read; also sent by e-mail."""
+
+    KIND_RETURNED = "returned"
+    KIND_AWAITING = "awaiting"
+    KIND_DUE = "due"
+    KIND_OVERDUE = "overdue"
+    KIND_CHOICES = [(KIND_RETURNED, "Result returned"), (KIND_AWAITING, "Awaiting approval"),
+                    (KIND_DUE, "Period due"), (KIND_OVERDUE, "Period overdue")]
+
+    user = models.ForeignKey("auth.User", on_delete=models.CASCADE, related_name="notifications")
+    mission = models.ForeignKey(Mission, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=KIND_CHOICES)
+    text = models.CharField(max_length=500)
+    url = models.CharField(max_length=500, blank=True, default="")
+    #: one notice per subject (e.g. "due:12:FY2019"): repeated runs of the due-date check do not repeat it
+    #: the subject (e.g. "due:12:FY2019"): one unread notice per subject and person, however often
+    #: the due-date check runs or results are submitted
+    key = models.CharField(max_length=200, blank=True, default="")
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    mission_lookup = "mission"  # see accounts.permissions
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.text}"

@@ -85,11 +85,11 @@ def add_membership(user, role: str, *, mission: Mission | str | None = None, bur
     if isinstance(bureau, str):
         bureau = _find_bureau(bureau)
     if role == Role.ADMIN and (mission or bureau):
-        raise InputError("An admin role applies to every mission; give no --mission or --bureau.")
+        raise InputError("An admin role applies to every mission; give it no mission and no bureau.")
     if role == Role.ANALYST and (bureau is None or mission is not None):
-        raise InputError("A bureau analyst needs --bureau CODE (and no --mission).")
+        raise InputError("A bureau analyst needs a bureau (and no mission).")
     if role not in (Role.ADMIN, Role.ANALYST) and (mission is None or bureau is not None):
-        raise InputError(f"A {role.value} needs --mission COUNTRY (and no --bureau).")
+        raise InputError(f"A {role.value} needs a mission (and no bureau).")
     with transaction.atomic():
         existing = Membership.objects.filter(user=user, role=role.value, mission=mission, bureau=bureau).first()
         if existing is not None:
@@ -205,6 +205,45 @@ def assign_reporter(membership: Membership, *, objective=None, management_object
                      after={"user": membership.user.get_username(), "target": str(row.target)},
                      actor_name=str(actor) if is_system(actor) else None)
     return row
+
+
+def remove_assignment(assignment: ReporterAssignment, *, actor) -> None:
+    """Withdraw one reporter assignment (editors of the mission and admins), audited."""
+    from icsplan.audit import services as audit
+
+    from .permissions import require
+    from .roles import Action
+
+    require_actor(actor)
+    membership = assignment.membership
+    if not is_system(actor):
+        require(actor, Action.EDIT, membership.mission)
+    with transaction.atomic():
+        before = {"user": membership.user.get_username(), "target": str(assignment.target)}
+        audit.record("assignment.remove", actor=actor, obj=assignment, mission=membership.mission, before=before,
+                     actor_name=str(actor) if is_system(actor) else None)
+        if _user(actor) is not None:
+            assignment._history_user = actor
+        assignment.delete()
+
+
+def set_password(user, password: str, *, actor, validate: bool = True) -> None:
+    """Replace a person's password (checked against the password rules), audited; admins only."""
+    from icsplan.audit import services as audit
+
+    _require_admin(actor)
+    if not password:
+        raise InputError("An empty password is not accepted.", code="missing-password")
+    if validate:
+        try:
+            validate_password(password, user)
+        except DjangoValidationError as exc:
+            raise InputError(" ".join(exc.messages), code="invalid-password") from exc
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        audit.record("user.password", actor=actor, object_type="auth.user", object_id=user.pk,
+                     object_repr=user.get_username(), actor_name=str(actor) if is_system(actor) else None)
 
 
 # -- API tokens --------------------------------------------------------------------------------------

@@ -139,7 +139,13 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns about a missing root even when it uses finders
-# Serve assets straight from the apps (no collectstatic step needed for the embedded default).
+# Hashed names and gzip/brotli copies (``icsplan serve`` and ``make run`` collect them first):
+# WhiteNoise serves hashed files as immutable for ten years. Without a collect step the assets
+# are still served straight from the apps (short cache), so tests need no set-up.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "icsplan.web.storage.StaticStorage"},
+}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
@@ -239,3 +245,14 @@ ICSPLAN_SIGNIN_LIMITS = {"account_address": 5, "account": 20, "address": 30}
 # refused NUL bytes) are covered too; WhiteNoise still answers static files before it decides.
 MIDDLEWARE.insert(MIDDLEWARE.index("icsplan.core.middleware.SecurityHeadersMiddleware") + 1,
                   "icsplan.core.middleware.PrivateNoStoreMiddleware")
+
+# Notifications by e-mail (accounts.notifications): printed on the console unless an SMTP server
+# is configured (ICSPLAN_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend, EMAIL_HOST…).
+EMAIL_BACKEND = os.environ.get("ICSPLAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "icsplan <icsplan@localhost>")
+ICSPLAN_BASE_URL = os.environ.get("ICSPLAN_BASE_URL", "http://127.0.0.1:8000")

@@ -175,3 +175,13 @@ def lock(
     else:
         services.lock_period(strategy, period, actor=SYSTEM)
         _say(f"{period} of {strategy} locked")
+
+
+@app.command("notify-due")
+@_command
+def notify_due():
+    """Tell reporters what is due within two weeks or overdue (in the app and by e-mail); run daily."""
+    from icsplan.indicators.due import send_due_notices
+
+    count = send_due_notices()
+    _say(f"{count} notification(s) sent")

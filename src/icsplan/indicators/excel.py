@@ -86,7 +86,7 @@ How to fill in this workbook
    Sensitive But Unclassified (an SBU indicator's results are SBU in any case).
 4. Do not change the grey key columns: they identify the result. Target, Status and Sample data
    are shown for reference only and are ignored on import.
-5. Import with:  icsplan results import FILE.xlsx
+5. Upload the saved workbook on the Results entry page of icsplan ("Upload a filled workbook").
    Every row is checked first; if any row is wrong, nothing is written and every problem is
    listed with its row and column. Imported results are submitted for approval; rows left
    unchanged change nothing.

@@ -248,3 +248,28 @@ class PeriodLock(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.strategy_id} {self.period} locked"
+
+
+class ReportingDeadline(TimeStampedModel):
+    """The reporting calendar: the date by which a period's results are due (set by the coordinator).
+
+    A result of the period still a draft, returned or missing after ``due_date`` is overdue.
+    """
+
+    mission_lookup = "strategy__mission"  # see accounts.permissions
+    strategy_lookup = "strategy"
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="reporting_deadlines")
+    period = models.CharField(max_length=10)
+    due_date = models.DateField()
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["strategy", "due_date", "period"]
+        constraints = [models.UniqueConstraint(fields=["strategy", "period"], name="unique_reporting_deadline")]
+
+    def __str__(self) -> str:
+        return f"{self.period} due {self.due_date:%Y-%m-%d}"

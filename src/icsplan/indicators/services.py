@@ -475,11 +475,16 @@ def set_targets(indicator: m.Indicator, values: Mapping[str, Any], *,
 
 
 def _write_result(indicator, period, value, *, numerator, denominator, category, category_value, comment,
-                  evidence_url, sensitivity, reason, expected_version, actor, status: str) -> m.Result:
+                  evidence_url, sensitivity, reason, expected_version, actor, status: str,
+                  check_sums: bool = True) -> m.Result:
     _authorize(actor, Action.REPORT, indicator)
     value, comment, evidence_url = clean_entry_text(indicator, value=value, comment=comment,
                                                     evidence_url=evidence_url)
     reason = inputs.check_reason(reason)
+    if (value is None or not str(value).strip()) and numerator is None and denominator is None:
+        # An empty entry used to replace the stored figure with nothing; there is no "blank" result.
+        raise _invalid("enter a value: an empty result is not saved", field="value", element=indicator.code,
+                       code="value-required")
     with transaction.atomic():
         context, p, (cat, cat_value), parsed = _prepare(indicator, period, category, category_value,
                                                         value, numerator, denominator)
@@ -487,6 +492,11 @@ def _write_result(indicator, period, value, *, numerator, denominator, category,
         result = (m.Result.objects.select_for_update()
                   .filter(indicator=indicator, period=p.id, category=cat, category_value=cat_value).first())
         _check_version(result, expected_version)
+        if result is not None and result.status == ResultStatus.APPROVED and not reason:
+            # An approved figure already counts (and may be public): replacing it is a decision
+            # the approver must be able to read the reason for.
+            raise _invalid(f"{indicator.code} {p.id} is already approved; give a reason to change it",
+                           field="reason", element=indicator.code, code="reason-required")
         mark = marking.resolve(result.sensitivity if result else None, sensitivity, obj=indicator, actor=actor,
                                reason=reason, default=default_marking(indicator))
         new = result is None
@@ -505,8 +515,42 @@ def _write_result(indicator, period, value, *, numerator, denominator, category,
         (_insert if new else _save)(result, actor, reason=reason)
         if mark.lowered:
             marking.record_lowering(result, actor=actor, fields=["sensitivity"], reason=reason)
-        _check_sums(context, indicator, m.Result, p)
+        if check_sums:
+            _check_sums(context, indicator, m.Result, p)
+        if status == ResultStatus.SUBMITTED:
+            _tell_approvers(indicator.strategy)
         return result
+
+
+def _url(name: str, *args) -> str:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:  # a deployment without the web pages
+        return ""
+
+
+def _tell_approvers(strategy: Strategy) -> None:
+    """Results await approval: one unread notice per approver and edition, not one per result."""
+    from icsplan.accounts import notifications
+
+    mission = strategy.mission
+    notifications.notify(notifications.approvers_of(mission), "awaiting",
+                         f"Results of Mission {mission.country} await your approval.",
+                         url=_url("web:approvals", mission.slug), mission=mission, key=f"awaiting:{strategy.pk}")
+
+
+def _tell_reporter(result: m.Result) -> None:
+    """A result was returned: its reporter reads why."""
+    from icsplan.accounts import notifications
+
+    mission = result.strategy.mission
+    if result.submitted_by_id is None:
+        return
+    notifications.notify([result.submitted_by], "returned",
+                         f"{result.indicator.code} {result.period} was returned: {result.return_reason}",
+                         url=_url("web:results", mission.slug) + f"?period={result.period}", mission=mission)
 
 
 def save_result(indicator: m.Indicator, period: str, value, *, numerator=None, denominator=None,
@@ -534,6 +578,32 @@ def submit_result(indicator: m.Indicator, period: str, value, *, numerator=None,
                          category=category, category_value=category_value, comment=comment,
                          evidence_url=evidence_url, sensitivity=sensitivity, reason=reason,
                          expected_version=expected_version, actor=actor, status=ResultStatus.SUBMITTED)
+
+
+def save_with_breakdowns(indicator: m.Indicator, period: str, value, *, breakdowns: Mapping[tuple[str, str], tuple[Any, int]],
+                         expected_version: int, numerator=None, denominator=None, comment: str | None = None,
+                         evidence_url: str | None = None, reason: str = "", submit: bool = True,
+                         actor) -> m.Result:
+    """A result and its breakdown values (e.g. by sex) entered together: all written or none.
+
+    ``breakdowns`` maps (category, value) to (the entered figure, the version read; ``NEW_ROW``
+    for a first entry); empty figures are left out. The sums of exhaustive breakdowns are checked
+    once, after every figure is written, so changing a total and its parts together is possible.
+    """
+    status = ResultStatus.SUBMITTED if submit else ResultStatus.DRAFT
+    with transaction.atomic():
+        total = _write_result(indicator, period, value, numerator=numerator, denominator=denominator,
+                              category=None, category_value=None, comment=comment, evidence_url=evidence_url,
+                              sensitivity=None, reason=reason, expected_version=expected_version, actor=actor,
+                              status=status, check_sums=False)
+        for (category, category_value), (figure, version) in breakdowns.items():
+            if figure is None or not str(figure).strip():
+                continue
+            _write_result(indicator, period, figure, numerator=None, denominator=None, category=category,
+                          category_value=category_value, comment=None, evidence_url=None, sensitivity=None,
+                          reason=reason, expected_version=version, actor=actor, status=status, check_sums=False)
+        _check_sums(load_context(indicator.strategy), indicator, m.Result, Period.parse(total.period))
+    return total
 
 
 def refuse_own_submission(result, actor) -> None:
@@ -571,9 +641,12 @@ def return_result(result: m.Result, reason: str, *, actor, expected_version: int
     reason = inputs.check_text(reason, field="reason", max_length=inputs.RETURN_REASON_MAX) or ""
     reason = reason.strip()
     if not reason:
-        raise _invalid("say why the result is returned", field="reason", code="reason-required")
-    return _decide(result, actor=actor, expected_version=expected_version, status=ResultStatus.RETURNED,
-                   reason=reason)
+        raise _invalid("say why the result is returned: the reporter reads the reason to correct it",
+                       field="reason", code="reason-required")
+    returned = _decide(result, actor=actor, expected_version=expected_version, status=ResultStatus.RETURNED,
+                       reason=reason)
+    _tell_reporter(returned)
+    return returned
 
 
 # -- period locks --------------------------------------------------------------------------------
@@ -606,3 +679,69 @@ def unlock_period(strategy: Strategy, period: str, *, actor) -> None:
 
 def is_locked(strategy: Strategy, period: str) -> bool:
     return load_context(strategy).locked(Period.parse(period)) is not None
+
+
+# -- reporting calendar --------------------------------------------------------------------------
+
+def set_due_date(strategy: Strategy, period: str, due_date, *, actor) -> m.ReportingDeadline:
+    """Set (or move) the date by which ``period``'s results are due: the coordinator's (editors')
+    reporting calendar. The date must fall after the period starts."""
+    import datetime as dt
+
+    _authorize(actor, Action.EDIT, strategy)
+    try:
+        p = Period.parse(period)
+    except ValueError as exc:
+        raise _invalid(str(exc), field="period") from None
+    if not isinstance(due_date, dt.date):
+        try:
+            due_date = dt.date.fromisoformat(str(due_date or "").strip())
+        except ValueError:
+            raise _invalid("give the due date as a date, e.g. 2019-10-31", field="due_date",
+                           code="invalid-date") from None
+    if due_date < p.start:
+        raise _invalid(f"the due date of {p.id} cannot fall before the period starts ({p.start:%Y-%m-%d})",
+                       field="due_date", code="invalid-date")
+    with transaction.atomic():
+        row = m.ReportingDeadline.objects.select_for_update().filter(strategy=strategy, period=p.id).first()
+        if row is None:
+            row = m.ReportingDeadline(strategy=strategy, period=p.id, due_date=due_date)
+        row.due_date, row.set_by = due_date, user_or_none(actor)
+        # The calendar's history (who moved which date, when) is its history table.
+        _stamp(row, actor).save()
+        return row
+
+
+def approve_results(decisions: Iterable[tuple[m.Result, int]], *, actor) -> list[m.Result]:
+    """Approve a batch of submitted results, all or nothing.
+
+    ``decisions`` pairs each result with the version the approver saw. Each goes through
+    ``approve_result`` (the same checks as a single approval); if any is refused, none is approved
+    and the ``ValidationError`` names every refused result with its reason, one sentence each.
+    """
+    decisions = list(decisions)
+    if not decisions:
+        raise _invalid("select at least one result to approve", field="selection", code="nothing-selected")
+    problems: list[Problem] = []
+    approved: list[m.Result] = []
+    with transaction.atomic():
+        for result, version in decisions:
+            label = f"{result.indicator.code} {result.period}" + (
+                f" ({result.category}: {result.category_value})" if result.category else "")
+            try:
+                with transaction.atomic():  # a savepoint: the next result is still tried on PostgreSQL
+                    approved.append(approve_result(result, actor=actor, expected_version=version))
+            except ConflictError:
+                problems.append(Problem(f"{label} changed since the queue was shown; reload it",
+                                        Location(element=result.indicator.code), code="conflict"))
+            except ValidationError as exc:
+                problems += [Problem(f"{label}: {p.message}", p.where, code=p.code) for p in exc.problems]
+            except (InputError, PermissionDenied) as exc:
+                problems.append(Problem(f"{label}: {exc.message}", Location(element=result.indicator.code),
+                                        code=exc.code))
+        if problems:
+            # Roll back the approvals made so far: a batch is approved whole or not at all.
+            transaction.set_rollback(True)
+    if problems:
+        raise ValidationError(problems, code="batch-refused")
+    return approved

@@ -83,3 +83,71 @@ def element_for(user, strategy: sm.Strategy, kind: str, pk: int, action: str = "
     if model is None:
         raise NotFoundError("No such element.")
     return get_restricted(model.objects.filter(strategy=strategy), user, action, pk=pk)
+
+
+# -- administration ------------------------------------------------------------------------------
+
+def require_admin(user) -> None:
+    """Administration pages answer "not found" to everyone but administrators (nothing leaks)."""
+    from icsplan.accounts.permissions import is_admin
+
+    if not is_admin(user):
+        raise NotFoundError("No such page.")
+
+
+def people_for(user):
+    """Every person, with memberships, for an administrator."""
+    from django.contrib.auth import get_user_model
+
+    require_admin(user)
+    return get_user_model().objects.order_by("username").prefetch_related(
+        "memberships__mission", "memberships__bureau", "memberships__assignments")
+
+
+def person_for(user, pk: int):
+    """One person, for an administrator (anyone else: not found)."""
+    row = people_for(user).filter(pk=pk).first()
+    if row is None:
+        raise NotFoundError("No such person.")
+    return row
+
+
+def membership_for(user, pk: int):
+    """A membership an administrator may remove."""
+    from icsplan.accounts.models import Membership
+
+    require_admin(user)
+    return get_restricted(Membership.objects.select_related("user", "mission", "bureau"), user, "admin", pk=pk)
+
+
+def token_for(user, pk: int):
+    """An API token: any for an administrator, one's own otherwise."""
+    from icsplan.accounts.models import ApiToken
+    from icsplan.accounts.permissions import is_admin
+
+    rows = ApiToken.objects.select_related("user", "mission")
+    if not is_admin(user):
+        if not getattr(user, "is_authenticated", False):
+            raise NotFoundError("No such token.")
+        rows = rows.filter(user=user)
+    row = rows.filter(pk=pk).first()
+    if row is None:
+        raise NotFoundError("No such token.")
+    return row
+
+
+def reporter_memberships(user, mission: Mission):
+    """The reporters of a mission, with their assignments, for people who may edit it."""
+    from icsplan.accounts.models import Membership
+
+    rows = restrict(Membership.objects.filter(mission=mission, role="reporter"), user, "edit")
+    return rows.select_related("user").prefetch_related(
+        "assignments__objective", "assignments__sub_objective", "assignments__management_objective")
+
+
+def assignment_for(user, mission: Mission, pk: int):
+    """A reporter assignment of ``mission`` that ``user`` may withdraw (editors, admins)."""
+    from icsplan.accounts.models import ReporterAssignment
+
+    return get_restricted(ReporterAssignment.objects.select_related("membership__mission", "membership__user"),
+                          user, "edit", pk=pk, membership__mission=mission)

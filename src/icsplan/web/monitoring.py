@@ -63,6 +63,17 @@ def awaiting_approval(user, strategy):
     return list(rows.select_related("indicator", "submitted_by").order_by("submitted_at", "pk"))
 
 
+def awaiting_approval_ids(user, strategy) -> list[tuple[int, int, str, str]]:
+    """(id, indicator id, period, category) of every submitted result the person may approve,
+    oldest first: light enough for a queue of ten thousand rows (the page loads its own rows)."""
+    from icsplan.indicators.models import Result
+
+    from icsplan.accounts.redaction import visible
+
+    rows = visible(restrict(Result.objects.filter(strategy=strategy, status=SUBMITTED), user, "approve"), user)
+    return list(rows.order_by("submitted_at", "pk").values_list("pk", "indicator_id", "period", "category"))
+
+
 def awaiting_summary(user, strategy, *, shown: int = AWAITING_SHOWN) -> tuple[int, list]:
     """How many submitted results the person may see, and the oldest ``shown`` of them: a count
     query and a bounded one, however long the queue (a 10,000-row import fills it at once)."""

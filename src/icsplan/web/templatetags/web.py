@@ -75,3 +75,19 @@ def framework(tag) -> str:
 
     code, _rest = split_tag(str(tag))
     return code or ""
+
+
+@register.filter(name="is_admin")
+def is_admin_filter(user) -> bool:
+    """Whether ``user`` administers people and tokens (shows the People link)."""
+    from icsplan.accounts.permissions import is_admin
+
+    return is_admin(user)
+
+
+@register.simple_tag
+def unread_notifications(user) -> int:
+    """The number of unread notifications of ``user`` (the header's count)."""
+    from icsplan.accounts.notifications import unread_count
+
+    return unread_count(user)

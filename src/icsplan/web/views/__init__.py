@@ -2,6 +2,7 @@
 call services for every change, and render templates."""
 
 from .auth import SignInView, SignOutView
+from .calendar import reporting_calendar
 from .charts import indicator_chart, status_matrix
 from .edit import add_linkage, add_risk, edit_element, remove_linkage, update_risk
 from .editions import edition, findings, revisions
@@ -19,6 +20,8 @@ from .indicators import (
 )
 from .imports import import_preview, import_results_preview, import_results_upload, import_upload
 from .missions import dashboard, health, home
+from .notices import notices
+from .people import assignment_remove, membership_remove, people, person, reporters, token_issue, token_revoke
 from .results import approval_decide, approvals, period_lock, result_save, results_entry, results_template
 from .reviews import compare, review, review_assess, review_decide, review_report, reviews
 from .strategy import frameworks, strategy, strategy_latest
@@ -30,4 +33,6 @@ __all__ = [
     "add_child", "add_element", "delete_element", "add_indicator", "delete_indicator", "edit_indicator",
     "indicator_baseline", "indicator_breakdowns", "indicator_targets", "remove_breakdown", "period_lock",
     "results_template", "compare", "review", "review_assess", "review_decide", "review_report", "reviews",
+    "results_template", "assignment_remove", "membership_remove", "people", "person", "reporters", "token_issue",
+    "token_revoke", "reporting_calendar", "notices",
 ]

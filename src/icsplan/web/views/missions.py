@@ -46,6 +46,13 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     facts = monitoring.for_strategy(request.user, strategy, allowed, request.GET.get("period"),
                                     indicator_charts=False)
     goals, management = tree.build(document, strategy, facts.element_status)
+    if allowed.report or allowed.approve:
+        from icsplan.indicators.due import work_for
+
+        # What waits for this person (due, overdue, returned, awaiting their approval); later
+        # kinds (reviews, revisions) join ``WorkList`` in indicators.due.
+        context["work"] = work_for(request.user, strategy, approver=allowed.approve,
+                                   indicators=None if allowed.report else [])
     context.update({
         "doc": document, "goals": goals, "management": management, "facts": facts, "editions": editions,
         "pending_count": facts.awaiting_count, "sample_data": facts.sample,

@@ -51,6 +51,8 @@ class ResultForm(forms.Form):
                               widget=forms.Textarea(attrs={"rows": 2}))
     evidence_url = forms.URLField(label="Evidence link", required=False, max_length=inputs.EVIDENCE_URL_MAX,
                                   assume_scheme="https")
+    reason = forms.CharField(label="Reason for changing the approved figure", required=False,
+                             max_length=inputs.COMMENT_MAX)
 
     def clean(self):
         data = super().clean()
@@ -81,6 +83,7 @@ def _my_indicators(user, mission, strategy) -> list:
     """The indicators of an edition the person may report on (assignments for reporters)."""
     rows = visible(restrict(im.Indicator.objects.filter(strategy=strategy), user, "report"), user)
     rows = rows.select_related("strategy__mission", "sub_objective", "objective", "management_objective", "baseline")
+    rows = rows.prefetch_related("disaggregations")
     return [i for i in rows.order_by("position", "pk") if can_report(user, i)]
 
 
@@ -94,7 +97,44 @@ def _row(indicator, period: str | None, targets: dict, results: dict, form=None,
             "evidence_url": result.evidence_url if result else "",
         })
     return {"indicator": indicator, "target": targets.get((indicator.pk, period)), "result": result, "form": form,
-            "note": note, "ok": ok, "period": period}
+            "note": note, "ok": ok, "period": period, "breakdowns": _breakdowns(indicator, period)}
+
+
+def _breakdowns(indicator, period: str | None) -> list[dict]:
+    """The breakdown fields of one row: each category's values with the stored figure and target.
+
+    (One query per indicator that has breakdowns; the page shows one period's few rows.)"""
+    categories = list(indicator.disaggregations.all())
+    if not categories or not period:
+        return []
+    stored = {(r.category, r.category_value): r for r in
+              im.Result.objects.filter(indicator=indicator, period=period).exclude(category="")}
+    targets = {(t.category, t.category_value): t for t in
+               im.Target.objects.filter(indicator=indicator, period=period).exclude(category="")}
+    out = []
+    for d in categories:
+        fields = []
+        for position, value in enumerate(d.values):
+            row = stored.get((d.category, value))
+            fields.append({"value": value, "name": f"i{indicator.pk}-bd-{d.pk}-{position}", "result": row,
+                           "target": targets.get((d.category, value)), "version": row.version if row else 0})
+        out.append({"category": d.category, "exhaustive": d.exhaustive, "fields": fields})
+    return out
+
+
+def _posted_breakdowns(request, indicator) -> dict[tuple[str, str], tuple[str, int]]:
+    """The breakdown figures of a posted row: (category, value) -> (figure, version read)."""
+    out = {}
+    for d in indicator.disaggregations.all():
+        for position, value in enumerate(d.values):
+            name = f"i{indicator.pk}-bd-{d.pk}-{position}"
+            if name in request.POST:
+                try:
+                    version = int(request.POST.get(name + "-version") or 0)
+                except ValueError:
+                    version = 0
+                out[(d.category, value)] = ((request.POST.get(name) or "").strip()[:inputs.VALUE_MAX], version)
+    return out
 
 
 def _tables(indicators, period):
@@ -153,6 +193,10 @@ def results_entry(request: HttpRequest, slug: str) -> HttpResponse:
     context = mission_context(request, mission, strategy, tab="results", allowed=allowed)
     lock = _lock_of(strategy, period)
     overview, overview_pager = _overview(request, strategy, period) if allowed.approve and not allowed.report else ([], None)
+    if allowed.report:
+        from icsplan.indicators.due import work_for
+
+        context["work"] = work_for(request.user, strategy, indicators=indicators)
     context.update({"periods": periods, "period": period, "rows": [_row(i, period, targets, results) for i in shown],
                     "other_frequency": len(indicators) - len(due), "upload_form": _upload_form(),
                     "locked": lock is not None, "lock": lock, "overview": overview,
@@ -227,11 +271,13 @@ def result_save(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     status = 200
     if form.is_valid():
         data = form.cleaned_data
-        service = isv.submit_result if submit else isv.save_result
         try:
-            service(indicator, data["period"], data["value"] or None, numerator=data["numerator"],
-                    denominator=data["denominator"], comment=data["comment"] or None,
-                    evidence_url=data["evidence_url"] or None, expected_version=data["version"], actor=request.user)
+            isv.save_with_breakdowns(
+                indicator, data["period"], data["value"] or None, numerator=data["numerator"],
+                denominator=data["denominator"], comment=data["comment"] or None,
+                evidence_url=data["evidence_url"] or None, reason=data["reason"] or "",
+                breakdowns=_posted_breakdowns(request, indicator), submit=submit,
+                expected_version=data["version"], actor=request.user)
         except ConflictError as exc:
             note = (f"Not saved: this result was changed by someone else meanwhile (you had version {exc.given_version}, "
                     f"it is now version {exc.current_version}). The current figures are shown; enter yours again if needed.")
@@ -267,19 +313,88 @@ def result_save(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(request, "web/partials/result_row.html", {"row": row, "mission": mission})
 
 
+#: groups (a result and its breakdowns) per page of the queue: a 10,000-row queue stays light
+QUEUE_PAGE_SIZE = 25
+
+
+def _queue_groups(user, strategy) -> list[list[int]]:
+    """The queue as groups of result ids (the total first, then its breakdowns), oldest first.
+
+    Only ids are read for the whole queue; the page's rows are loaded afterwards."""
+    rows = monitoring.awaiting_approval_ids(user, strategy)
+    groups: dict[tuple[int, str], list[tuple[str, int]]] = {}
+    for pk, indicator_id, period, category in rows:
+        groups.setdefault((indicator_id, period), []).append((category, pk))
+    return [[pk for _, pk in sorted(members, key=lambda m: (m[0] != "", m[0], m[1]))] for members in groups.values()]
+
+
+def _queue_page(user, strategy, number) -> tuple[list[dict], object, int]:
+    from django.core.paginator import Paginator
+
+    groups = _queue_groups(user, strategy)
+    paginator = Paginator(groups, QUEUE_PAGE_SIZE)
+    page_obj = paginator.get_page(number)
+    ids = [pk for group in page_obj.object_list for pk in group]
+    rows = {r.pk: r for r in im.Result.objects.filter(pk__in=ids).select_related("indicator", "submitted_by")}
+    indicator_ids = {r.indicator_id for r in rows.values()}
+    targets = {(t.indicator_id, t.period, t.category, t.category_value): t for t in
+               im.Target.objects.filter(indicator_id__in=indicator_ids)} if indicator_ids else {}
+    out = []
+    for group in page_obj.object_list:
+        members = [rows[pk] for pk in group if pk in rows]
+        if not members:
+            continue
+        items = [{"result": r, "target": targets.get((r.indicator_id, r.period, r.category, r.category_value))}
+                 for r in members]
+        out.append({"head": items[0], "breakdowns": items[1:], "key": ",".join(f"{r.pk}:{r.version}" for r in members)})
+    return out, page_obj, len(groups)
+
+
 @page
 def approvals(request: HttpRequest, slug: str) -> HttpResponse:
+    """The approval queue: each result with its breakdowns and targets, paginated; approve a
+    selected batch (all or nothing) or decide one group at a time."""
     mission = access.mission_for(request.user, slug, "approve")
-    strategy = access.strategy_for(request.user, mission, request.GET.get("edition"))
+    strategy = access.strategy_for(request.user, mission, request.GET.get("edition") or request.POST.get("edition"))
     allowed = access.allowed_in(request.user, mission)
-    queue = monitoring.awaiting_approval(request.user, strategy)
-    ids = {r.indicator_id for r in queue}
-    targets = {(t.indicator_id, t.period): t for t in
-               im.Target.objects.filter(indicator_id__in=ids, category="")} if ids else {}
+    if request.method == "POST":
+        return _approve_batch(request, mission, strategy)
+    groups, page_obj, total = _queue_page(request.user, strategy, request.GET.get("page"))
     context = mission_context(request, mission, strategy, tab="approvals", allowed=allowed)
-    context.update({"queue": [{"result": r, "target": targets.get((r.indicator_id, r.period))} for r in queue],
-                    "pending_count": len(queue)})
+    context.update({"groups": groups, "page_obj": page_obj, "pending_count": total})
     return render(request, "web/approvals.html", context)
+
+
+def _picked(request, strategy) -> list[tuple[im.Result, int]]:
+    """The results of the selected groups, each with the version the approver saw."""
+    pairs: dict[int, int] = {}
+    for key in request.POST.getlist("pick"):
+        for part in key.split(","):
+            pk, _, version = part.partition(":")
+            if pk.isdigit() and version.isdigit():
+                pairs[int(pk)] = int(version)
+    if not pairs:
+        return []
+    from icsplan.accounts.redaction import visible
+
+    rows = visible(restrict(im.Result.objects.filter(pk__in=list(pairs), strategy=strategy), request.user, "approve"),
+                   request.user).select_related("indicator", "strategy")
+    return [(r, pairs[r.pk]) for r in rows.order_by("indicator__position", "period", "category", "pk")]
+
+
+def _approve_batch(request, mission, strategy) -> HttpResponse:
+    back = reverse("web:approvals", args=[mission.slug]) + f"?edition={strategy.edition}"
+    if request.POST.get("page"):
+        back += f"&page={request.POST.get('page')}"
+    try:
+        done = isv.approve_results(_picked(request, strategy), actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, f"Nothing was approved. {exc.sentences()}")
+    except IcsplanError as exc:
+        messages.error(request, f"Nothing was approved: {exc.message}")
+    else:
+        messages.success(request, f"{len(done)} result{'s' if len(done) != 1 else ''} approved.")
+    return redirect(back)
 
 
 @page
@@ -312,11 +427,18 @@ def approval_decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     except ConflictError as exc:
         text = (f"{result.indicator.code} {result.period} changed meanwhile (version {exc.given_version} → "
                 f"{exc.current_version}); reload the queue to see the current figures.")
+    except ValidationError as exc:
+        text = f"{result.indicator.code} {result.period} not {'returned' if action == 'return' else 'approved'}: " \
+               f"{exc.sentences()}"
     except IcsplanError as exc:
         text = f"{result.indicator.code} {result.period}: {exc.message}"
     if _is_htmx(request):
         result.refresh_from_db()
+        target = im.Target.objects.filter(indicator_id=result.indicator_id, period=result.period,
+                                          category=result.category, category_value=result.category_value).first()
+        pending = len({(i, p) for _, i, p, _ in monitoring.awaiting_approval_ids(request.user, result.strategy)})
         return render(request, "web/partials/approval_row.html",
-                      {"item": {"result": result, "target": None}, "mission": mission, "decided": ok, "note": text})
+                      {"item": {"result": result, "target": target}, "mission": mission, "decided": ok, "note": text,
+                       "oob_count": pending})
     (messages.success if ok else messages.error)(request, text)
     return redirect(back)

@@ -1,0 +1,172 @@
+"""Each role's day in Chromium, at desktop width and on a phone (issue 15).
+
+The admin adds a new reporter, assigns what they report on and sets the reporting calendar; the
+reporter sees the due list and submits; the approver approves a selected batch and returns one;
+the reporter sees the return and its notification. Run at 1280 px and at 390 px (screenshots in
+``artifacts/screenshots/``), then every page visited is checked for horizontal scrolling at 360 px.
+Uses the served Mali demo of ``test_browser`` (its fixtures, its own server).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from .test_browser import PASSWORD, SHOTS, browser, server, sign_in  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.browser
+
+VISITED: set[str] = set()
+
+
+def shot(page, name: str, full: bool = False) -> None:
+    # caret="initial": hiding the caret injects a style sheet, which the page's CSP (rightly) refuses.
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full, caret="initial")
+
+
+def _context(browser, server, width: int):  # noqa: F811 (fixture names)
+    height = 900 if width > 500 else 844
+    context = browser.new_context(viewport={"width": width, "height": height}, base_url=server)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda e: problems.append(f"{page.url}: {e}"))
+    page.on("console", lambda m: problems.append(f"{page.url}: {m.text[:90]}") if m.type == "error" else None)
+    page.on("load", lambda p: VISITED.add(p.url.split("#")[0].replace(server, "")))
+    return context, page, problems
+
+
+def _sign_out(page) -> None:
+    if page.viewport_size["width"] < 500:
+        page.goto("/")
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_load_state()
+
+
+# Each run uses indicators with no FY2022 result yet in the Mali demo (the served data is shared).
+DAYS = [(1280, ("1.1", "2.1"), (("1.1-B", "9"), ("2.1-B", "40"))),
+        (390, ("1.2", "2.2"), (("1.2-C", "35"), ("2.2-B", "20")))]
+
+
+@pytest.mark.parametrize(("width", "objectives", "entries"), DAYS, ids=[str(d[0]) for d in DAYS])
+def test_a_day_of_every_role(browser, server, width, objectives, entries):  # noqa: F811
+    context, page, problems = _context(browser, server, width)
+    tag = f"{width}"
+    name = f"new-reporter-{width}"
+    try:
+        # -- the admin: a new reporter, what they report on, the calendar ----------------------
+        sign_in(page, "admin")
+        page.goto("/people/")
+        page.get_by_label("User name").fill(name)
+        page.get_by_label("Password").fill("a sturdy passphrase 42")
+        page.locator("#id_role").select_option("reporter")
+        page.locator("#id_mission").select_option(label="Mission Mali")
+        page.get_by_role("button", name="Add the person").click()
+        page.get_by_text(f"{name} added.").wait_for()
+        shot(page, f"day-{tag}-01-person-added", full=True)
+        page.goto("/missions/mali/reporters/")
+        for objective in objectives:
+            page.get_by_label("Reporter", exact=True).select_option(label=name)
+            page.get_by_label("Objective or sub-objective").select_option(
+                label=page.locator("#id_target option", has_text=f"Objective {objective} ").first.inner_text())
+            page.get_by_role("button", name="Assign", exact=True).click()
+            page.get_by_text(f"{name} now reports on").first.wait_for()
+        shot(page, f"day-{tag}-02-reporter-assigned", full=True)
+        page.goto("/missions/mali/calendar/")
+        page.locator("#id_period").fill("FY2022")
+        page.locator("#id_due_date").fill("2022-10-31")
+        page.get_by_role("button", name="Set the due date").click()
+        page.get_by_text("Results of FY2022 are due on 31 October 2022.").wait_for()
+        _sign_out(page)
+
+        # -- the reporter: what is due, submit two results -------------------------------------
+        page.goto("/accounts/login/")
+        page.get_by_label("User name").fill(name)
+        page.get_by_label("Password").fill("a sturdy passphrase 42")
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_load_state()
+        page.get_by_role("heading", name="Waiting for you").wait_for()
+        shot(page, f"day-{tag}-03-reporter-dashboard", full=True)
+        page.goto("/missions/mali/results/?period=FY2022")
+        work = page.locator("section.worklist")
+        assert "Overdue" in work.inner_text() and f"{entries[0][0]} FY2022" in work.inner_text()
+        shot(page, f"day-{tag}-04-due-list", full=True)
+        for code, value in entries:
+            row = page.locator("article", has=page.get_by_role("heading", name=code))
+            row.locator("input[name$='-value']").fill(value)
+            row.get_by_role("button", name=f"Submit {code} for approval").click()
+            page.locator("#" + row.get_attribute("id")).get_by_text("submitted for approval").wait_for()
+        shot(page, f"day-{tag}-05-submitted", full=True)
+        _sign_out(page)
+
+        # -- the approver: approve a batch, return one -----------------------------------------
+        sign_in(page, "mali-approver")
+        page.goto("/missions/mali/approvals/")
+        approve, back = entries[0][0], entries[1][0]
+        page.get_by_label(f"Select {approve} FY2022").check()
+        shot(page, f"day-{tag}-06-queue", full=True)
+        page.get_by_role("button", name="Approve the selected results").click()
+        page.get_by_text("1 result approved.").wait_for()
+        item = page.locator("article", has=page.get_by_role("heading", name=back))
+        item.get_by_role("button", name=f"Return {back} FY2022").click()
+        item = page.locator("article", has=page.get_by_role("heading", name=back))
+        item.get_by_text("Say why the result is returned").wait_for()
+        item.get_by_label(f"Reason for returning {back} FY2022").fill("Give the survey's source.")
+        item.get_by_role("button", name=f"Return {back} FY2022").click()
+        page.get_by_text(f"{back} FY2022 returned to the reporter.").wait_for()
+        shot(page, f"day-{tag}-07-returned", full=True)
+        _sign_out(page)
+
+        # -- the reporter again: the return and its notification -------------------------------
+        page.goto("/accounts/login/")
+        page.get_by_label("User name").fill(name)
+        page.get_by_label("Password").fill("a sturdy passphrase 42")
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_load_state()
+        assert page.locator("#notices-count").inner_text().startswith("1")
+        page.get_by_role("link", name="Notifications").click()
+        page.get_by_text(f"{back} FY2022 was returned: Give the survey's source.").wait_for()
+        shot(page, f"day-{tag}-08-notification", full=True)
+        page.goto("/missions/mali/results/?period=FY2022")
+        assert "Give the survey's source." in page.locator("section.worklist").inner_text()
+        shot(page, f"day-{tag}-09-return-seen", full=True)
+        _sign_out(page)
+    finally:
+        context.close()
+    assert not problems, problems
+
+
+PHONE_PAGES = ["/", "/missions/mali/", "/missions/mali/strategy/", "/frameworks/", "/accounts/login/"]
+SIGNED_IN_PAGES = {
+    "mali-reporter": ["/missions/mali/results/?period=FY2022", "/notifications/"],
+    "mali-approver": ["/missions/mali/approvals/"],
+    "admin": ["/people/", "/missions/mali/reporters/", "/missions/mali/calendar/"],
+}
+
+
+def _overflow(page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+def test_no_page_is_wider_than_a_360_px_screen(browser, server):  # noqa: F811
+    """No horizontal scrolling on a 360 px phone: every page of the day, signed out and in."""
+    wide = {}
+    context, page, _ = _context(browser, server, 360)
+    try:
+        for url in PHONE_PAGES:
+            page.goto(url)
+            page.wait_for_load_state()
+            if _overflow(page) > 0:
+                wide[url] = _overflow(page)
+        shot(page, "phone-360-login")
+        page.goto("/missions/mali/strategy/")
+        shot(page, "phone-360-strategy")
+        for user, urls in SIGNED_IN_PAGES.items():
+            sign_in(page, user)
+            for url in urls:
+                page.goto(url)
+                page.wait_for_load_state()
+                if _overflow(page) > 0:
+                    wide[f"{url} as {user}"] = _overflow(page)
+            _sign_out(page)
+    finally:
+        context.close()
+    assert not wide, f"pages wider than 360 px (extra pixels): {wide}"
