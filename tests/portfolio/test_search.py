@@ -62,9 +62,11 @@ def test_an_sbu_narrative_is_not_even_searched_for_the_public(world):
         assert all(CANARY_PREFIX not in h.snippet for h in hits)
 
 
-def test_unapproved_editions_only_for_members(world):
+def test_unapproved_editions_only_for_their_editors_and_approvers(world):
+    """A draft edition is seen by the mission's editors and approvers only (not its readers)."""
     assert {h.edition for h in _hits(world, "viewer", "objective", mission=world.mission.pk)} == {"2022"}
-    assert {h.edition for h in _hits(world, "reader", "objective", mission=world.mission.pk)} == {"2022", "2026"}
+    assert {h.edition for h in _hits(world, "reader", "objective", mission=world.mission.pk)} == {"2022"}
+    assert {h.edition for h in _hits(world, "editor", "objective", mission=world.mission.pk)} == {"2022", "2026"}
 
 
 def test_filters_kind_mission_bureau(world):

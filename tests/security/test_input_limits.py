@@ -527,6 +527,14 @@ def test_the_web_element_form_asks_for_a_reason_to_lower(world):
     assert _snapshot() == before
     response = client.post(url, {**data, "reason": "cleared for release"})
     assert response.status_code == 302
+    # The edition is in force: the lowering is a revision, made only when an approver approves it.
+    from icsplan.strategies import services as strategy_services
+    from icsplan.strategies.models import Revision
+
+    objective.refresh_from_db()
+    assert objective.justification_sensitivity == "sbu"
+    revision = Revision.objects.get(strategy=world.strategy, element_id=objective.pk)
+    strategy_services.approve_revision(revision, actor=world.user("approver"), expected_version=revision.version)
     objective.refresh_from_db()
     assert objective.justification_sensitivity == "public"
 

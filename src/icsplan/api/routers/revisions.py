@@ -57,7 +57,7 @@ class ProposeRequest(Schema):
     reason: str = Field(..., min_length=1, max_length=inputs.CHANGE_REASON_MAX)
 
 
-class DecisionRequest(Schema):
+class RevisionDecisionRequest(Schema):
     """Why (required to reject)."""
 
     reason: str = Field("", max_length=inputs.CHANGE_REASON_MAX)
@@ -111,7 +111,7 @@ def propose_revision(request: HttpRequest, payload: ProposeRequest, response: Ht
     return Status(201, revision_dict(row))
 
 
-def _decide(request: HttpRequest, revision_id: int, payload: DecisionRequest, response: HttpResponse,
+def _decide(request: HttpRequest, revision_id: int, payload: RevisionDecisionRequest, response: HttpResponse,
             approve: bool) -> dict[str, Any]:
     from icsplan.strategies import services
 
@@ -128,11 +128,11 @@ def _decide(request: HttpRequest, revision_id: int, payload: DecisionRequest, re
 
 @router.post("/{int:revision_id}/approve", response=RevisionSchema, auth=WRITE_AUTH, openapi_extra=IF_MATCH,
              summary="Approve a revision (an approver other than its proposer): the change is applied")
-def approve_revision(request: HttpRequest, revision_id: PathId, payload: DecisionRequest, response: HttpResponse):
+def approve_revision(request: HttpRequest, revision_id: PathId, payload: RevisionDecisionRequest, response: HttpResponse):
     return _decide(request, revision_id, payload, response, approve=True)
 
 
 @router.post("/{int:revision_id}/reject", response=RevisionSchema, auth=WRITE_AUTH, openapi_extra=IF_MATCH,
              summary="Reject a revision with a reason (an approver other than its proposer)")
-def reject_revision(request: HttpRequest, revision_id: PathId, payload: DecisionRequest, response: HttpResponse):
+def reject_revision(request: HttpRequest, revision_id: PathId, payload: RevisionDecisionRequest, response: HttpResponse):
     return _decide(request, revision_id, payload, response, approve=False)
