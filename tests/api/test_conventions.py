@@ -177,3 +177,13 @@ def test_schema_names_are_unique_so_openapi_components_do_not_collide():
             walk(sub)
 
     walk(Schema)
+
+
+def test_booleans_in_a_body_are_json_booleans(world, api_as):
+    """``"cumulative": 0`` is not a boolean: it is refused naming the field (a fuzzer found it accepted)."""
+    api = api_as("editor")
+    objective = world.strategy.objectives.order_by("position").first()
+    body = {"element": {"kind": "objective", "id": objective.pk}, "code": "9.9-Z", "name": "Strict", "cumulative": 0}
+    refused = _problem(api.post("indicators", body), 422, "validation-failed")
+    assert refused["field"] == "cumulative"
+    assert api.post("indicators", {**body, "cumulative": False}).status_code == 201

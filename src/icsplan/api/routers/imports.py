@@ -18,6 +18,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
+from pydantic import StrictBool
 from ninja.responses import Status
 
 from icsplan.accounts.models import Mission
@@ -60,7 +61,7 @@ class ImportPreviewSchema(Schema):
 
 
 class ConfirmIn(Schema):
-    replace: bool = Field(False, description="Replace the existing edition with the same label (needs If-Match)")
+    replace: StrictBool = Field(False, description="Replace the existing edition with the same label (needs If-Match)")
 
 
 def _counts(strategy) -> dict[str, int]:

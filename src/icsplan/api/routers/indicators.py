@@ -20,6 +20,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
+from pydantic import StrictBool
 
 from icsplan.accounts.roles import Action
 from icsplan.core import inputs
@@ -100,7 +101,7 @@ class IndicatorUpdate(Schema):
     unit: str | None = Field(None, max_length=100)
     value_type: ValueType | None = None
     direction: Literal["increase", "decrease"] | None = None
-    cumulative: bool | None = None
+    cumulative: StrictBool | None = None
     data_source: str | None = None
     collection_method: str | None = None
     frequency: Frequency | None = None
@@ -119,7 +120,7 @@ class IndicatorCreate(Schema):
     unit: str | None = Field(None, max_length=100)
     value_type: ValueType = "number"
     direction: Literal["increase", "decrease"] = "increase"
-    cumulative: bool = False
+    cumulative: StrictBool = False
     frequency: Frequency = "annual"
     responsible: str | None = Field(None, max_length=100)
     sensitivity: s.Sensitivity = "public"
@@ -171,7 +172,7 @@ class TargetIn(ValueIn):
 class ResultIn(ValueIn):
     evidence_url: str | None = Field(None, max_length=inputs.EVIDENCE_URL_MAX,
                                      description="An http:// or https:// address")
-    draft: bool = Field(False, description="Save as a draft instead of submitting it for approval")
+    draft: StrictBool = Field(False, description="Save as a draft instead of submitting it for approval")
 
 
 class ReturnIn(Schema):
@@ -225,7 +226,7 @@ BreakdownValue = Annotated[str, Field(min_length=1, max_length=100)]
 class DisaggregationIn(Schema):
     category: str = Field(..., min_length=1, max_length=60, description="e.g. sex, age band, region")
     values: list[BreakdownValue] = Field(..., min_length=1, max_length=50, description="e.g. female, male")
-    exhaustive: bool = Field(True, description="The values add up to the total (their sum is then checked)")
+    exhaustive: StrictBool = Field(True, description="The values add up to the total (their sum is then checked)")
 
 
 # -- helpers ---------------------------------------------------------------------------------------
