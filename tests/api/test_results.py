@@ -27,7 +27,12 @@ def test_submit_approve_return(world, api_as):
     stale = reporter.post("results", {"indicator": indicator.pk, "period": "FY2025", "value": "13"},
                           headers={"If-Match": submitted["ETag"]})
     assert stale.status_code == 412
-    resubmitted = reporter.post("results", {"indicator": indicator.pk, "period": "FY2025", "value": "13"},
+    # Changing an approved figure needs a reason.
+    unexplained = reporter.post("results", {"indicator": indicator.pk, "period": "FY2025", "value": "13"},
+                                headers={"If-Match": approved["ETag"]})
+    assert unexplained.status_code == 422 and unexplained.json()["field"] == "reason"
+    resubmitted = reporter.post("results", {"indicator": indicator.pk, "period": "FY2025", "value": "13",
+                                            "reason": "Corrected field count."},
                                 headers={"If-Match": approved["ETag"]})
     assert resubmitted.status_code == 200 and resubmitted.json()["status"] == "submitted"
     no_reason = approver.post(f"{url}/return", {"reason": ""}, headers={"If-Match": resubmitted["ETag"]})

@@ -218,7 +218,7 @@ def test_full_cycle_fy2019_frozen_after_edits(mali, people):
     strategy_services.delete_element(gone, expected_version=gone.version, actor=SYSTEM)
     indicator = Indicator.objects.filter(strategy=mali, frequency="annual").order_by("pk").first()
     existing = indicator.results.filter(period="FY2019", category="").first()
-    indicator_services.submit_result(indicator, "FY2019", "999999", actor=SYSTEM,
+    indicator_services.submit_result(indicator, "FY2019", "999999", actor=SYSTEM, reason="Corrected after the review.",
                                      expected_version=existing.version if existing else 0)
     after = svc.review_content(Review.objects.get(pk=review.pk), editor)
     assert after.assessments == before.assessments

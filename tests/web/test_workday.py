@@ -176,7 +176,8 @@ def test_the_queue_is_paginated_and_light(db, login):
 
 def test_breakdowns_are_entered_with_the_result_and_their_sum_is_checked(site, login):
     indicator = Indicator.objects.get(strategy=site, code="1.1-B")
-    breakdown = services.define_disaggregation(indicator, "sex", ["female", "male"], actor=SYSTEM)
+    breakdown = services.define_disaggregation(indicator, "sex", ["female", "male"], expected_version=0,
+                                                actor=SYSTEM)
     reporter = login("mali-reporter")
     page = reporter.get(reverse("web:results", args=[site.mission.slug]) + "?period=FY2024").content.decode()
     assert "By sex" in page and f'name="i{indicator.pk}-bd-{breakdown.pk}-0"' in page
