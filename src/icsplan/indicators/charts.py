@@ -214,9 +214,9 @@ def status_matrix_figure(progress, *, include_goals: bool = False) -> Figure:
                for s in (Status.ON_TRACK, Status.AT_RISK, Status.OFF_TRACK, Status.NO_DATA)]
     fig.legend(handles=handles, fontsize=small, frameon=False, loc="outside lower center", ncols=4)
     title = f"Status by objective and period — {progress.strategy}"
-    fig.suptitle(title if len(title) < 60 else title[:57] + "…", fontsize=small + 1, x=0.02, ha="left")
-    if progress.sample:
-        fig.supxlabel(SAMPLE_LABEL, fontsize=small, style="italic")
+    title = title if len(title) < 60 else title[:57] + "…"
+    # The sample label goes under the title: below the plot it would collide with the legend.
+    fig.suptitle(title + (f"\n{SAMPLE_LABEL}" if progress.sample else ""), fontsize=small + 1, x=0.02, ha="left")
     return fig
 
 
