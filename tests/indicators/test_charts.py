@@ -90,3 +90,10 @@ def test_status_matrix_text_stays_12_px_with_many_periods_and_rows():
     svg = charts.status_matrix_chart(progress, "svg")
     assert min(_displayed_text_px(svg)) >= 12.0 - 1e-6
     assert charts.status_matrix_rows(progress)[0] == ("Objective 1.1", ["off_track"] * len(periods))
+
+
+def test_status_matrix_img_height_matches_the_svg(mali_strategy):
+    progress = strategy_progress(mali_strategy)
+    root = ET.fromstring(charts.status_matrix_chart(progress, "svg"))
+    _, _, width, height = (float(v) for v in root.get("viewBox", "").split())
+    assert abs(charts.status_matrix_height_px(progress) - height * charts.MATRIX_DISPLAY_PX / width) <= 1

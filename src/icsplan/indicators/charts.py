@@ -180,6 +180,16 @@ MIN_TEXT_PX = 12.0
 MATRIX_MIN_FONT_PT = MIN_TEXT_PX * MATRIX_WIDTH_PT / MATRIX_DISPLAY_PX
 
 
+def _matrix_height_in(n_rows: int) -> float:
+    return 1.5 + 0.4 * max(1, n_rows)
+
+
+def status_matrix_height_px(progress, *, include_goals: bool = False) -> int:
+    """The matrix's height in CSS px when shown MATRIX_DISPLAY_PX wide (the <img height>, no layout shift)."""
+    n_rows = len(progress.objectives) + (len(progress.goals) if include_goals else 0)
+    return round(_matrix_height_in(n_rows) * 72 * MATRIX_DISPLAY_PX / MATRIX_WIDTH_PT)
+
+
 def status_matrix_figure(progress, *, include_goals: bool = False) -> Figure:
     """Objectives (rows) by periods (columns), each cell hatched and labelled with its status.
 
@@ -190,7 +200,7 @@ def status_matrix_figure(progress, *, include_goals: bool = False) -> Figure:
     periods = progress.periods
     small = MATRIX_MIN_FONT_PT
     width_in = MATRIX_WIDTH_PT / 72
-    fig = Figure(figsize=(width_in, 1.5 + 0.4 * max(1, len(rows))), layout="constrained")
+    fig = Figure(figsize=(width_in, _matrix_height_in(len(rows))), layout="constrained")
     ax = fig.add_subplot()
     # Narrow columns get the status on two lines ("Off / track") so labels do not overlap.
     two_lines = len(periods) > 5
@@ -254,6 +264,6 @@ def status_matrix_alt_text(progress, *, include_goals: bool = False) -> str:
 
 __all__ = [
     "IndicatorChart", "indicator_chart_data", "indicator_figure", "indicator_chart", "indicator_alt_text",
-    "status_matrix_figure", "status_matrix_chart", "status_matrix_alt_text", "status_matrix_rows", "render",
+    "status_matrix_figure", "status_matrix_chart", "status_matrix_alt_text", "status_matrix_rows", "status_matrix_height_px", "render",
     "MATRIX_DISPLAY_PX", "MATRIX_WIDTH_PT", "MIN_TEXT_PX",
 ]
