@@ -7,7 +7,8 @@ an objective, and the change shows in its history; an editor adds an indicator w
 targets and finds it in the strategy; an approver locks and reopens a period; an editor adds a goal
 and deletes it after the confirmation page. On PostgreSQL (``DATABASE_URL`` set) the served app gets
 a throwaway database of its own, dropped afterwards. Screenshots of every step are saved under
-``artifacts/screenshots/``.
+``artifacts/screenshots/``. Every page a test visits (each ``goto`` and each screenshot) is checked
+with axe-core for WCAG 2.1 A/AA violations (tests/web/a11y.py); the test fails listing them.
 """
 
 from __future__ import annotations
