@@ -7,7 +7,8 @@ an objective, and the change shows in its history; an editor adds an indicator w
 targets and finds it in the strategy; an approver locks and reopens a period; an editor adds a goal
 and deletes it after the confirmation page. On PostgreSQL (``DATABASE_URL`` set) the served app gets
 a throwaway database of its own, dropped afterwards. Screenshots of every step are saved under
-``artifacts/screenshots/``.
+``artifacts/screenshots/``. Every page a test visits (each ``goto`` and each screenshot) is checked
+with axe-core for WCAG 2.1 A/AA violations (tests/web/a11y.py); the test fails listing them.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+
+from .a11y import record, report, watch
 
 pytestmark = pytest.mark.browser
 
@@ -119,14 +122,20 @@ def page(browser, server):
     pg.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     pg.on("pageerror", lambda e: problems.append(str(e)))
     pg.problems = problems
+    # Every page the test visits is checked with axe-core (WCAG 2.1 A/AA); see tests/web/a11y.py.
+    pg.a11y = []
+    watch(pg, pg.a11y)
     yield pg
     context.close()
     csp = [p for p in problems if "Content Security Policy" in p or "Refused to" in p]
     assert not csp, csp
+    assert not pg.a11y, report(pg.a11y)
 
 
 def shot(page, name: str, full: bool = False) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full)
+    if hasattr(page, "a11y"):
+        record(page, page.a11y)
 
 
 def sign_in(page, username: str) -> None:

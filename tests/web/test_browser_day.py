@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pytest
 
+from .a11y import record, report, watch
 from .test_browser import PASSWORD, SHOTS, browser, server, sign_in  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
@@ -21,6 +22,8 @@ VISITED: set[str] = set()
 def shot(page, name: str, full: bool = False) -> None:
     # caret="initial": hiding the caret injects a style sheet, which the page's CSP (rightly) refuses.
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full, caret="initial")
+    if hasattr(page, "a11y"):
+        record(page, page.a11y)
 
 
 def _context(browser, server, width: int):  # noqa: F811 (fixture names)
@@ -31,6 +34,9 @@ def _context(browser, server, width: int):  # noqa: F811 (fixture names)
     page.on("pageerror", lambda e: problems.append(f"{page.url}: {e}"))
     page.on("console", lambda m: problems.append(f"{page.url}: {m.text[:90]}") if m.type == "error" else None)
     page.on("load", lambda p: VISITED.add(p.url.split("#")[0].replace(server, "")))
+    # Every page visited is checked with axe-core (WCAG 2.1 A/AA); see tests/web/a11y.py.
+    page.a11y = []
+    watch(page, page.a11y)
     return context, page, problems
 
 
@@ -132,6 +138,7 @@ def test_a_day_of_every_role(browser, server, width, objectives, entries):  # no
     finally:
         context.close()
     assert not problems, problems
+    assert not page.a11y, report(page.a11y)
 
 
 PHONE_PAGES = ["/", "/missions/mali/", "/missions/mali/strategy/", "/frameworks/", "/accounts/login/"]
@@ -170,3 +177,4 @@ def test_no_page_is_wider_than_a_360_px_screen(browser, server):  # noqa: F811
     finally:
         context.close()
     assert not wide, f"pages wider than 360 px (extra pixels): {wide}"
+    assert not page.a11y, report(page.a11y)

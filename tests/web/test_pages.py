@@ -61,6 +61,17 @@ def test_dashboard_shows_status_as_text_and_icon(login, site):
     assert "status-matrix.svg" in html
 
 
+def test_dashboard_offers_the_status_matrix_as_a_table(login, site):
+    html = login("mali-reader").get(DASH).content.decode()
+    table = re.search(r'<details class="matrix-table">.*?</details>', html, re.S)
+    assert table, "the status matrix has an HTML table beside its image"
+    assert "{#" not in html  # a template comment spread over two lines would show as text
+    table_html = table.group(0)
+    assert re.search(r'<th scope="col">FY\d{4}</th>', table_html)
+    assert re.search(r'<th scope="row">Objective \d+\.\d+</th>', table_html)
+    assert re.search(r'<td><span class="status status-(on_track|at_risk|off_track|no_data)"', table_html)
+
+
 def test_charts_are_svg_with_alt_text(login, site):
     client = login("mali-reader")
     html = client.get(STRATEGY).content.decode()

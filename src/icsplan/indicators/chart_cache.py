@@ -29,7 +29,7 @@ from . import charts
 #: the cache alias (a database cache in settings, so that every worker process shares it)
 CACHE_ALIAS = "charts"
 #: bump when the drawing code changes, so that cached images of the old look are not served
-DRAWING_VERSION = "1"
+DRAWING_VERSION = "2"  # 2: status matrix at a fixed width with 12 px text (issue 15)
 
 
 def _digest(*parts: object) -> str:

@@ -86,13 +86,13 @@ def _fmt(value: float | None, value_type: str = "number") -> str:
     return text + ("%" if value_type == "percent" else "")
 
 
-def render(fig: Figure, fmt: str = "svg") -> bytes:
-    """The figure as SVG (text kept as text) or PNG bytes."""
+def render(fig: Figure, fmt: str = "svg", *, tight: bool = True) -> bytes:
+    """The figure as SVG (text kept as text) or PNG bytes; ``tight`` crops it to what is drawn."""
     if fmt not in FORMATS:
         raise ValueError(f"charts are svg or png, not {fmt!r}")
     buffer = io.BytesIO()
     with rc_context({"svg.fonttype": "none", "svg.hashsalt": "icsplan"}):
-        fig.savefig(buffer, format=fmt, dpi=150 if fmt == "png" else 72, bbox_inches="tight",
+        fig.savefig(buffer, format=fmt, dpi=150 if fmt == "png" else 72, bbox_inches="tight" if tight else None,
                     metadata={"Date": None} if fmt == "svg" else None)
     return buffer.getvalue()
 
@@ -171,40 +171,75 @@ def indicator_alt_text(data: IndicatorChart) -> str:
     return " ".join(parts)
 
 
+# The dashboard shows the status matrix in an <img width=640> (web/dashboard.html): the SVG's user
+# unit is the point, so a figure MATRIX_WIDTH_PT wide is drawn at 640 / MATRIX_WIDTH_PT CSS px per point.
+MATRIX_DISPLAY_PX = 640
+MATRIX_WIDTH_PT = 480.0  # 640 CSS px at 96 px per inch = 6.67 inches = 480 pt: one point is 4/3 px
+MIN_TEXT_PX = 12.0
+# The smallest font (points) that is still MIN_TEXT_PX at the displayed size.
+MATRIX_MIN_FONT_PT = MIN_TEXT_PX * MATRIX_WIDTH_PT / MATRIX_DISPLAY_PX
+
+
+def _matrix_height_in(n_rows: int) -> float:
+    return 1.5 + 0.4 * max(1, n_rows)
+
+
+def status_matrix_height_px(progress, *, include_goals: bool = False) -> int:
+    """The matrix's height in CSS px when shown MATRIX_DISPLAY_PX wide (the <img height>, no layout shift)."""
+    n_rows = len(progress.objectives) + (len(progress.goals) if include_goals else 0)
+    return round(_matrix_height_in(n_rows) * 72 * MATRIX_DISPLAY_PX / MATRIX_WIDTH_PT)
+
+
 def status_matrix_figure(progress, *, include_goals: bool = False) -> Figure:
-    """Objectives (rows) by periods (columns), each cell hatched and labelled with its status."""
+    """Objectives (rows) by periods (columns), each cell hatched and labelled with its status.
+
+    The figure has a fixed width (``MATRIX_WIDTH_PT``) and keeps everything inside it (constrained
+    layout, legend below), so no text is smaller than ``MIN_TEXT_PX`` where the dashboard shows it.
+    """
     rows = list(progress.objectives) + (list(progress.goals) if include_goals else [])
     periods = progress.periods
-    fig = Figure(figsize=(1.6 + 1.3 * max(1, len(periods)), 0.9 + 0.42 * max(1, len(rows))))
+    small = MATRIX_MIN_FONT_PT
+    width_in = MATRIX_WIDTH_PT / 72
+    fig = Figure(figsize=(width_in, _matrix_height_in(len(rows))), layout="constrained")
     ax = fig.add_subplot()
+    # Narrow columns get the status on two lines ("Off / track") so labels do not overlap.
+    two_lines = len(periods) > 5
     for i, row in enumerate(rows):
         for j, period in enumerate(periods):
             status = row.statuses.get(period, Status.NO_DATA)
             fill, hatch, label = STYLE[status]
             ax.add_patch(Rectangle((j, i), 1, 1, facecolor=fill, edgecolor="#333333", hatch=hatch, linewidth=0.8))
-            ax.text(j + 0.5, i + 0.5, label, ha="center", va="center", fontsize=7,
+            ax.text(j + 0.5, i + 0.5, label.replace(" ", "\n") if two_lines else label, ha="center",
+                    va="center", fontsize=small, linespacing=1.0,
                     bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.8, "alpha": 0.85})
     ax.set_xlim(0, max(1, len(periods)))
     ax.set_ylim(max(1, len(rows)), 0)
-    ax.set_xticks([j + 0.5 for j in range(len(periods))], periods, fontsize=8)
+    ax.set_xticks([j + 0.5 for j in range(len(periods))], periods, fontsize=small)
     ax.xaxis.tick_top()
-    ax.set_yticks([i + 0.5 for i in range(len(rows))], [r.label for r in rows], fontsize=8)
+    ax.set_yticks([i + 0.5 for i in range(len(rows))], [r.label for r in rows], fontsize=small)
     ax.tick_params(length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
     handles = [Patch(facecolor=STYLE[s][0], hatch=STYLE[s][1], edgecolor="#333333", label=STYLE[s][2])
                for s in (Status.ON_TRACK, Status.AT_RISK, Status.OFF_TRACK, Status.NO_DATA)]
-    ax.legend(handles=handles, fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    fig.legend(handles=handles, fontsize=small, frameon=False, loc="outside lower center", ncols=4)
     title = f"Status by objective and period — {progress.strategy}"
-    fig.suptitle(title, fontsize=10, x=0.02, ha="left")
-    if progress.sample:
-        fig.text(0.02, -0.01, SAMPLE_LABEL, fontsize=7, style="italic", ha="left", va="top")
+    title = title if len(title) < 60 else title[:57] + "…"
+    # The sample label goes under the title: below the plot it would collide with the legend.
+    fig.suptitle(title + (f"\n{SAMPLE_LABEL}" if progress.sample else ""), fontsize=small + 1, x=0.02, ha="left")
     return fig
 
 
 def status_matrix_chart(progress, fmt: str = "svg", *, include_goals: bool = False) -> bytes:
-    """``status_matrix_figure`` rendered as SVG (web) or PNG (documents)."""
-    return render(status_matrix_figure(progress, include_goals=include_goals), fmt)
+    """``status_matrix_figure`` rendered as SVG (web) or PNG (documents), at its fixed width."""
+    return render(status_matrix_figure(progress, include_goals=include_goals), fmt, tight=False)
+
+
+def status_matrix_rows(progress, *, include_goals: bool = False) -> list[tuple[str, list[str]]]:
+    """The status matrix as data: (row label, status key for each of ``progress.periods``)."""
+    rows = list(progress.objectives) + (list(progress.goals) if include_goals else [])
+    return [(row.label, [row.statuses.get(period, Status.NO_DATA).value for period in progress.periods])
+            for row in rows]
 
 
 def status_matrix_alt_text(progress, *, include_goals: bool = False) -> str:
@@ -229,5 +264,6 @@ def status_matrix_alt_text(progress, *, include_goals: bool = False) -> str:
 
 __all__ = [
     "IndicatorChart", "indicator_chart_data", "indicator_figure", "indicator_chart", "indicator_alt_text",
-    "status_matrix_figure", "status_matrix_chart", "status_matrix_alt_text", "render",
+    "status_matrix_figure", "status_matrix_chart", "status_matrix_alt_text", "status_matrix_rows", "status_matrix_height_px", "render",
+    "MATRIX_DISPLAY_PX", "MATRIX_WIDTH_PT", "MIN_TEXT_PX",
 ]

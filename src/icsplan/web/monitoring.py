@@ -35,6 +35,9 @@ class Monitoring:
     has_indicators: bool = False
     matrix_available: bool = False
     matrix_alt: str = ""
+    # The status matrix as data for its HTML table: (row label, [status key per period in ``periods``]).
+    matrix_rows: list = field(default_factory=list)
+    matrix_height: int = 360  # CSS px of the matrix <img> at its 640 px width
     sample: bool = False
     indicator_ids: dict = field(default_factory=dict)  # indicator code -> pk
     indicator_alt: dict = field(default_factory=dict)  # indicator code -> chart alt text
@@ -148,6 +151,8 @@ def for_strategy(user, strategy, allowed, period: str | None = None, *, queue: b
     facts.matrix_available = facts.has_indicators
     if facts.has_indicators:
         facts.matrix_alt = charts.status_matrix_alt_text(progress)
+        facts.matrix_rows = charts.status_matrix_rows(progress)
+        facts.matrix_height = charts.status_matrix_height_px(progress)
         if indicator_charts:
             facts.indicator_alt = {item.indicator.code: charts.indicator_alt_text(charts.indicator_chart_data(item))
                                    for item in progress.indicators}
