@@ -13,6 +13,7 @@ unreachable the test is skipped — unless ``CI`` is set, where it fails.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -83,6 +84,37 @@ def _django(env, code: str) -> object:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+@contextlib.contextmanager
+def serving(env: dict, log_path: Path, *options: str):
+    """``icsplan serve`` on a free loopback port with ``env``: yields its base URL once ``/healthz``
+    answers (60 s at most), and stops it afterwards. Its output goes to ``log_path``."""
+    port = _free_port()
+    with log_path.open("w") as log:
+        process = subprocess.Popen([sys.executable, "-m", "icsplan", "serve", "--host", "127.0.0.1", "--port", str(port),
+                                    *options], env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    with urllib.request.urlopen(base + "/healthz", timeout=5) as response:
+                        if response.status == 200:
+                            break
+                except OSError:
+                    pass
+                assert process.poll() is None, f"icsplan serve exited with {process.returncode}"
+                assert time.monotonic() < deadline, "icsplan serve did not answer /healthz within 60 s"
+                time.sleep(0.3)
+            yield base
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+
+
 @pytest.fixture(scope="module")
 def server(pg_database, tmp_path_factory):
     env = {**os.environ, "DATABASE_URL": f"{PG_BASE}/{pg_database}",
@@ -91,32 +123,8 @@ def server(pg_database, tmp_path_factory):
     env.pop("DJANGO_SETTINGS_MODULE", None)
     _run(env, "migrate")
     _run(env, "demo")
-    port = _free_port()
-    log = (tmp_path_factory.mktemp("server-log") / "serve.log").open("w")
-    process = subprocess.Popen([sys.executable, "-m", "icsplan", "serve", "--host", "127.0.0.1", "--port", str(port),
-                                "--threads", "8"], env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=5) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            assert process.poll() is None, f"icsplan serve exited with {process.returncode}"
-            assert time.monotonic() < deadline, "icsplan serve did not answer /healthz within 60 s"
-            time.sleep(0.3)
+    with serving(env, tmp_path_factory.mktemp("server-log") / "serve.log", "--threads", "8") as base:
         yield {"base": base, "env": env, "db": pg_database}
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        log.close()
 
 
 def _call(base: str, method: str, path: str, token: str, body=None, if_match: str | None = None):

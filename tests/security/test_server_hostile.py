@@ -13,8 +13,6 @@ import http.client
 import json
 import os
 import secrets
-import subprocess
-import sys
 import time
 import urllib.request
 import uuid
@@ -22,7 +20,7 @@ import uuid
 import pytest
 
 from .hostile_files import deflate_bomb_pdf
-from .test_server_concurrency import PG_BASE, REPO, _django, _free_port, _run, pg_database  # noqa: F401
+from .test_server_concurrency import PG_BASE, _django, _run, pg_database, serving  # noqa: F401
 
 pytestmark = pytest.mark.server
 
@@ -42,26 +40,8 @@ def served(pg_database, tmp_path_factory):  # noqa: F811 - the imported fixture
     _run(env, "migrate")
     _run(env, "demo")
     token = _run(env, "users", "token", "mali-editor", "--scope", "write", "--mission", "Mali").strip().splitlines()[-1]
-    port = _free_port()
-    log = (tmp_path_factory.mktemp("hostile-log") / "serve.log").open("w")
-    process = subprocess.Popen([sys.executable, "-m", "icsplan", "serve", "--host", "127.0.0.1", "--port", str(port),
-                                "--threads", "4"], env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while not _healthy(base):
-            assert process.poll() is None, f"icsplan serve exited with {process.returncode}"
-            assert time.monotonic() < deadline, "icsplan serve did not answer /healthz within 60 s"
-            time.sleep(0.3)
+    with serving(env, tmp_path_factory.mktemp("hostile-log") / "serve.log", "--threads", "4") as base:
         yield {"base": base, "env": env, "token": token}
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        log.close()
 
 
 def _healthy(base: str) -> bool:

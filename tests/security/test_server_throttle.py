@@ -14,14 +14,13 @@ import re
 import secrets
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 
 import pytest
 
-from .test_server_concurrency import REPO, _free_port, _run, pg_database  # noqa: F401 (pg_database: a fixture)
+from .test_server_concurrency import REPO, _run, pg_database, serving  # noqa: F401 (pg_database: a fixture)
 
 pytestmark = pytest.mark.server
 PASSWORD = "a long and unusual password 2026"
@@ -36,33 +35,8 @@ def two_workers(pg_database, tmp_path_factory):  # noqa: F811 - the imported fix
     _run(env, "migrate")
     subprocess.run([sys.executable, "-m", "icsplan", "users", "add", "signer", "--role", "admin", "--password-stdin"],
                    env=env, cwd=REPO, input=PASSWORD + "\n", text=True, check=True, capture_output=True, timeout=120)
-    port = _free_port()
-    log = (tmp_path_factory.mktemp("throttle-log") / "serve.log").open("w")
-    process = subprocess.Popen([sys.executable, "-m", "icsplan", "serve", "--host", "127.0.0.1", "--port", str(port),
-                                "--workers", "2", "--threads", "2"], env=env, cwd=REPO, stdout=log,
-                               stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=5) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            assert process.poll() is None, f"icsplan serve exited with {process.returncode}"
-            assert time.monotonic() < deadline, "icsplan serve did not answer /healthz within 60 s"
-            time.sleep(0.3)
+    with serving(env, tmp_path_factory.mktemp("throttle-log") / "serve.log", "--workers", "2", "--threads", "2") as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        log.close()
 
 
 def _get_status(url: str, headers: dict):
