@@ -1,4 +1,4 @@
-"""The canonical JSON that icsplan embeds in its own DOCX, so its export imports back losslessly.
+"""The canonical JSON that icsplan embeds in its own DOCX and PDF, so its export imports back losslessly.
 
 Visible text cannot carry everything a strategy holds (indicator definitions, period values,
 statuses, markings, post and bureau), so icsplan's DOCX export also stores the strategy's
@@ -9,6 +9,11 @@ custom XML parts when they save (checked with LibreOffice 7.4 in tests/publishin
 On import the JSON is used only while the visible text is still what icsplan wrote: the
 signature is compared with the words of the document as read now. A document someone edited
 (a changed title, a new paragraph) is read from its visible text instead, as any other DOCX.
+The PDF export carries the same part as a PDF attachment (:data:`PDF_ATTACHMENT`, in the
+document's ``EmbeddedFiles``); its signature is taken from the HTML the PDF is rendered from, so
+the export never has to read its own PDF back, and on import it is compared with the words the
+PDF reader extracts (the two agree once the contents' leader dots and page numbers, which CSS
+adds, are set aside: :func:`visible_signature`).
 No Django here: this runs in the reader's child process.
 """
 
@@ -18,17 +23,27 @@ import hashlib
 import io
 import re
 import zipfile
+import zlib
+from collections.abc import Iterator
+from typing import Any
 from xml.etree import ElementTree
 
 from icsplan.document.model import Strategy
+from icsplan.errors import DocumentError, Location, UploadTooLarge
 
 from .files import strategy_from_json
-from .uploads import ReaderLimits, current_limits
+from .uploads import ReaderLimits, current_limits, human_size
 
 NAMESPACE = "urn:icsplan:strategy/1"
 ROOT = f"{{{NAMESPACE}}}strategy"
 _ITEM = re.compile(r"^customXml/item(\d+)\.xml$")
 _WORD = re.compile(r"\w+")
+# "Chief of Mission Priorities ........ 3": a contents line's leader and page number are layout
+# (CSS fills them in the PDF, Word's field in the DOCX), not words of the document.
+_LEADER = re.compile(r"(?:\.\s?){4,}\s*\d+")
+#: File name of the part in icsplan's PDF exports.
+PDF_ATTACHMENT = "icsplan-strategy.xml"
+_MAX_TREE_NODES = 1_000
 _CUSTOM_XML_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXml"
 _CUSTOM_PROPS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXmlProps"
 _PROPS_TYPE = "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
@@ -40,8 +55,16 @@ _ITEM_ID = "{2F6D1C2E-5A4B-4C3D-9E8F-1A2B3C4D5E6F}"
 def visible_signature(text: str) -> str:
     """A digest of the words of a document's visible text (as ``docx_to_text`` gives it): layout,
     spacing, styles and page numbers do not change it, any change of wording does."""
-    words = " ".join(_WORD.findall(text.casefold()))
+    words = " ".join(_WORD.findall(_LEADER.sub(" ", text).casefold()))
     return hashlib.sha256(words.encode("utf-8")).hexdigest()
+
+
+def part_xml(strategy_json: str, signature: str) -> str:
+    """The embedded part: ``<strategy signature="…">JSON</strategy>`` as an XML document."""
+    root = ElementTree.Element(ROOT, {"signature": signature})
+    root.text = strategy_json
+    ElementTree.register_namespace("", NAMESPACE)
+    return '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + ElementTree.tostring(root, encoding="unicode")
 
 
 def embed(docx: bytes, strategy_json: str, signature: str) -> bytes:
@@ -51,10 +74,6 @@ def embed(docx: bytes, strategy_json: str, signature: str) -> bytes:
     numbers = [int(m.group(1)) for m in (_ITEM.match(n) for n in names) if m]
     number = max(numbers, default=0) + 1
     item, props = f"customXml/item{number}.xml", f"customXml/itemProps{number}.xml"
-    root = ElementTree.Element(ROOT, {"signature": signature})
-    root.text = strategy_json
-    ElementTree.register_namespace("", NAMESPACE)
-    body = ElementTree.tostring(root, encoding="unicode")
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
@@ -66,7 +85,7 @@ def embed(docx: bytes, strategy_json: str, signature: str) -> bytes:
                 data = data.replace(b"</Relationships>", f'<Relationship Id="rIdIcsplan{number}" '
                                     f'Type="{_CUSTOM_XML_REL}" Target="../{item}"/></Relationships>'.encode())
             target.writestr(info, data)
-        target.writestr(item, '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + body)
+        target.writestr(item, part_xml(strategy_json, signature))
         target.writestr(f"customXml/_rels/item{number}.xml.rels",
                         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
@@ -101,6 +120,119 @@ def embedded_strategy(docx: bytes, text: str, *, source: str, limits: ReaderLimi
             continue
         if root.tag != ROOT:
             continue
+        if root.get("signature") != visible_signature(text):
+            return None  # edited since the export: the visible text wins
+        return strategy_from_json(root.text or "", source, max_depth=limits.json_max_depth)
+    return None
+
+
+def _attachment_error(source: str, why: str) -> DocumentError:
+    return DocumentError(f"The strategy data attached to the PDF ({PDF_ATTACHMENT}) cannot be read: {why}. "
+                         "Export the PDF from icsplan again, or import the Word or JSON export instead.",
+                         code="corrupt", where=Location(file=source, field=PDF_ATTACHMENT))
+
+
+def _name_tree_files(root: Any, source: str) -> Iterator[tuple[str, Any]]:
+    """(file name, file specification) of a PDF name tree, walked with a bound on its nodes so a
+    looping or enormous tree cannot keep the reader busy."""
+    from pdfminer.pdftypes import resolve1
+
+    pending, seen = [root], 0
+    while pending:
+        node = resolve1(pending.pop())
+        seen += 1
+        if seen > _MAX_TREE_NODES:
+            raise _attachment_error(source, f"the list of attached files has more than {_MAX_TREE_NODES} entries")
+        if not isinstance(node, dict):
+            continue
+        names = resolve1(node.get("Names"))
+        if isinstance(names, list):
+            for key, spec in zip(names[::2], names[1::2]):
+                yield _pdf_string(resolve1(key)), resolve1(spec)
+        kids = resolve1(node.get("Kids"))
+        if isinstance(kids, list):
+            pending.extend(kids)
+
+
+def _pdf_string(value: Any) -> str:
+    if isinstance(value, bytes):
+        from pdfminer.utils import decode_text
+
+        return decode_text(value)
+    return value if isinstance(value, str) else ""
+
+
+def _spec_names(spec: dict[str, Any]) -> set[str]:
+    from pdfminer.pdftypes import resolve1
+
+    return {_pdf_string(resolve1(spec.get(key))) for key in ("UF", "F")}
+
+
+def _attachment_bytes(stream: Any, source: str, limit: int) -> bytes:
+    """The content of an embedded-file stream, inflated up to ``limit`` bytes (never more: a
+    deflate bomb is refused after ``limit`` bytes, not held in memory)."""
+    from pdfminer.psparser import PSLiteral
+
+    raw = stream.get_rawdata()
+    if raw is None:
+        raise _attachment_error(source, "its content is missing")
+    if len(raw) > limit:
+        raise _too_large(source, limit)
+    filters = stream.get_filters()
+    names = [f.name if isinstance(f, PSLiteral) else str(f) for f, _ in filters]
+    if not names:
+        data = raw
+    elif names in (["FlateDecode"], ["Fl"]):
+        inflater = zlib.decompressobj()
+        try:
+            data = inflater.decompress(raw, limit + 1)
+        except zlib.error:
+            raise _attachment_error(source, "its compressed content is damaged") from None
+    else:
+        raise _attachment_error(source, f"it is encoded with {', '.join(names)}, which icsplan does not write")
+    if len(data) > limit:
+        raise _too_large(source, limit)
+    return data
+
+
+def _too_large(source: str, limit: int) -> UploadTooLarge:
+    return UploadTooLarge(f"The strategy data attached to the PDF ({PDF_ATTACHMENT}) is larger than the limit: "
+                          f"at most {human_size(limit)} is accepted.", where=Location(file=source, field=PDF_ATTACHMENT))
+
+
+def pdf_embedded_strategy(pdf: bytes, text: str, *, source: str, limits: ReaderLimits | None = None) -> Strategy | None:
+    """The strategy attached to icsplan's PDF export when the PDF's visible ``text`` (as
+    ``pdf_to_text`` reads it) is still the text it was exported with; None when the PDF has no
+    such attachment or has been edited since. A damaged or oversized attachment is refused.
+
+    ``pdf`` has passed :func:`icsplan.ingest.pdf.pdf_to_text` (size, encryption, damage) first.
+    """
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import PDFStream, resolve1
+
+    limits = limits or current_limits()
+    document = PDFDocument(PDFParser(io.BytesIO(pdf)))
+    names = resolve1(document.catalog.get("Names"))
+    files = resolve1(names.get("EmbeddedFiles")) if isinstance(names, dict) else None
+    if not isinstance(files, dict):
+        return None
+    for name, spec in _name_tree_files(files, source):
+        if not isinstance(spec, dict) or PDF_ATTACHMENT not in ({name} | _spec_names(spec)):
+            continue
+        embedded = resolve1(spec.get("EF"))
+        stream = resolve1(embedded.get("F")) if isinstance(embedded, dict) else None
+        if not isinstance(stream, PDFStream):
+            raise _attachment_error(source, "it has no content")
+        data = _attachment_bytes(stream, source, limits.max_text_bytes)
+        if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+            raise _attachment_error(source, "it declares a document type, which icsplan never writes")
+        try:
+            root = ElementTree.fromstring(data)
+        except ElementTree.ParseError as exc:
+            raise _attachment_error(source, f"it is not well-formed XML ({exc})") from None
+        if root.tag != ROOT or root.get("signature") is None:
+            raise _attachment_error(source, "it is not an icsplan strategy part")
         if root.get("signature") != visible_signature(text):
             return None  # edited since the export: the visible text wins
         return strategy_from_json(root.text or "", source, max_depth=limits.json_max_depth)

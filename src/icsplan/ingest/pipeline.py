@@ -189,7 +189,14 @@ def _read_in_child(kind: str, data: bytes, name: str, limits: ReaderLimits) -> t
         if kind == "pdf":
             from .pdf import pdf_to_text
 
+            from .embedded import pdf_embedded_strategy
+
             text = pdf_to_text(data, source=name, max_pages=limits.pdf_max_pages)
+            # icsplan's own export, its text unchanged: the attached JSON holds what text cannot.
+            embedded = pdf_embedded_strategy(data, text, source=name, limits=limits)
+            if embedded is not None:
+                result = ParseResult(strategy=embedded, source=name)
+                return result, lint_strategy(result)
         elif kind == "docx":
             from .docx import docx_to_text
             from .embedded import embedded_strategy

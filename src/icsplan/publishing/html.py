@@ -7,6 +7,7 @@ engine, no Django): narrative written by people must come out inert, whatever it
 from __future__ import annotations
 
 from html import escape
+from html.parser import HTMLParser
 
 from icsplan.document.model import Strategy
 
@@ -133,6 +134,45 @@ def to_html(strategy: Strategy, *, public: bool = False, indicators: bool = True
         f'<div class="screen-banner" aria-hidden="true">{_e(cover.banner)}</div>\n'
         "</body>\n</html>\n"
     )
+
+
+class _VisibleText(HTMLParser):
+    """The text a reader sees in an icsplan HTML document printed: no head, no style, nothing
+    hidden from print and assistive technology (``aria-hidden``: the screen-only banner)."""
+
+    _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"})
+    _HIDDEN = frozenset({"head", "script", "style", "template", "title"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.hidden: list[bool] = []
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._VOID:
+            self.parts.append(" ")
+            return
+        hidden = tag in self._HIDDEN or dict(attrs).get("aria-hidden") == "true"
+        self.hidden.append(hidden or bool(self.hidden and self.hidden[-1]))
+        self.parts.append(" ")  # block and cell boundaries separate words
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in self._VOID and self.hidden:
+            self.hidden.pop()
+        self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not (self.hidden and self.hidden[-1]):
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    """The printed text of an HTML document written by :func:`to_html` (the signature of the
+    PDF's visible words is taken from it)."""
+    parser = _VisibleText()
+    parser.feed(html)
+    parser.close()
+    return "".join(parser.parts)
 
 
 class HtmlRenderer(Renderer):

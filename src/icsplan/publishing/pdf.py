@@ -48,9 +48,10 @@ def _cache_page_references() -> None:
     pydyf.PDF.page_references = property(page_references, doc=original.__doc__)
 
 
-def html_to_pdf(html: str, *, data_urls: bool = False) -> bytes:
-    """A tagged PDF of an icsplan HTML document (``data_urls``: allow embedded data: images)."""
-    from weasyprint import HTML  # imported late: it is slow to import and only PDF needs it
+def html_to_pdf(html: str, *, data_urls: bool = False, attachments: dict[str, str] | None = None) -> bytes:
+    """A tagged PDF of an icsplan HTML document (``data_urls``: allow embedded data: images;
+    ``attachments``: file name -> text, embedded as PDF attachments)."""
+    from weasyprint import HTML, Attachment  # imported late: it is slow to import and only PDF needs it
 
     _cache_page_references()
     fetcher = _no_fetch
@@ -61,7 +62,32 @@ def html_to_pdf(html: str, *, data_urls: bool = False) -> bytes:
 
         fetcher = URLFetcher(allowed_protocols=("data",))  # others are skipped with a warning
     document = HTML(string=html, base_url=None, url_fetcher=fetcher)
-    return document.write_pdf(pdf_variant=PDF_VARIANT)
+    files = [
+        Attachment(string=content, name=name, base_url=None, url_fetcher=_no_fetch, relationship="Data",
+                   description="icsplan strategy data (imports this PDF back without loss)")
+        for name, content in (attachments or {}).items()
+    ]
+    return document.write_pdf(pdf_variant=PDF_VARIANT, attachments=files)
+
+
+def to_pdf(strategy: Strategy, *, public: bool = False, indicators: bool = True) -> bytes:
+    """The strategy as a PDF; with its indicators, it also carries the canonical JSON of what it
+    shows as an attachment (``ingest.embedded``), so importing it back loses nothing.
+
+    The signature of the visible words is taken from the HTML the PDF is rendered from: reading
+    the rendered PDF back would cost more than rendering it.
+    """
+    html = to_html(strategy, public=public, indicators=indicators)
+    if not indicators:
+        return html_to_pdf(html)  # the JSON would carry indicators the document does not show
+    from icsplan.ingest.embedded import PDF_ATTACHMENT, part_xml, visible_signature
+
+    from .html import visible_text
+    from .redaction import public_copy
+
+    source = public_copy(strategy) if public else strategy
+    part = part_xml(source.to_json(indent=None), visible_signature(visible_text(html)))
+    return html_to_pdf(html, attachments={PDF_ATTACHMENT: part})
 
 
 class PdfRenderer(Renderer):
@@ -75,7 +101,7 @@ class PdfRenderer(Renderer):
         self.indicators = indicators
 
     def render(self, strategy: Strategy, *, public: bool = False) -> bytes:
-        return html_to_pdf(to_html(strategy, public=public, indicators=self.indicators))
+        return to_pdf(strategy, public=public, indicators=self.indicators)
 
 
 RENDERER = PdfRenderer()
