@@ -11,6 +11,10 @@ absorbs other people's load (an earlier run read "PDF 20x" that way), while the 
 single-threaded process does not. For the PDF, the page counts are printed too: the 10x
 strategy is about 6x the pages, because the Chief of Mission priorities are not replicated, so
 linear growth shows as a CPU ratio near the page ratio and a steady time per page.
+
+The last lines put the PDF with its attachment (the canonical JSON that lets icsplan import its
+own PDF back) beside the same PDF without it, renders interleaved in one run: the attachment's
+cost is the ratio (the signature comes from the HTML, the PDF is never read back).
 """
 
 from __future__ import annotations
@@ -97,6 +101,24 @@ def main() -> None:
             f"{', ' + pages(fmt, large_data) if fmt == 'pdf' else ''})   "
             f"ratio wall {large / small:5.1f}  cpu {large_cpu / small_cpu:5.1f}"
         )
+    attachment_overhead(mali, big, args.repeat)
+
+
+def attachment_overhead(mali: Strategy, big: Strategy, repeat: int) -> None:
+    from icsplan.publishing.html import to_html
+    from icsplan.publishing.pdf import html_to_pdf, to_pdf
+
+    for label, strategy in (("1x", mali), ("10x", big)):
+        plain = attached = float("inf")
+        for _ in range(repeat):  # interleaved, so both see the same load on a shared machine
+            started = time.process_time()
+            html_to_pdf(to_html(strategy))
+            plain = min(plain, time.process_time() - started)
+            started = time.process_time()
+            to_pdf(strategy)
+            attached = min(attached, time.process_time() - started)
+        print(f"pdf {label:3} without attachment {plain * 1000:7.0f} ms cpu   with {attached * 1000:7.0f} ms cpu   "
+              f"ratio {attached / plain:5.2f}")
 
 
 if __name__ == "__main__":

@@ -121,10 +121,14 @@ def _table_lines(table: Table) -> list[str]:
     lines = []
     for row in table.rows:
         cells: list[str] = []
+        previous = None
         for cell in row.cells:
-            value = " ".join(cell.text.split())
-            if not cells or cells[-1] != value:  # merged cells repeat their text
-                cells.append(value)
+            # python-docx gives a merged cell once per grid column it spans, as the same <w:tc>:
+            # those are skipped, not neighbours that happen to hold the same text ("10 | 10").
+            if previous is not None and cell._tc is previous._tc:
+                continue
+            previous = cell
+            cells.append(" ".join(cell.text.split()))
         if any(cells):
             lines.append(" | ".join(cells).strip())
     return lines

@@ -44,6 +44,11 @@ _NOT_COUNTRY = re.compile(
     r"|draft|final|unclassified|classified|public|release|sensitive|annex|overview)\b",
     re.IGNORECASE,
 )
+# The post and bureau lines of a cover: "Embassy Bamako", "U.S. Consulate General Lagos",
+# "Regional bureau: AF" (icsplan's cover prints both under the country).
+_POST = re.compile(r"^(?:U\.S\.[ \t]+)?(?:Embassy|Consulate[ \t]+General|Consulate|Liaison[ \t]+Office)[ \t]+"
+                   r"(?:in[ \t]+|to[ \t]+(?:the[ \t]+)?)?[A-Z][\w'’.\- ]{1,60}$")
+_BUREAU = re.compile(r"^Regional[ \t]+bureau:[ \t]*(?P<bureau>[A-Z]{2,4})$", re.IGNORECASE)
 _MISSION_NAME = re.compile(r"\b(?:Mission|Government[ \t]+of(?:[ \t]+the)?)[ \t]+([A-Z][a-z]{2,}(?:[ \t]+[A-Z][a-z]{2,})?)")
 _MISSION_STOP = {
     "Goal", "Goals", "Objective", "Objectives", "Strategic", "Sub", "Priorities", "Resources", "Management",
@@ -80,6 +85,8 @@ class Metadata:
     edition: str | None = None
     fiscal_year_start: int | None = None
     fiscal_year_end: int | None = None
+    post: str | None = None
+    bureau: str | None = None
 
     def add_banner(self, banner: str) -> None:
         """Record the classification banner; the first one printed is the document's."""
@@ -104,6 +111,14 @@ class Metadata:
         after_title = False
         for line in lines:
             self._fiscal_years(line)
+            plain = line.strip().strip("*#").strip()
+            bureau = _BUREAU.match(plain)
+            if bureau:
+                self.bureau = self.bureau or bureau.group("bureau").upper()
+                continue
+            if self.post is None and _POST.match(plain):
+                self.post = plain
+                continue
             match = _ICS_TITLE.match(line)
             if match:
                 after_title = True

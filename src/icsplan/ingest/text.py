@@ -25,6 +25,7 @@ import pydantic
 
 from ..document import Mission, Strategy
 from ..errors import DocumentError, Location
+from . import indicator_tables
 from . import lines as ln
 from .decode import sanitize
 from .meta import Metadata
@@ -68,6 +69,8 @@ def parse_text(text: str, *, source: str = "<text>") -> ParseResult:
     if not text.strip():
         raise DocumentError("the document is empty, so there is no strategy to read", code="empty-document",
                             where=Location(file=source))
+    # icsplan's own indicator blocks come out first: left in, they would run into the narrative.
+    text, printed_indicators = indicator_tables.extract(text)
     tokens = ln.classify(_numbered_lines(text))
     meta = Metadata()
     layout = _read_furniture(tokens, meta)
@@ -83,7 +86,7 @@ def parse_text(text: str, *, source: str = "<text>") -> ParseResult:
                             code="not-an-ics", where=Location(file=source))
     try:
         strategy = Strategy(
-            mission=Mission(country=meta.country or "Unknown"),
+            mission=Mission(country=meta.country or "Unknown", post=meta.post, bureau=meta.bureau),
             edition=meta.edition,
             layout=layout,
             fiscal_year_start=meta.fiscal_year_start,
@@ -100,6 +103,7 @@ def parse_text(text: str, *, source: str = "<text>") -> ParseResult:
     except pydantic.ValidationError as exc:  # a value the model refuses is a document problem
         raise DocumentError(f"the document cannot be represented ({exc.errors()[0]['msg']})",
                             code="invalid-document", where=Location(file=source)) from None
+    indicator_tables.attach(strategy, printed_indicators)
     return ParseResult(strategy, built.lines, built.framework, built.orphans, source)
 
 

@@ -68,6 +68,13 @@ def banner(strategy: Strategy, *, public: bool) -> str:
     return clean_text(strategy.classification).strip() or DEFAULT_BANNER
 
 
+def bureau_line(strategy: Strategy) -> str | None:
+    """"Regional bureau: AF": printed on the cover, so the bureau survives a round trip through
+    the document's text (the reader looks for this line)."""
+    bureau = clean_text(strategy.mission.bureau).strip()
+    return f"Regional bureau: {bureau}" if bureau else None
+
+
 @overload
 def format_date(value: dt.date) -> str: ...
 @overload

@@ -240,7 +240,7 @@ class _Writer:
         title = add(cover.title, style="Title")
         country = add(cover.country, style="Subtitle")
         lines = [kicker, title, country]
-        for text in (cover.post, cover.fiscal_span):
+        for text in (cover.post, cover.bureau, cover.fiscal_span):
             if text:
                 lines.append(add(text))
         banner = add()

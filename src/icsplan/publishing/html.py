@@ -51,6 +51,8 @@ def _cover(outline: Outline) -> str:
     ]
     if cover.post:
         parts.append(f'<p class="cover-post">{_e(cover.post)}</p>')
+    if cover.bureau:
+        parts.append(f'<p class="cover-post">{_e(cover.bureau)}</p>')
     if cover.fiscal_span:
         parts.append(f'<p class="cover-span">{_e(cover.fiscal_span)}</p>')
     # The banner element also feeds the running header and footer (CSS string-set), so the

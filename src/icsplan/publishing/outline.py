@@ -32,6 +32,7 @@ class Cover:
     approved: str | None
     reviewed: tuple[str, ...]
     fiscal_span: str | None
+    bureau: str | None = None  # the line printed under the post ("Regional bureau: AF")
 
 
 @dataclass(frozen=True)
@@ -186,6 +187,7 @@ def build_outline(strategy: Strategy, *, banner: str, indicators: bool = True) -
         approved=content.format_date(strategy.approved_date),
         reviewed=tuple(content.format_date(day) for day in strategy.review_dates),
         fiscal_span=content.fiscal_span(strategy),
+        bureau=content.bureau_line(strategy),
     )
     outline = Outline(cover)
     add = outline.blocks.append
