@@ -7,7 +7,7 @@ from icsplan.publishing import get_renderer
 from icsplan.publishing.countries import country_code
 from icsplan.errors import InputError
 from icsplan.publishing.iati import IatiRenderer, sectors, to_iati
-from tests.publishing.iati_rules import RULES, run_rules
+from tests.publishing.iati_rules import GUIDANCE_RULES, STANDARD_RULES, run_rules
 
 NOW = dt.datetime(2020, 1, 15, 12, 0, tzinfo=dt.timezone.utc)
 
@@ -119,7 +119,7 @@ def test_rules_catch_what_the_validator_reported():
         <reference code="PS.6.2-1"/></indicator></result></iati-activity></iati-activities>""")
     numbers = {line.split(" ")[0] for line in run_rules(old)}
     assert numbers == {"6.2.2", "8.11.1"}
-    assert {rule.number for rule in RULES} >= {"6.2.2", "8.11.1"}
+    assert {rule.validator for rule in STANDARD_RULES} >= {"6.2.2", "8.11.1"}
 
 
 def test_sectors_from_themes_or_the_missions_choice(strategy, settings):
@@ -155,3 +155,55 @@ def test_qualitative_and_odd_values(public_strategy, iati_schema):
                                         ("Democratic Republic of the Congo", "CD"), ("Burma", "MM"), ("Narnia", None)])
 def test_country_codes(name, code):
     assert country_code(name) == code
+
+
+def test_every_offline_rule_carries_its_official_identifier():
+    numbers = [rule.number for rule in STANDARD_RULES] + [rule.number for rule in GUIDANCE_RULES]
+    assert all(numbers) and len(set(numbers)) == len(numbers)
+    # Standard Ruleset rules are named by context, rule type and case, as the ruleset file orders them.
+    assert {rule.type for rule in STANDARD_RULES} == {"atleast_one", "no_more_than_one", "date_order",
+                                                      "regex_matches", "sum"}
+    assert all(rule.number.startswith("//") and rule.case >= 1 for rule in STANDARD_RULES)
+
+
+def _broken(numbers_of_body: bytes) -> set[str]:
+    root = etree.fromstring(b'<iati-activities generated-datetime="2020-01-15T12:00:00+00:00">' + numbers_of_body
+                            + b"</iati-activities>")
+    return {line.split(" (")[1].split(")")[0] for line in run_rules(root)}
+
+
+@pytest.mark.parametrize("body, rule", [
+    (b'<activity-date type="1" iso-date="2020-01-01"/><activity-date type="3" iso-date="2019-01-01"/>',
+     "//iati-activity date_order 1"),
+    (b'<activity-date type="2" iso-date="2021-01-01"/>', "//iati-activity date_order 3"),
+    (b'<reporting-org ref="US/GOV-1"/><iati-identifier>US/GOV-1-X</iati-identifier>',
+     "//iati-activity regex_matches 1"),
+    (b'<recipient-country code="ML" percentage="60"/><recipient-country code="NE" percentage="30"/>',
+     "//iati-activity sum 1"),
+    (b'<participating-org role="2"/>', "//participating-org atleast_one 1"),
+    (b'<result><indicator measure="1"><title><narrative>x</narrative></title><baseline year="2019"/></indicator>'
+     b'</result>', "//result/indicator[@measure='1' or @measure='2' or @measure='3' or @measure='4']/baseline"
+                   " atleast_one 1"),
+    (b'<result><indicator measure="1"><title><narrative>x</narrative></title><period>'
+     b'<period-start iso-date="2020-01-01"/><period-end iso-date="2019-12-31"/></period></indicator></result>',
+     "//result/indicator/period date_order 1"),
+])
+def test_each_kind_of_standard_rule_catches_a_breach(body, rule):
+    activity = (b'<iati-activity><iati-identifier>US-GOV-1-X</iati-identifier><reporting-org ref="US-GOV-1"/>'
+                b'<activity-date type="1" iso-date="2019-10-01"/><sector code="15110"/>' + body + b"</iati-activity>")
+    assert rule in _broken(activity)
+
+
+def test_the_reporting_org_identifier_is_the_prefix_and_passes_the_ruleset(strategy, settings):
+    """US-GOV-1 (the Department of State in the IATI organisation registry) by default; a mission
+    that reports under another registered identifier sets ICSPLAN_IATI_REPORTING_ORG, and the
+    activity identifier, the reporting-org and the accountable participating-org all follow it."""
+    for ref in (None, "US-GOV-11"):
+        settings.ICSPLAN_IATI_REPORTING_ORG = ref
+        root = _parse(strategy)
+        activity = root.find("iati-activity")
+        expected = ref or "US-GOV-1"
+        assert activity.find("reporting-org").get("ref") == expected
+        assert activity.find("participating-org").get("ref") == expected
+        assert activity.findtext("iati-identifier").startswith(expected + "-")
+        assert run_rules(root) == []
