@@ -174,12 +174,15 @@ def _attachment_bytes(stream: Any, source: str, limit: int) -> bytes:
     from pdfminer.psparser import PSLiteral
 
     raw = stream.get_rawdata()
-    if raw is None:
+    if not isinstance(raw, bytes):
         raise _attachment_error(source, "its content is missing")
     if len(raw) > limit:
         raise _too_large(source, limit)
-    filters = stream.get_filters()
-    names = [f.name if isinstance(f, PSLiteral) else str(f) for f, _ in filters]
+    names: list[str] = []
+    for kind, _params in stream.get_filters():
+        name = kind.name if isinstance(kind, PSLiteral) else kind
+        names.append(name.decode("latin-1") if isinstance(name, bytes) else str(name))
+    data: bytes
     if not names:
         data = raw
     elif names in (["FlateDecode"], ["Fl"]):
