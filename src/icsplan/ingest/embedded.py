@@ -212,14 +212,30 @@ def pdf_embedded_strategy(pdf: bytes, text: str, *, source: str, limits: ReaderL
     """
     from pdfminer.pdfdocument import PDFDocument
     from pdfminer.pdfparser import PDFParser
-    from pdfminer.pdftypes import PDFStream, resolve1
+    from pdfminer.pdftypes import resolve1
 
     limits = limits or current_limits()
-    document = PDFDocument(PDFParser(io.BytesIO(pdf)))
-    names = resolve1(document.catalog.get("Names"))
-    files = resolve1(names.get("EmbeddedFiles")) if isinstance(names, dict) else None
+    try:
+        document = PDFDocument(PDFParser(io.BytesIO(pdf)))
+        names = resolve1(document.catalog.get("Names"))
+        files = resolve1(names.get("EmbeddedFiles")) if isinstance(names, dict) else None
+    except MemoryError:  # the reader's memory limit: the pipeline says so
+        raise
+    except Exception:  # noqa: BLE001 - pdfminer raises many kinds; the text was read, so no attachment is found
+        return None
     if not isinstance(files, dict):
         return None
+    try:
+        return _attached_strategy(files, text, source=source, limits=limits)
+    except (DocumentError, MemoryError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - a damaged name tree or stream, in pdfminer's many kinds
+        raise _attachment_error(source, f"the PDF's attached files are damaged ({type(exc).__name__})") from None
+
+
+def _attached_strategy(files: dict[str, Any], text: str, *, source: str, limits: ReaderLimits) -> Strategy | None:
+    from pdfminer.pdftypes import PDFStream, resolve1
+
     for name, spec in _name_tree_files(files, source):
         if not isinstance(spec, dict) or PDF_ATTACHMENT not in ({name} | _spec_names(spec)):
             continue
