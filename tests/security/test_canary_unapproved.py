@@ -152,7 +152,24 @@ def _pdf_text(data: bytes) -> str:
     import pdfplumber
 
     with pdfplumber.open(io.BytesIO(data)) as pdf:
-        return "\n".join(page.extract_text() or "" for page in pdf.pages)
+        text = "\n".join(page.extract_text() or "" for page in pdf.pages)
+    # The attached files too (the strategy data icsplan's PDF carries): what a text layer hides.
+    return text + "\n" + "\n".join(_pdf_attachments(data))
+
+
+def _pdf_attachments(data: bytes) -> list[str]:
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import resolve1
+
+    catalog = PDFDocument(PDFParser(io.BytesIO(data))).catalog
+    tree = resolve1(resolve1(catalog.get("Names") or {}).get("EmbeddedFiles"))
+    names = resolve1(tree.get("Names")) if isinstance(tree, dict) else None
+    contents = []
+    for spec in (names or [])[1::2]:
+        stream = resolve1(resolve1(resolve1(spec)["EF"])["F"])
+        contents.append(stream.get_data().decode("utf-8", "replace"))
+    return contents
 
 
 def _xlsx_text(data: bytes) -> str:
