@@ -327,12 +327,12 @@ def _refuse_unless_ics(pages: list[_Page], source: str) -> None:
                             code="not-an-ics", where=Location(file=source))
 
 
-def pdf_to_text(data: bytes, *, source: str, max_pages: int | None = None) -> str:
+def pdf_to_text(data: bytes, *, source: str, max_pages: int | None = None, pdfium: bool = True) -> str:
     """The text of a PDF in the shape ``icsplan.ingest.parse_text`` reads.
 
     pdfium (pypdfium2) reads the text and the place and font of each word; pdfplumber reads what
     pdfium does not (a file it cannot open, an encrypted one, characters outside the BMP) and
-    names the problem of a damaged file.
+    names the problem of a damaged file. ``pdfium=False`` reads with pdfplumber alone.
     """
     max_pages = MAX_PAGES if max_pages is None else max_pages
     if len(data) > MAX_BYTES:
@@ -340,7 +340,7 @@ def pdf_to_text(data: bytes, *, source: str, max_pages: int | None = None) -> st
     if b"%PDF-" not in data[:1024]:
         raise _fail("The file is not a PDF document.", source)
     started = time.monotonic()
-    fast = _pdfium_pages(data, source, max_pages, started)
+    fast = _pdfium_pages(data, source, max_pages, started) if pdfium else None
     if fast is not None and any(page.lines for page in fast):
         return _render(fast, _furniture(fast))
     import pdfplumber
