@@ -245,17 +245,23 @@ def _pdfium_words(textpage: Any, height: float) -> list[dict[str, Any]] | None:
         else:
             spans.append([start, end])
     words = []
+    size, font = 0.0, ""
+    run = None  # the pdfium text object of the previous word: one font, size and scale each
     for first, end in spans:
-        raw.FPDFText_GetMatrix(handle, first, matrix)
-        # The font size as drawn: pdfium's size is in text space, before the page's own scaling.
-        size = raw.FPDFText_GetFontSize(handle, first) * math.hypot(matrix.c, matrix.d)
+        text_object = raw.FPDFText_GetTextObject(handle, first)
+        object_id = ctypes.cast(text_object, ctypes.c_void_p).value if text_object else None
+        if object_id is None or object_id != run:
+            run = object_id
+            raw.FPDFText_GetMatrix(handle, first, matrix)
+            # The font size as drawn: pdfium's size is in text space, before the page's own scaling.
+            size = raw.FPDFText_GetFontSize(handle, first) * math.hypot(matrix.c, matrix.d)
+            length = raw.FPDFText_GetFontInfo(handle, first, name, len(name), flags)
+            font = name.value.decode("utf-8", "replace") if 0 < length <= len(name) else ""
         raw.FPDFText_GetLooseCharBox(handle, first, box)
-        length = raw.FPDFText_GetFontInfo(handle, first, name, len(name), flags)
         word_bottom = height - box.bottom
         words.append({
             "text": _word_text(text, first, end, joined), "x0": box.left, "x1": right_of(end - 1),
-            "top": word_bottom - size, "bottom": word_bottom, "size": size,
-            "fontname": name.value.decode("utf-8", "replace") if 0 < length <= len(name) else "",
+            "top": word_bottom - size, "bottom": word_bottom, "size": size, "fontname": font,
         })
     return words
 
