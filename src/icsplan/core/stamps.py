@@ -29,7 +29,7 @@ from django.db import connection
 T = TypeVar("T")
 
 #: how many derived results one process keeps (a few editions times a few audiences)
-MEMO_SIZE = 64
+MEMO_SIZE = 32
 
 _sql: str | None = None
 _n_params = 0
