@@ -129,6 +129,10 @@ def _run(rounds: int) -> None:
         small, big = values["1x"], values["10x"]
         print(f"{case:58} {small * 1000:9.1f} {big * 1000:9.1f} {big / small:7.2f} {small / health:11.0f} "
               f"{big / health:12.0f}")
+    tree_200, tree_304 = figures["API tree 200 (public)"], figures["API tree 304 (public)"]
+    print("API tree 304 / 200 CPU: " + ", ".join(f"{n} {tree_304[n] / tree_200[n]:.2f}" for n in sizes))
+    print("dashboard 10x/1x CPU: {:.2f}".format(figures["dashboard + status matrix (reader)"]["10x"]
+                                               / figures["dashboard + status matrix (reader)"]["1x"]))
     for note in notes:
         print(note)
 

@@ -118,3 +118,38 @@ def test_repeated_lines_detected_whatever_they_say():
 def _line(text, top):
     word = {"text": text, "x0": 72, "x1": 300, "top": top, "bottom": top + 10, "size": 10, "fontname": "Serif"}
     return pdf_ingest._Line([word], top, top + 10).finish()
+
+
+def test_pdfium_reads_the_same_text_as_pdfplumber(mali):
+    """The fast reader (pdfium, per word) gives exactly the text of the pdfplumber reader it replaced:
+    headings, bold runs, paragraphs, hyphenation and running furniture alike."""
+    from icsplan.publishing import get_renderer
+
+    data = get_renderer("pdf").render(mali)
+    fast = pdf_to_text(data, source="mali.pdf")
+    assert fast == pdf_to_text(data, source="mali.pdf", pdfium=False)
+    assert "# Integrated Country Strategy" in fast.split("\n\n")
+
+
+def _report_pdf(pages: int, first_words: str = "") -> bytes:
+    from weasyprint import HTML
+
+    body = "".join(f'<section style="page-break-after: always"><h2>Chapter {n}</h2><p>{first_words if n == 1 else ""} '
+                   + "Lending to water and transport programs supports growth. " * 20 + "</p></section>"
+                   for n in range(1, pages + 1))
+    return bytes(HTML(string=f"<html><body>{body}</body></html>").write_pdf())
+
+
+def test_a_long_pdf_that_is_not_an_ics_is_refused_from_its_first_pages():
+    with pytest.raises(DocumentError) as caught:
+        pdf_to_text(_report_pdf(pdf_ingest.EARLY_PAGES + 4), source="report.pdf")
+    assert caught.value.code == "not-an-ics"
+    assert f"first {pdf_ingest.EARLY_PAGES} pages" in str(caught.value)
+    assert caught.value.where.file == "report.pdf"
+
+
+def test_a_long_pdf_that_names_the_strategy_early_is_read_whole():
+    pages = pdf_ingest.EARLY_PAGES + 4
+    text = pdf_to_text(_report_pdf(pages, "Integrated Country Strategy"), source="x.pdf")
+    # Every page's prose is there (the "Chapter #" headings repeat at every top: running furniture).
+    assert text.count("Lending to water and transport programs supports growth.") == 20 * pages

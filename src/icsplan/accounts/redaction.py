@@ -178,7 +178,7 @@ def wants_public_copy(who, strategy_row, requested: bool = False) -> bool:
     return bool(requested) or audience_for(who).public_only(strategy_row.mission_id)
 
 
-def document_for(user, strategy_row, *, public: bool = False):
+def document_for(user, strategy_row, *, public: bool = False, shared: bool = False):
     """The canonical document of ``strategy_row`` as ``user`` may read it.
 
     ``user=None`` is the trusted local operator (the CLI) and gets everything unless ``public``.
@@ -186,16 +186,28 @@ def document_for(user, strategy_row, *, public: bool = False):
     copy (every SBU narrative, risk, section, indicator, target and result removed, and every
     unapproved result with its comment and return reason) when ``public`` is asked for or when
     the user may read public text only.
+
+    ``shared=True`` (pages that only read the document) remembers it per version of the edition's
+    data and audience (``indicators.stamps``), so the same document object is returned to every
+    later caller until the edition changes: such callers must not modify it.
     """
     from icsplan.publishing.redaction import public_copy
     from icsplan.strategies.services import load_strategy
 
     if user is not None and not isinstance(user, Audience) and not can(user, Action.VIEW_PUBLIC, strategy_row):
         raise NotFoundError("No strategy matches the request.")
-    document = load_strategy(strategy_row)
-    if wants_public_copy(user, strategy_row, public):
-        return public_copy(document)
-    return document
+    copy = wants_public_copy(user, strategy_row, public)
+
+    def load():
+        document = load_strategy(strategy_row)
+        return public_copy(document) if copy else document
+
+    if not shared:
+        return load()
+    from icsplan.core.stamps import edition_stamp, remember
+
+    # The public copy is the same for every public reader; the full one for every full reader.
+    return remember(("document", edition_stamp(strategy_row.pk), copy), load)
 
 
 def frozen_document_for(who, mission, document):

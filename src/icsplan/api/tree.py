@@ -308,57 +308,23 @@ def build_tree(access: Access, strategy: sm.Strategy) -> dict[str, Any]:
 
 
 #: bump when the tree's shape or serialisation changes, so that old tags stop matching
-TREE_FORMAT = "tree/1"
-
-
-def _stamps(named: dict[str, tuple[Any, bool]]) -> list[tuple]:
-    """Row count, id sum, newest change and version sum of each queryset, all in one query (a
-    UNION of aggregates): any insert, delete or saved change (services and bulk imports bump
-    ``version`` and ``updated_at``) moves at least one of them."""
-    from django.db.models import CharField, Count, IntegerField, Max, Sum, Value
-
-    parts = []
-    for name, (qs, versioned) in named.items():
-        parts.append(qs.order_by().annotate(stamp_of=Value(name, output_field=CharField())).values("stamp_of").annotate(
-            n=Count("pk"), ids=Sum("pk"), last=Max("updated_at"),
-            versions=Sum("version") if versioned else Value(0, output_field=IntegerField()),
-        ).values_list("stamp_of", "n", "ids", "last", "versions"))
-    first, *others = parts
-    rows = first.union(*others, all=True) if others else first
-    return sorted(tuple(str(value) for value in row) for row in rows)
+TREE_FORMAT = "tree/2"  # 2: tag from the edition stamp
 
 
 def tree_tag(access: Access, strategy: sm.Strategy) -> str:
-    """The ETag of ``build_tree(access, strategy)``, from version stamps read by aggregate queries
-    over the same narrowed querysets, so that a 304 costs no tree building.
+    """The ETag of ``build_tree(access, strategy)`` without building it: a 304 costs one stamp query.
 
-    It covers what the body depends on: the rows the caller may read (their number, ids, newest
-    change and versions), whether the caller may read the mission's SBU text, the status
-    thresholds and the catalogue of frameworks that linkages name.
+    What the body shows is a function of the whole edition's data (``core.stamps.edition_stamp``:
+    every row, the edition and mission rows and the framework catalogue), of whether the caller
+    reads the mission's SBU text and unapproved results (the only way ``accounts.redaction``
+    narrows it) and of the status thresholds.
     """
     import hashlib
 
-    from icsplan.indicators import models as im
+    from icsplan.core.stamps import edition_stamp
     from icsplan.indicators.status import thresholds
 
-    in_strategy = {"strategy": strategy}
-    stamps = _stamps({
-        "goal": (sm.Goal.objects.filter(**in_strategy), True),
-        "objective": (sm.Objective.objects.filter(**in_strategy), True),
-        "sub_objective": (sm.SubObjective.objects.filter(**in_strategy), True),
-        "management_objective": (sm.ManagementObjective.objects.filter(**in_strategy), True),
-        "linkage": (sm.Linkage.objects.filter(**in_strategy), False),
-        "framework": (sm.Framework.objects.all(), False),
-        "risk": (access.readable(sm.Risk.objects.filter(**in_strategy)), False),
-        "indicator": (access.readable(im.Indicator.objects.filter(**in_strategy)), True),
-        "baseline": (im.Baseline.objects.filter(indicator__strategy=strategy), True),
-        "disaggregation": (im.Disaggregation.objects.filter(indicator__strategy=strategy), True),
-        "target": (access.readable(im.Target.objects.filter(**in_strategy)), True),
-        "result": (access.readable(im.Result.objects.filter(**in_strategy)), True),
-    })
-    parts: list[Any] = [
-        TREE_FORMAT, strategy.pk, strategy.version, strategy.updated_at, strategy.status,
-        strategy.mission.updated_at, access.sbu_ok(strategy.mission_id), sorted(thresholds().items()), stamps,
-    ]
+    parts: list[Any] = [TREE_FORMAT, edition_stamp(strategy.pk), access.sbu_ok(strategy.mission_id),
+                        sorted(thresholds().items())]
     digest = hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:32]
     return f'"tree-{strategy.pk}-{digest}"'

@@ -155,6 +155,18 @@ def strategy_progress(strategy: Strategy, periods: list[str] | None = None, *, a
     )
 
 
+def shared_progress(strategy: Strategy, *, audience=None, stamp: str | None = None) -> StrategyProgress:
+    """``strategy_progress`` for ``audience``, computed once per version of the edition's data
+    (``stamps.edition_stamp``) and shared by every later request: read it, never change it."""
+    from icsplan.accounts.redaction import audience_for
+
+    from icsplan.core.stamps import edition_stamp, remember
+
+    who = audience_for(audience)
+    key = ("progress", stamp or edition_stamp(strategy.pk), who, tuple(sorted(thresholds().items())))
+    return remember(key, lambda: strategy_progress(strategy, audience=who))
+
+
 def progress_of(strategy: Strategy, indicators: list, *, goals: list, objectives: list, sub_objectives: list,
                 management_objectives: list, periods: list[str] | None = None,
                 limits: dict | None = None) -> StrategyProgress:

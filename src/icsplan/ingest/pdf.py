@@ -14,6 +14,7 @@ seconds between pages. The hard wall-clock and memory limits are the pipeline's 
 from __future__ import annotations
 
 import io
+import math
 import re
 import time
 from collections import Counter
@@ -90,6 +91,10 @@ def _is_bold(word: dict[str, Any]) -> bool:
 
 def _lines(page: Page) -> list[_Line]:
     words = page.extract_words(extra_attrs=["fontname", "size"], keep_blank_chars=False, use_text_flow=False)
+    return _group_lines(words)
+
+
+def _group_lines(words: list[dict[str, Any]]) -> list[_Line]:
     lines: list[_Line] = []
     # Words of one line share a baseline; labels in a smaller font sit a little lower or higher.
     for word in sorted(words, key=lambda w: (round(w["bottom"]), w["x0"])):
@@ -188,13 +193,162 @@ def _reraise_memory(causes: list[Any]) -> None:
         raise MemoryError
 
 
-def pdf_to_text(data: bytes, *, source: str, max_pages: int | None = None) -> str:
-    """The text of a PDF in the shape ``icsplan.ingest.parse_text`` reads."""
+_WORD = re.compile(r"\S+")
+_X_TOLERANCE = 3.0  # pdfplumber's default: letters closer than this are one word
+
+
+def _pdfium_words(textpage: Any, height: float) -> list[dict[str, Any]] | None:
+    """The words of one page as pdfplumber gives them (text, x0, x1, top, bottom, fontname, size),
+    read through pdfium: the page's text in one call, then a few calls per *word* for its place
+    and font (not per character, which is where pdfplumber spends its time).
+
+    Top and bottom follow pdfminer's geometry (bottom at the baseline less the font's descent, the
+    box one font size high), so the line and paragraph rules below read both alike. ``None`` when
+    pdfium's text does not map one character to one index (characters outside the BMP), which
+    the caller reads with pdfplumber instead.
+    """
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    count = raw.FPDFText_CountChars(textpage.raw)
+    if count <= 0:
+        return []
+    text = textpage.get_text_range(0, count)
+    if len(text) != count:
+        return None
+    box, edge, matrix = raw.FS_RECTF(), raw.FS_RECTF(), raw.FS_MATRIX()
+    name = ctypes.create_string_buffer(128)
+    flags = ctypes.c_int()
+    handle = textpage.raw
+
+    # Loose boxes span each letter's advance, as pdfminer's do, so gaps compare alike.
+    def right_of(index: int) -> float:
+        raw.FPDFText_GetLooseCharBox(handle, index, edge)
+        return float(edge.right)
+
+    def left_of(index: int) -> float:
+        raw.FPDFText_GetLooseCharBox(handle, index, edge)
+        return float(edge.left)
+
+    spans: list[list[int]] = []
+    joined: set[int] = set()  # pdfium's own spaces inside a word, left out of its text
+    for match in _WORD.finditer(text):
+        start, end = match.span()
+        # pdfium puts a space of its own where letters stand apart (letter-spaced capitals, dot
+        # leaders); pdfplumber splits a word only where the gap exceeds its x tolerance.
+        if (spans and spans[-1][1] == start - 1 and text[start - 1] == " "
+                and raw.FPDFText_IsGenerated(handle, start - 1) == 1
+                and left_of(start) - right_of(start - 2) <= _X_TOLERANCE):
+            spans[-1][1] = end
+            joined.add(start - 1)
+        else:
+            spans.append([start, end])
+    words = []
+    size, font = 0.0, ""
+    run = None  # the pdfium text object of the previous word: one font, size and scale each
+    for first, end in spans:
+        text_object = raw.FPDFText_GetTextObject(handle, first)
+        object_id = ctypes.cast(text_object, ctypes.c_void_p).value if text_object else None
+        if object_id is None or object_id != run:
+            run = object_id
+            raw.FPDFText_GetMatrix(handle, first, matrix)
+            # The font size as drawn: pdfium's size is in text space, before the page's own scaling.
+            size = raw.FPDFText_GetFontSize(handle, first) * math.hypot(matrix.c, matrix.d)
+            length = raw.FPDFText_GetFontInfo(handle, first, name, len(name), flags)
+            font = name.value.decode("utf-8", "replace") if 0 < length <= len(name) else ""
+        raw.FPDFText_GetLooseCharBox(handle, first, box)
+        word_bottom = height - box.bottom
+        words.append({
+            "text": _word_text(text, first, end, joined), "x0": box.left, "x1": right_of(end - 1),
+            "top": word_bottom - size, "bottom": word_bottom, "size": size, "fontname": font,
+        })
+    return words
+
+
+def _word_text(text: str, first: int, end: int, joined: set[int]) -> str:
+    word = text[first:end]
+    if joined:
+        word = "".join(ch for index, ch in enumerate(word, first) if index not in joined)
+    # pdfium marks a hyphen that ends a line with U+FFFE; the text has a hyphen there.
+    return word.replace("\ufffe", "-")
+
+
+def _pdfium_pages(data: bytes, source: str, max_pages: int, started: float) -> list[_Page] | None:
+    """The pages read through pdfium, or ``None`` for pdfplumber to read (and, for a damaged or
+    encrypted file, to name what is wrong exactly as before)."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError:
+        return None
+    try:
+        if raw.FPDF_GetSecurityHandlerRevision(pdf.raw) != -1:
+            return None  # encrypted: refused below with pdfplumber's reason
+        count = len(pdf)
+        if count > max_pages:
+            raise _fail(f"The PDF has {count} pages, more than the limit: at most {max_pages} are accepted.",
+                        source, "too-many-pages")
+        pages = []
+        for index in range(count):
+            if time.monotonic() - started > TIME_LIMIT:
+                raise _fail(f"Reading the PDF took longer than {TIME_LIMIT:.0f} seconds and was stopped.", source, "too-slow")
+            page = pdf[index]
+            try:
+                height = float(page.get_height())
+                textpage = page.get_textpage()
+                try:
+                    words = _pdfium_words(textpage, height)
+                finally:
+                    textpage.close()
+            finally:
+                page.close()
+            if words is None:
+                return None
+            pages.append(_Page(_group_lines(words), height=height))
+            if index + 1 == EARLY_PAGES and count > EARLY_PAGES:
+                _refuse_unless_ics(pages, source)
+        return pages
+    except pdfium.PdfiumError:
+        return None
+    finally:
+        pdf.close()
+
+
+#: a long PDF is judged on its first pages: no ICS goes this far without naming itself
+EARLY_PAGES = 8
+_ICS_MARKS = re.compile(r"integrated\s+country\s+strategy|mission\s+goal|\bics\b", re.IGNORECASE)
+
+
+def _refuse_unless_ics(pages: list[_Page], source: str) -> None:
+    """Refuse at once a long PDF whose first pages never say "Integrated Country Strategy",
+    "Mission Goal" or "ICS" (its cover, table of contents and first goals would): reading the
+    rest of a 100-page report only to find no Mission Goal wastes the reader's time."""
+    text = " ".join(line.text for page in pages for line in page.lines)
+    if not _ICS_MARKS.search(text):
+        raise DocumentError(f"The first {len(pages)} pages never mention an Integrated Country Strategy or a "
+                            "Mission Goal; is this an Integrated Country Strategy?",
+                            code="not-an-ics", where=Location(file=source))
+
+
+def pdf_to_text(data: bytes, *, source: str, max_pages: int | None = None, pdfium: bool = True) -> str:
+    """The text of a PDF in the shape ``icsplan.ingest.parse_text`` reads.
+
+    pdfium (pypdfium2) reads the text and the place and font of each word; pdfplumber reads what
+    pdfium does not (a file it cannot open, an encrypted one, characters outside the BMP) and
+    names the problem of a damaged file. ``pdfium=False`` reads with pdfplumber alone.
+    """
     max_pages = MAX_PAGES if max_pages is None else max_pages
     if len(data) > MAX_BYTES:
         raise refuse_size(source, len(data), MAX_BYTES)
     if b"%PDF-" not in data[:1024]:
         raise _fail("The file is not a PDF document.", source)
+    started = time.monotonic()
+    fast = _pdfium_pages(data, source, max_pages, started) if pdfium else None
+    if fast is not None and any(page.lines for page in fast):
+        return _render(fast, _furniture(fast))
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 

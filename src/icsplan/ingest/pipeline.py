@@ -174,7 +174,13 @@ def run_isolated(fn: Callable[..., Any], *args: Any, name: str, limits: ReaderLi
                             "the limit, and was stopped.", code="too-much-memory", where=where)
     if status == "recursion":
         raise DocumentError("The file is nested too deeply to be read.", code="too-deep", where=where)
-    raise DocumentError(f"The file cannot be read ({value or 'the reader stopped'}).", code="corrupt", where=where)
+    error = DocumentError(f"The file cannot be read ({value or 'the reader stopped'}).", code="corrupt", where=where)
+    error.reader_died = status == "died"  # type: ignore[attr-defined]  # read_document tries pdfplumber then
+    raise error
+
+
+#: the reader kind of a PDF read again without pdfium (see ``read_document``)
+PDF_BY_PDFPLUMBER = "pdf-pdfplumber"
 
 
 def _read_in_child(kind: str, data: bytes, name: str, limits: ReaderLimits) -> tuple[ParseResult, list[Finding]]:
@@ -186,12 +192,12 @@ def _read_in_child(kind: str, data: bytes, name: str, limits: ReaderLimits) -> t
 
         result = ParseResult(strategy=strategy_from_json(data, name, max_depth=limits.json_max_depth), source=name)
     else:
-        if kind == "pdf":
+        if kind in ("pdf", PDF_BY_PDFPLUMBER):
             from .pdf import pdf_to_text
 
             from .embedded import pdf_embedded_strategy
 
-            text = pdf_to_text(data, source=name, max_pages=limits.pdf_max_pages)
+            text = pdf_to_text(data, source=name, max_pages=limits.pdf_max_pages, pdfium=kind == "pdf")
             # icsplan's own export, its text unchanged: the attached JSON holds what text cannot.
             embedded = pdf_embedded_strategy(data, text, source=name, limits=limits)
             if embedded is not None:
@@ -220,8 +226,17 @@ def read_document(data: bytes, name: str, *, limits: ReaderLimits | None = None,
     """Check, parse and lint one strategy document (text/Markdown, DOCX, PDF or interchange JSON)."""
     limits = limits or current_limits()
     upload = check_upload(name, data, allowed, limits=limits)
-    result, findings = run_isolated(_read_in_child, upload.kind, upload.data, upload.name, limits,
-                                    name=upload.name, limits=limits)
+    try:
+        result, findings = run_isolated(_read_in_child, upload.kind, upload.data, upload.name, limits,
+                                        name=upload.name, limits=limits)
+    except DocumentError as exc:
+        if upload.kind != "pdf" or not getattr(exc, "reader_died", False):
+            raise
+        # pdfium is C code: on a hostile file (a deflate bomb against the memory limit) its
+        # allocator stops the whole process where pdfplumber raises; read the file again with
+        # pdfplumber alone, which names the limit the file ran into.
+        result, findings = run_isolated(_read_in_child, PDF_BY_PDFPLUMBER, upload.data, upload.name, limits,
+                                        name=upload.name, limits=limits)
     return ReadDocument(upload=upload, result=result, findings=findings)
 
 

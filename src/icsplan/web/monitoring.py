@@ -8,7 +8,7 @@ results are left out for people who may not read SBU. Constant number of queries
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from icsplan.accounts.permissions import restrict
 from icsplan.accounts.redaction import visible
@@ -90,12 +90,31 @@ def awaiting_summary(user, strategy, *, shown: int = AWAITING_SHOWN) -> tuple[in
 def for_strategy(user, strategy, allowed, period: str | None = None, *, queue: bool = True,
                  indicator_charts: bool = True) -> Monitoring:
     """The monitoring facts of ``strategy`` for ``user``; ``indicator_charts=False`` skips the
-    per-indicator chart alt texts for pages that show no indicator chart (the dashboard)."""
-    from icsplan.indicators.progress import strategy_progress
+    per-indicator chart alt texts for pages that show no indicator chart (the dashboard).
+
+    Everything but the approval queue is a function of the edition's data and of what the person
+    may read, so it is computed once per version of the data (``core.stamps``) and shared; the
+    queue (whose rows depend on the person's own permissions) is read on every call.
+    """
+    from icsplan.accounts.redaction import audience_for
+    from icsplan.core.stamps import edition_stamp, remember
+    from icsplan.indicators.status import thresholds
+
+    who, stamp = audience_for(user), edition_stamp(strategy.pk)
+    key = ("monitoring", stamp, who, tuple(sorted(thresholds().items())), period, indicator_charts)
+    shared = remember(key, lambda: _facts(strategy, who, stamp, period, indicator_charts))
+    facts = replace(shared)  # a copy: the queue figures below are this person's alone
+    if facts.period is not None and queue and (allowed.approve or allowed.report):
+        facts.awaiting_count, facts.awaiting_approval = awaiting_summary(user, strategy)
+    return facts
+
+
+def _facts(strategy, who, stamp: str, period: str | None, indicator_charts: bool) -> Monitoring:
+    from icsplan.indicators.progress import shared_progress
     from icsplan.indicators.status import rollup
 
     facts = Monitoring()
-    progress = strategy_progress(strategy, audience=user)
+    progress = shared_progress(strategy, audience=who, stamp=stamp)
     facts.periods = progress.periods
     facts.has_indicators = bool(progress.indicators)
     facts.sample = progress.sample
@@ -144,8 +163,6 @@ def for_strategy(user, strategy, allowed, period: str | None = None, *, queue: b
         if missing:
             due.append({"label": period, "detail": f"{len(missing)} indicator{'s' if len(missing) != 1 else ''} without a result"})
     facts.periods_due = due[:3]
-    if queue and (allowed.approve or allowed.report):
-        facts.awaiting_count, facts.awaiting_approval = awaiting_summary(user, strategy)
     from icsplan.indicators import charts
 
     facts.matrix_available = facts.has_indicators

@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 
 from icsplan.errors import NotFoundError
 from icsplan.indicators import chart_cache, charts
-from icsplan.indicators.progress import IndicatorProgress, indicator_rows, series_of, strategy_progress
+from icsplan.indicators.progress import IndicatorProgress, indicator_rows, series_of, shared_progress
 from icsplan.web import access
 from icsplan.web.errors import page
 
@@ -39,7 +39,7 @@ def _svg(request: HttpRequest, key: str, draw: Callable[[], bytes]) -> HttpRespo
 def status_matrix(request: HttpRequest, slug: str, edition: str) -> HttpResponse:
     mission = access.mission_for(request.user, slug)
     strategy = access.strategy_for(request.user, mission, edition)
-    progress = strategy_progress(strategy, audience=request.user)
+    progress = shared_progress(strategy, audience=request.user)
     return _svg(request, chart_cache.status_matrix_key(progress, "svg"),
                 lambda: charts.status_matrix_chart(progress, "svg"))
 

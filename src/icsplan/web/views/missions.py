@@ -41,7 +41,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "web/dashboard.html", context)
     from icsplan.web import content, tree
 
-    document = content.document_for(request.user, strategy)
+    document = content.document_for(request.user, strategy, shared=True)
     # The dashboard shows no indicator chart: no alt text to compute for each indicator.
     facts = monitoring.for_strategy(request.user, strategy, allowed, request.GET.get("period"),
                                     indicator_charts=False)

@@ -24,7 +24,7 @@ def strategy(request: HttpRequest, slug: str, edition: str) -> HttpResponse:
     mission = access.mission_for(request.user, slug)
     row = access.strategy_for(request.user, mission, edition)
     allowed = access.allowed_in(request.user, mission)
-    document = content.document_for(request.user, row)
+    document = content.document_for(request.user, row, shared=True)
     facts = monitoring.for_strategy(request.user, row, allowed, request.GET.get("period"), queue=False)
     goals, management = tree.build(document, row, facts.element_status)
     context = mission_context(request, mission, row, tab="strategy", allowed=allowed)

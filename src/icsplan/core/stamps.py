@@ -1,0 +1,106 @@
+"""Version stamps of an edition's data, and figures remembered per stamp.
+
+Pages and the API tree need to know whether anything an edition shows has changed, many times per
+second and far more cheaply than reading the edition. ``edition_stamp`` answers with one SQL
+statement (a UNION ALL of aggregates, written once per process from the models' metadata so that
+no ORM query is compiled per request): for every table that holds part of the edition, its row
+count, id sum, newest ``updated_at`` and version sum. Services and bulk imports bump ``version``
+and ``updated_at`` on every saved change (``core.models.VersionedModel``), and inserts and deletes
+move the count and the id sum, so any change the application makes moves the stamp.
+
+What a stamp covers is the *whole* edition, unnarrowed; what a reader sees of it is a pure
+function of the edition and of the reader's ``accounts.redaction.Audience``. Figures derived for a
+reader are therefore remembered under (stamp, audience) by ``remember``: a process-local table of
+the last few results, never shared between processes and never stale (a changed edition has a new
+stamp, so its old entries are simply not asked for again and fall out).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.apps import apps
+from django.db import connection
+
+T = TypeVar("T")
+
+#: how many derived results one process keeps (a few editions times a few audiences)
+MEMO_SIZE = 32
+
+_sql: str | None = None
+_n_params = 0
+_memo: OrderedDict[tuple, Any] = OrderedDict()
+_lock = threading.Lock()
+
+
+def _statement() -> tuple[str, int]:
+    """The stamp query and its number of parameters (all the edition's id), built once."""
+    global _sql, _n_params
+    if _sql is None:
+        # By app label, not by import: core sits below the apps that own these tables.
+        model = apps.get_model
+        qn = connection.ops.quote_name
+        strategy_table = qn(model('strategies.Strategy')._meta.db_table)
+        indicator_table = qn(model('indicators.Indicator')._meta.db_table)
+        parts = [
+            # The edition row itself (status, years, title...) and its mission (name, bureau).
+            f"SELECT 'strategy', 1, s.{qn('id')}, s.{qn('updated_at')}, s.{qn('version')} FROM {strategy_table} s "
+            f"WHERE s.{qn('id')} = %s",
+            f"SELECT 'mission', 1, m.{qn('id')}, m.{qn('updated_at')}, 0 FROM {qn(model('accounts.Mission')._meta.db_table)} m "
+            f"JOIN {strategy_table} s ON s.{qn('mission_id')} = m.{qn('id')} WHERE s.{qn('id')} = %s",
+        ]
+        by_strategy = ["strategies.Section", "strategies.Goal", "strategies.Objective", "strategies.SubObjective",
+                       "strategies.ManagementObjective", "strategies.Linkage", "strategies.Risk",
+                       "indicators.Indicator", "indicators.Target", "indicators.Result"]
+        by_indicator = ["indicators.Baseline", "indicators.Disaggregation"]
+        for label in by_strategy + by_indicator:
+            meta = model(label)._meta
+            version = f"SUM({qn('version')})" if "version" in {f.attname for f in meta.concrete_fields} else "0"
+            where = (f"{qn('strategy_id')} = %s" if label in by_strategy else
+                     f"{qn('indicator_id')} IN (SELECT {qn('id')} FROM {indicator_table} WHERE {qn('strategy_id')} = %s)")
+            parts.append(f"SELECT '{meta.label_lower}', COUNT(*), SUM({qn('id')}), MAX({qn('updated_at')}), "
+                         f"{version} FROM {qn(meta.db_table)} WHERE {where}")
+        # The catalogue of frameworks that linkages name (shared by every edition).
+        parts.append(f"SELECT 'framework', COUNT(*), SUM({qn('id')}), MAX({qn('updated_at')}), 0 "
+                     f"FROM {qn(model('strategies.Framework')._meta.db_table)}")
+        _sql, _n_params = " UNION ALL ".join(parts), len(parts) - 1
+    return _sql, _n_params
+
+
+def edition_stamp(strategy_id: int) -> str:
+    """A short digest that changes whenever the edition's data changes (one SQL query)."""
+    sql, n = _statement()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [strategy_id] * n)
+        rows = sorted(tuple(str(value) for value in row) for row in cursor.fetchall())
+    return hashlib.sha256(repr((strategy_id, rows)).encode("utf-8")).hexdigest()[:32]
+
+
+def remember(key: tuple, compute: Callable[[], T]) -> T:
+    """``compute()``, kept under ``key`` (which must hold an ``edition_stamp``) for later calls.
+
+    The result is shared by every later caller with the same key, so callers treat it as read-only.
+    """
+    with _lock:
+        if key in _memo:
+            _memo.move_to_end(key)
+            return _memo[key]
+    value = compute()
+    with _lock:
+        _memo[key] = value
+        while len(_memo) > MEMO_SIZE:
+            _memo.popitem(last=False)
+    return value
+
+
+def forget() -> None:
+    """Drop every remembered result (tests that rewrite rows behind the services' back)."""
+    with _lock:
+        _memo.clear()
+
+
+__all__ = ["MEMO_SIZE", "edition_stamp", "forget", "remember"]
