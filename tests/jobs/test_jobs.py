@@ -77,6 +77,16 @@ def test_progress_report_pdf_runs_as_a_job(world):
     assert html.status_code == 200 and html["Content-Type"].startswith("text/html")
 
 
+def test_worker_has_nothing_to_do_with_the_immediate_backend(settings):
+    from typer.testing import CliRunner
+
+    from icsplan.cli import app
+
+    settings.ICSPLAN_TASKS_BACKEND = "immediate"
+    result = CliRunner().invoke(app, ["worker", "--once"])
+    assert result.exit_code == 0 and "nothing to do" in result.output
+
+
 def test_cli_export_stays_synchronous(world, tmp_path):
     from typer.testing import CliRunner
 
@@ -163,6 +173,19 @@ def test_progress_page_works_without_javascript_and_polls_with_htmx(world, setti
     jobs.run(job.pk)
     done = client.get(page_url, HTTP_HX_REQUEST="true")
     assert done["HX-Refresh"] == "true" and b"Your file is ready" in done.content
+
+
+def test_a_job_nobody_makes_is_given_up_and_asked_again(world, settings):
+    import datetime as dt
+
+    settings.TASKS = DUMMY
+    reader = world.user("reader")
+    lost = jobs.start(reader, world.strategy, kind="export", fmt="docx")
+    assert jobs.start(reader, world.strategy, kind="export", fmt="docx").pk == lost.pk  # still waiting
+    ExportJob.objects.filter(pk=lost.pk).update(created_at=lost.created_at - dt.timedelta(hours=1))
+    fresh = jobs.start(reader, world.strategy, kind="export", fmt="docx")
+    lost.refresh_from_db()
+    assert fresh.pk != lost.pk and lost.state == ExportJob.FAILED and "icsplan worker" in lost.error
 
 
 # -- who may fetch a job's file --------------------------------------------------------------------
@@ -264,18 +287,22 @@ def test_anonymous_api_gets_the_public_copy(world):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (the queue of a multi-user install)")
 @pytest.mark.django_db(transaction=True)
 def test_database_backend_queues_and_the_worker_makes_the_file(settings):
-    from django.core.management import call_command
     from django_tasks_db.models import DBTaskResult
+    from typer.testing import CliRunner
+
+    from icsplan.cli import app
 
     from security.world import build_world
 
     world = build_world()
     settings.TASKS = DATABASE
+    settings.ICSPLAN_TASKS_BACKEND = "database"
     client = _client(world.user("reader"))
     job, page = _follow_to_job(client, _export_url(world, "docx"))
     assert job.state == ExportJob.QUEUED and b"Preparing" in page.content
     assert DBTaskResult.objects.filter(status="READY").count() == 1
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval", "0", verbosity=0)
+    result = CliRunner().invoke(app, ["worker", "--once", "--interval", "0"])
+    assert result.exit_code == 0, result.output
     job.refresh_from_db()
     assert job.state == ExportJob.DONE, job.error
     page = client.get(reverse("web:export-job", args=[world.mission.slug, "2022", job.token]))

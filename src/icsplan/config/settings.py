@@ -134,6 +134,9 @@ if _tasks_choice not in _TASKS_BACKENDS:
     raise ImproperlyConfigured(f"ICSPLAN_TASKS_BACKEND={_tasks_choice!r}: use immediate or database")
 TASKS = {"default": {"BACKEND": _TASKS_BACKENDS[_tasks_choice]}}
 ICSPLAN_TASKS_BACKEND = _tasks_choice
+# An export still unfinished after this many seconds is taken as lost (no worker, or a worker that
+# died): the next request for it starts again instead of waiting on it for ever.
+ICSPLAN_EXPORT_JOB_TIMEOUT = int(os.environ.get("ICSPLAN_EXPORT_JOB_TIMEOUT", str(30 * 60)))
 # The queue's tables exist on every install, so that switching the backend needs no other change.
 INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
 

@@ -16,6 +16,7 @@ is the same for every reader of the mission, and the public copy is the same for
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import secrets
 
@@ -82,7 +83,7 @@ def start(actor, strategy_row, *, kind: str, fmt: str, period: str = "", public:
     key = job_key(strategy_row, kind=kind, fmt=fmt, period=period, public=public)
     existing = (ExportJob.objects.filter(key=key).exclude(state=ExportJob.FAILED)
                 .order_by("-created_at").first())
-    if existing is not None:
+    if existing is not None and not _abandoned(existing):
         return existing
     job = ExportJob.objects.create(
         token=secrets.token_urlsafe(24), kind=kind, strategy=strategy_row, mission_id=strategy_row.mission_id,
@@ -91,6 +92,22 @@ def start(actor, strategy_row, *, kind: str, fmt: str, period: str = "", public:
     _enqueue(job)
     job.refresh_from_db()
     return job
+
+
+def _abandoned(job: ExportJob) -> bool:
+    """Whether an unfinished job has waited past ``ICSPLAN_EXPORT_JOB_TIMEOUT`` (no worker running,
+    or one that died while making it): it is marked failed, and the caller starts a new one."""
+    from django.conf import settings
+
+    if job.finished:
+        return False
+    limit = dt.timedelta(seconds=settings.ICSPLAN_EXPORT_JOB_TIMEOUT)
+    if timezone.now() - job.created_at < limit:
+        return False
+    minutes = max(1, settings.ICSPLAN_EXPORT_JOB_TIMEOUT // 60)
+    _fail(job, f"The file was not made within {minutes} minutes (is `icsplan worker` running?). "
+               "Asking again starts a new attempt.")
+    return True
 
 
 def _checked(strategy_row, kind: str, fmt: str, period: str) -> tuple[str, str, str]:
