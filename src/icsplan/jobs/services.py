@@ -72,14 +72,16 @@ def start(actor, strategy_row, *, kind: str, fmt: str, period: str = "", public:
     public copy; those who may not read SBU get it whatever they ask.
     """
     from icsplan.accounts.actors import SYSTEM
-    from icsplan.accounts.redaction import document_for, wants_public_copy
+    from icsplan.accounts.permissions import Action, can
+    from icsplan.accounts.redaction import wants_public_copy
 
     _require_actor(actor)
     who = None if actor is SYSTEM else actor
     kind, fmt, period = _checked(strategy_row, kind, fmt, period)
     public = wants_public_copy(who, strategy_row, public)
-    if who is not None:
-        document_for(who, strategy_row, public=True)  # NotFoundError when even the public copy is hidden
+    # The check ``document_for`` makes, without loading the document: the click must answer at once.
+    if who is not None and not can(who, Action.VIEW_PUBLIC, strategy_row):
+        raise NotFoundError("No strategy matches the request.")
     key = job_key(strategy_row, kind=kind, fmt=fmt, period=period, public=public)
     existing = (ExportJob.objects.filter(key=key).exclude(state=ExportJob.FAILED)
                 .order_by("-created_at").first())

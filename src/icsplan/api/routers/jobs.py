@@ -25,6 +25,7 @@ from icsplan.strategies import models as sm
 
 from ..access import Access
 from ..api import finish_read
+from ..schemas import MAX_ID
 
 router = Router(tags=["exports"])
 
@@ -32,7 +33,7 @@ JobId = Annotated[str, Path(..., min_length=8, max_length=64, pattern=r"^[A-Za-z
 
 
 class JobIn(Schema):
-    strategy: int = Field(..., ge=1, description="The edition (strategy id)")
+    strategy: int = Field(..., ge=1, le=MAX_ID, description="The edition (strategy id)")
     kind: Literal["export", "report"] = Field("export", description="`export`: the edition as a document; "
                                                                      "`report`: its progress report for `period`")
     format: Literal["pdf", "docx"] = Field(..., description="The file format")
