@@ -107,7 +107,7 @@ def _run(rounds: int) -> None:
     for name, row in sites.items():
         slug, edition = row.mission.slug, row.edition
         report_url = reverse("web:progress-report", args=[slug, edition]) + "?period=FY2023&public=0&format="
-        cases = {
+        cases = [
             ("export PDF", reverse("web:export-download", args=[slug, edition, "pdf"]) + "?public=0",
              lambda: export(row, "pdf")),
             ("export DOCX", reverse("web:export-download", args=[slug, edition, "docx"]) + "?public=0",
@@ -116,7 +116,7 @@ def _run(rounds: int) -> None:
              lambda: render_report(row, period="FY2023", fmt="pdf", public=False)),
             ("progress report DOCX", report_url + "docx",
              lambda: render_report(row, period="FY2023", fmt="docx", public=False)),
-        }
+        ]
         for case, url, render in cases:
             full = _wall(render, rounds)
             figures.setdefault(f"{case}: full render from the database", {})[name] = full
