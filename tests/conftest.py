@@ -61,3 +61,11 @@ def pytest_runtest_makereport(item, call):
         return
     report.outcome = "failed"
     report.longrepr = f"CI is set, so a skip is a failure: {reason}"
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    """Background exports (``icsplan.jobs``) are made at once in every test, on SQLite and on
+    PostgreSQL alike, so that a test asking for a PDF finds it ready; the tests of the database
+    backend and its worker switch to it themselves."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -37,6 +37,8 @@ ERROR_CODES: dict[str, str] = {
     "corrupt": "A document or package that cannot be read (damaged, or a zip bomb).",
     "csrf-failed": "A session request without a valid CSRF token.",
     "duplicate": "A code, number or period/breakdown is given twice.",
+    "job-failed": "The file of an export job could not be made; the message says why.",
+    "not-ready": "The file of an export job is still being made; ask again later.",
     "duplicate-linkage": "The element already links to that framework item.",
     "edition-approved": "Replacing an approved edition needs an approver.",
     "edition-exists": "The mission has that edition already (use replace).",

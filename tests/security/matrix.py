@@ -152,7 +152,35 @@ def _assignment(w):
     return w.user("reporter").memberships.get().assignments.order_by("pk").first()
 
 
+def _job(w, *, public: bool = True, strategy=None):
+    """A finished DOCX export job of Testland's edition in force (or ``strategy``), as the operator
+    starts it: the public copy, or the full one (SBU included) with ``public=False``."""
+    from icsplan.jobs import services
+
+    return services.start(SYSTEM, strategy or w.strategy, kind="export", fmt="docx", public=public)
+
+
+def _job_args(w, *, public: bool = True, draft: bool = False, api: bool = False) -> dict:
+    job = _job(w, public=public, strategy=w.draft if draft else None)
+    if api:
+        return {"job_id": job.token}
+    return {"slug": w.mission.slug, "edition": "2026" if draft else "2022", "token": job.token}
+
+
 ARGS: dict[object, Callable] = {
+    # Background exports (icsplan.jobs): a public job, a full (SBU) one and one of the draft edition.
+    "web:export-job": lambda w: _job_args(w),
+    ("web:export-job", "full"): lambda w: _job_args(w, public=False),
+    ("web:export-job", "draft"): lambda w: _job_args(w, draft=True),
+    "web:export-job-file": lambda w: _job_args(w),
+    ("web:export-job-file", "full"): lambda w: _job_args(w, public=False),
+    ("web:export-job-file", "draft"): lambda w: _job_args(w, draft=True),
+    "api:get_export_job": lambda w: _job_args(w, api=True),
+    ("api:get_export_job", "full"): lambda w: _job_args(w, public=False, api=True),
+    ("api:get_export_job", "draft"): lambda w: _job_args(w, draft=True, api=True),
+    "api:get_export_job_file": lambda w: _job_args(w, api=True),
+    ("api:get_export_job_file", "full"): lambda w: _job_args(w, public=False, api=True),
+    ("api:get_export_job_file", "draft"): lambda w: _job_args(w, draft=True, api=True),
     "web:dashboard": lambda w: {"slug": w.mission.slug},
     "web:strategy-latest": lambda w: {"slug": w.mission.slug},
     "web:strategy": lambda w: {"slug": w.mission.slug, "edition": "2022"},
@@ -300,6 +328,20 @@ MATRIX: dict[tuple, dict[str, int]] = {
     ('GET', 'web:exports'): everyone(200),
     ('GET', 'web:export-download'): everyone(200),
     ('GET', 'web:progress-report'): everyone(200),
+    # A job's page and file: the public copy for all who see the edition; the full copy only for those
+    # who may read Testland's SBU (anyone else holding its id finds nothing); a draft's for its insiders.
+    ('GET', 'web:export-job'): everyone(200),
+    ('GET', 'web:export-job', 'full'): only(MEMBERS, anonymous=LOGIN),
+    ('GET', 'web:export-job', 'draft'): only(DRAFT_SEERS, anonymous=LOGIN),
+    ('GET', 'web:export-job-file'): everyone(200),
+    ('GET', 'web:export-job-file', 'full'): only(MEMBERS, anonymous=LOGIN),
+    ('GET', 'web:export-job-file', 'draft'): only(DRAFT_SEERS, anonymous=LOGIN),
+    ('GET', 'api:get_export_job'): everyone(200),
+    ('GET', 'api:get_export_job', 'full'): only(MEMBERS, anonymous=404),
+    ('GET', 'api:get_export_job', 'draft'): only(DRAFT_SEERS, anonymous=404),
+    ('GET', 'api:get_export_job_file'): everyone(200),
+    ('GET', 'api:get_export_job_file', 'full'): only(MEMBERS, anonymous=404),
+    ('GET', 'api:get_export_job_file', 'draft'): only(DRAFT_SEERS, anonymous=404),
     # Approvers see the period's results there (read only) and lock or reopen the period.
     ('GET', 'web:results'): only(('reporter', 'editor', 'approver', 'admin'), ok=200, refused=404, anonymous=LOGIN),
     ('GET', 'web:results-template'): only(('reporter', 'editor', 'admin'), ok=200, refused=404, anonymous=LOGIN),
@@ -610,6 +652,11 @@ def _confirm_preview(w, user):
 
 
 BODIES: dict[tuple, Callable] = {
+    # -- API: background exports (anyone who sees the edition may start one: it is a read) -------
+    ("POST", "api:start_export_job"): lambda w, u: Call(
+        {}, json={"strategy": w.strategy.pk, "kind": "export", "format": "docx", "public": False}),
+    ("POST", "api:start_export_job", "draft"): lambda w, u: Call(
+        {}, json={"strategy": w.draft.pk, "kind": "export", "format": "docx", "public": True}),
     # -- API: the framework --------------------------------------------------------------------
     ("PATCH", "api:update_strategy"): lambda w, u: Call(
         {"strategy_id": w.strategy.pk}, json={"title": "Retitled"}, if_match=w.strategy),
@@ -826,6 +873,9 @@ BODIES: dict[tuple, Callable] = {
 UNWATCHED_WRITES = {("POST", "web:token-issue"), ("POST", "web:token-revoke")}
 
 WRITE_MATRIX: dict[tuple, dict] = {
+    # Made at once in the tests (immediate backend), so the answer is 200 with the finished job.
+    ('POST', 'api:start_export_job'): everyone(200),
+    ('POST', 'api:start_export_job', 'draft'): only(DRAFT_SEERS, anonymous=404),
     ('PATCH', 'api:update_strategy'): api_write(EDITORS),
     ('POST', 'api:approve_strategy'): api_write(APPROVERS, hidden=DRAFT_HIDDEN),  # an edition in clearance
     ('POST', 'api:submit_strategy'): api_write(EDITORS, hidden=DRAFT_HIDDEN),  # a draft
@@ -933,6 +983,7 @@ NON_WRITE_POSTS: dict[tuple, dict] = {
         "web:home", "web:health", "web:frameworks", "web:dashboard", "web:strategy-latest", "web:strategy",
         "web:element-history", "web:status-matrix", "web:indicator-chart", "web:exports", "web:export-download",
         "web:progress-report", "web:review", "web:compare", "web:review-report",
+        "web:export-job", "web:export-job-file",
         "portfolio:department", "portfolio:bureau", "portfolio:search",
         "portfolio:crosswalk", "portfolio:similar",
         "web:results", "web:results-template",

@@ -265,7 +265,33 @@ def _responses(world, seeded, persona):
         yield url, response
     client = _client(world, persona)
     for url in _extra_urls(world, seeded):
-        yield url, client.get(url)
+        response = client.get(url)
+        yield url, response
+        # PDF/DOCX exports and reports answer a progress page (icsplan.jobs): walk it and its file.
+        location = response.get("Location", "") if response.status_code == 302 else ""
+        if "/downloads/" in location:
+            yield location, client.get(location)
+            yield location + "file/", client.get(location + "file/")
+    yield from _job_responses(world, client)
+
+
+def _job_responses(world, client):
+    """The export-job API as the persona: start every background export and report (asking for the
+    full copy), then read each job's status and file."""
+    import json
+
+    strategy = world.strategy.pk
+    bodies = [{"strategy": strategy, "kind": "export", "format": fmt, "public": False} for fmt in ("pdf", "docx")]
+    bodies += [{"strategy": strategy, "kind": "report", "format": "docx", "period": period, "public": False}
+               for period in ("FY2024", "FY2025", "FY2026")]
+    bodies.append({"strategy": strategy, "kind": "report", "format": "pdf", "period": "FY2026", "public": False})
+    for body in bodies:
+        started = client.post("/api/v1/export-jobs", json.dumps(body), content_type="application/json")
+        assert started.status_code in (200, 202), (body, started.status_code, started.content[:300])
+        yield "POST /api/v1/export-jobs " + json.dumps(body), started
+        job = started.json()
+        yield job["status_url"], client.get(job["status_url"])
+        yield job["file_url"], client.get(job["file_url"])
 
 
 def _leaks(world, seeded, persona) -> tuple[list[str], set[str]]:
@@ -349,3 +375,16 @@ def test_cli_public_export_is_exactly_the_public_copy(world, seeded, tmp_path):
     for name, value in _canaries().items():
         assert value not in text, name
     assert CANARY_PREFIX not in text
+
+
+def test_the_walk_reaches_the_files_of_export_jobs(world, seeded):
+    """The walk above follows "Download" to the job's file: as a reader the files hold SBU canaries,
+    so the public walk's silence about them means something."""
+    client = _client(world, "reader")
+    files = [(url, response) for url, response in _job_responses(world, client) if url.endswith("/file")]
+    assert files and all(response.status_code == 200 for _url, response in files)
+    assert all(canary_prefix("Testland") in _text(response) for _url, response in files)
+    report = reverse("web:progress-report", kwargs={"slug": world.mission.slug, "edition": world.strategy.edition})
+    start = client.get(f"{report}?period=FY2026&format=pdf")
+    assert start.status_code == 302 and "/downloads/" in start["Location"]
+    assert canary_prefix("Testland") in _text(client.get(start["Location"] + "file/"))

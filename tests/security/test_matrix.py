@@ -139,7 +139,7 @@ def test_canary_catches_a_forgotten_redaction(world, monkeypatch):
 
 #: apps whose every row a refused write must leave untouched (tokens record their last use; the
 #: audit trail records refusals and sign-ins: both are meant to change)
-WATCHED_APPS = ("accounts", "strategies", "indicators", "imports", "reviews", "portfolio")
+WATCHED_APPS = ("accounts", "strategies", "indicators", "imports", "reviews", "portfolio", "jobs")
 # Similar objectives store their term counts on first read (a cache of public text, not a write).
 UNWATCHED_MODELS = {"accounts.apitoken", "portfolio.objectiveterms"}
 

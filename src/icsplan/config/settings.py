@@ -13,6 +13,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("ICSPLAN_DATA_DIR", "data")).resolve()
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "icsplan.api",
     "icsplan.web",
     "icsplan.portfolio",
+    "icsplan.jobs",
 ]
 
 MIDDLEWARE = [
@@ -117,6 +119,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Tests run in memory, as Django does by default for SQLite; saying so explicitly keeps
     # pytest-xdist from deriving a per-worker file name from the data file's path.
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
+
+# -- Background tasks (django-tasks) ----------------------------------------------------------------
+# PDF/DOCX exports and progress reports are made by ``icsplan.jobs`` as tasks. On the embedded SQLite
+# default they run at once in the web process (no worker to start); on PostgreSQL they are queued in
+# the database and made by ``icsplan worker``. ICSPLAN_TASKS_BACKEND=immediate|database overrides.
+_TASKS_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+_tasks_choice = (os.environ.get("ICSPLAN_TASKS_BACKEND") or "").strip().lower() or (
+    "database" if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" else "immediate")
+if _tasks_choice not in _TASKS_BACKENDS:
+    raise ImproperlyConfigured(f"ICSPLAN_TASKS_BACKEND={_tasks_choice!r}: use immediate or database")
+TASKS = {"default": {"BACKEND": _TASKS_BACKENDS[_tasks_choice]}}
+ICSPLAN_TASKS_BACKEND = _tasks_choice
+# An export still unfinished after this many seconds is taken as lost (no worker, or a worker that
+# died): the next request for it starts again instead of waiting on it for ever.
+ICSPLAN_EXPORT_JOB_TIMEOUT = int(os.environ.get("ICSPLAN_EXPORT_JOB_TIMEOUT", str(30 * 60)))
+# The queue's tables exist on every install, so that switching the backend needs no other change.
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -7,6 +7,7 @@ from .charts import indicator_chart, status_matrix
 from .edit import add_linkage, add_risk, edit_element, remove_linkage, update_risk
 from .editions import edition, findings, revisions
 from .exports import export_download, exports, progress_report
+from .jobs import export_job, export_job_file
 from .framework import add_child, add_element, delete_element
 from .history import element_history
 from .indicators import (
@@ -34,5 +35,5 @@ __all__ = [
     "indicator_baseline", "indicator_breakdowns", "indicator_targets", "remove_breakdown", "period_lock",
     "results_template", "compare", "review", "review_assess", "review_decide", "review_report", "reviews",
     "results_template", "assignment_remove", "membership_remove", "people", "person", "reporters", "token_issue",
-    "token_revoke", "reporting_calendar", "notices",
+    "token_revoke", "reporting_calendar", "notices", "export_job", "export_job_file",
 ]

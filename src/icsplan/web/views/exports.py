@@ -6,12 +6,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from icsplan.errors import InputError, NotFoundError
+from icsplan.jobs.services import BACKGROUND_EXPORT_FORMATS, BACKGROUND_REPORT_FORMATS
 from icsplan.publishing import available_formats, get_renderer
 from icsplan.publishing.report import REPORT_FORMATS, render_report, report_filename, report_format, report_period
 from icsplan.web import access, content
 from icsplan.web.errors import page
 
 from .common import mission_context
+from .jobs import start_job
 
 LABELS = {
     "md": "Markdown", "html": "Web page (HTML)", "pdf": "PDF", "docx": "Word (DOCX)", "json": "JSON (interchange)",
@@ -47,6 +49,10 @@ def _download(request: HttpRequest, slug: str, edition: str, fmt: str) -> HttpRe
     renderer = get_renderer(fmt)
     # People who may not read SBU text and unapproved results always get the public-release copy.
     public = content.wants_public_copy(request.user, strategy, request.GET.get("public") == "1")
+    if fmt in BACKGROUND_EXPORT_FORMATS:
+        # Seconds to minutes of rendering for a large edition: made by a task, the person waits on a
+        # progress page instead of a blank tab.
+        return start_job(request, strategy, kind="export", fmt=fmt, public=public)
     document = content.document_for(request.user, strategy, public=public)
     data = renderer.render(document, public=public)
     response = HttpResponse(data, content_type=renderer.media_type)
@@ -92,6 +98,8 @@ def progress_report(request: HttpRequest, slug: str, edition: str) -> HttpRespon
         return render(request, "web/error.html", {"heading": "Cannot make this report", "text": exc.message}, status=400)
     # People who may not read SBU text always get the public report (render_report checks again).
     public = content.wants_public_copy(request.user, strategy, request.GET.get("public") == "1")
+    if spec.name in BACKGROUND_REPORT_FORMATS:
+        return start_job(request, strategy, kind="report", fmt=spec.name, period=period, public=public)
     data = render_report(strategy, period=period, fmt=spec.name, public=public, user=request.user)
     response = HttpResponse(data, content_type=spec.media_type)
     response["Content-Disposition"] = f'attachment; filename="{report_filename(strategy, period, spec.name, public=public)}"'

@@ -1,0 +1,65 @@
+"""One row per file made off the request path (an edition's PDF/DOCX export, a progress report).
+
+A row is both the job (its state, for the progress page) and, once done, the cached file: a later
+request for the same output with the same data finds the finished row by its ``key`` and is served
+without recomputing. The key is derived from the data's version stamps (``jobs.stamps``), so any
+change to the edition or its results makes a new key, and old files are never served again.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class ExportJob(models.Model):
+    """A file being made, made, or that failed to be made."""
+
+    KIND_EXPORT = "export"
+    KIND_REPORT = "report"
+    KIND_CHOICES = [(KIND_EXPORT, "Edition export"), (KIND_REPORT, "Progress report")]
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    STATE_CHOICES = [(QUEUED, "Waiting"), (RUNNING, "Being made"), (DONE, "Ready"), (FAILED, "Failed")]
+
+    #: Random and long: what URLs carry. Permissions are checked on every read anyway.
+    token = models.CharField(max_length=64, unique=True)
+    kind = models.CharField(max_length=10, choices=KIND_CHOICES)
+    strategy = models.ForeignKey("strategies.Strategy", on_delete=models.CASCADE, related_name="+")
+    mission = models.ForeignKey("accounts.Mission", on_delete=models.CASCADE, related_name="+")
+    fmt = models.CharField(max_length=10)
+    period = models.CharField(max_length=12, blank=True)
+    #: The public-release copy (nothing SBU, nothing unapproved); False only for the mission's readers.
+    public = models.BooleanField()
+    #: Hash of what the output depends on: kind, format, period, copy and the data's version stamps.
+    key = models.CharField(max_length=64, db_index=True)
+    state = models.CharField(max_length=10, choices=STATE_CHOICES, default=QUEUED)
+    #: The reason shown to the user when the file could not be made (never a traceback).
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    filename = models.CharField(max_length=255, blank=True)
+    media_type = models.CharField(max_length=120, blank=True)
+    data = models.BinaryField(blank=True, default=b"")
+    size = models.PositiveIntegerField(default=0)
+
+    mission_lookup = "mission"  # see accounts.permissions
+    strategy_lookup = "strategy"
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["strategy", "kind", "fmt"])]
+
+    def __str__(self) -> str:
+        what = f"{self.kind} {self.fmt}" + (f" {self.period}" if self.period else "")
+        return f"{what} of strategy {self.strategy_id} ({self.state})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.DONE, self.FAILED)
