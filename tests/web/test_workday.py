@@ -188,6 +188,10 @@ def test_breakdowns_are_entered_with_the_result_and_their_sum_is_checked(site, l
             f"i{indicator.pk}-bd-{breakdown.pk}-1": "30", f"i{indicator.pk}-bd-{breakdown.pk}-1-version": 0}
     text = reporter.post(url, form, HTTP_HX_REQUEST="true").content.decode()
     assert "1.1-B by sex" in text and not indicator.results.filter(period="FY2024").exists()  # all or nothing
+    # The refused row keeps the figures as typed: emptied fields, re-entered in part, would save an
+    # incomplete breakdown (which the sum check cannot judge).
+    assert f'name="i{indicator.pk}-bd-{breakdown.pk}-0" value="60"' in text
+    assert f'name="i{indicator.pk}-bd-{breakdown.pk}-1" value="30"' in text
     form[f"i{indicator.pk}-bd-{breakdown.pk}-1"] = "40"
     text = reporter.post(url, form, HTTP_HX_REQUEST="true").content.decode()
     assert "submitted for approval" in text
