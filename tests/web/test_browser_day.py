@@ -212,6 +212,70 @@ def test_a_day_of_every_role(browser, server, day):  # noqa: F811
     assert not page.a11y, report(page.a11y)
 
 
+def test_htmx_error_answers_are_shown_in_the_page(browser, server):  # noqa: F811
+    """The one htmx error handler (static/web/icsplan.js), with JavaScript on: a refused upload
+    (422) and a refused form (403) show the app's own message in place; a 409 page is shown too;
+    a 409 that is not a page and a 500 are announced in the page's alert box. htmx alone would
+    show nothing for any of them."""
+    context, page, _ = _context(browser, server, 1280)
+    crashes: list[str] = []
+    page.on("pageerror", lambda e: crashes.append(str(e)))
+    upload = "/missions/mali/import/"
+
+    def send(name: str = "strategy.pdf", data: bytes = b"this is not a PDF", expect: int = 0):
+        page.get_by_label("Strategy document").set_input_files(
+            files=[{"name": name, "mimeType": "application/pdf", "buffer": data}])
+        with page.expect_response(lambda r: r.url.endswith(upload) and r.request.method == "POST") as answer:
+            page.get_by_role("button", name="Upload and preview").click()
+        assert answer.value.status == expect
+        assert answer.value.request.headers.get("hx-request") == "true"  # htmx sent it, not the browser
+
+    try:
+        sign_in(page, "mali-editor")
+        # 422, from the app: the reason names the file, below the field.
+        page.goto(upload)
+        send(expect=422)
+        page.get_by_text("strategy.pdf: no Mission Goal heading found").wait_for()
+        shot(page, "htmx-422-upload-refused")
+        # 403, from the app: a form whose security token is out of date.
+        page.goto(upload)
+        page.evaluate("document.querySelector('form[hx-post] input[name=csrfmiddlewaretoken]').value = 'x'.repeat(64)")
+        send(expect=403)
+        page.get_by_role("heading", name="Form expired").wait_for()
+        shot(page, "htmx-403-form-expired")
+        # 409 as a page (the app answers conflicts with the page that explains them): shown in place.
+        page.goto(upload)
+        page.route("**" + upload, lambda route: route.fulfill(
+            status=409, content_type="text/html; charset=utf-8",
+            body="<main id='main'><h1>Changed meanwhile</h1><p>Someone else changed this edition.</p></main>"))
+        send(expect=409)
+        page.get_by_text("Someone else changed this edition.").wait_for()
+        page.unroute("**" + upload)
+        # 409 that is not a page (a problem document): announced, the page stays as it was.
+        page.goto(upload)
+        page.route("**" + upload, lambda route: route.fulfill(
+            status=409, content_type="application/problem+json", body='{"title": "Conflict"}'))
+        send(expect=409)
+        alert = page.locator("#page-alert[role=alert]")
+        alert.get_by_text("The request was refused (error 409).").wait_for()
+        assert page.get_by_role("heading", name="Import a strategy document").is_visible()
+        page.unroute("**" + upload)
+        # 500: never swapped in (a server error page would replace the form); announced instead.
+        page.goto(upload)
+        page.route("**" + upload, lambda route: route.fulfill(
+            status=500, content_type="text/html; charset=utf-8", body="<h1>Server Error (500)</h1>"))
+        send(expect=500)
+        alert.get_by_text("Something went wrong on the server (error 500). Nothing was changed; try again.").wait_for()
+        assert page.get_by_role("heading", name="Import a strategy document").is_visible()
+        assert not page.get_by_text("Server Error (500)").count()
+        shot(page, "htmx-500-announced")
+        page.unroute("**" + upload)
+    finally:
+        context.close()
+    assert not crashes, crashes
+    assert not page.a11y, report(page.a11y)
+
+
 PHONE_PAGES = ["/", "/missions/mali/", "/missions/mali/strategy/", "/frameworks/", "/accounts/login/"]
 SIGNED_IN_PAGES = {
     "mali-reporter": ["/missions/mali/results/?period=FY2022", "/notifications/"],
