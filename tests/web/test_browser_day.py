@@ -276,6 +276,41 @@ def test_htmx_error_answers_are_shown_in_the_page(browser, server):  # noqa: F81
     assert not page.a11y, report(page.a11y)
 
 
+def test_the_status_matrix_is_readable_on_a_phone(browser, server):  # noqa: F811
+    """The matrix image has 12 px text at its 640 px and none narrower: at 1280 px it is shown at
+    640 px; at 390 px the table takes its place (text of 12 px or more, every status in words) and
+    the image is a link."""
+    text_px = "el => parseFloat(getComputedStyle(el).fontSize)"
+    for width in (1280, 390):
+        context, page, _ = _context(browser, server, width)
+        try:
+            sign_in(page, "mali-reader")
+            page.goto("/missions/mali/")
+            section = page.locator("section", has=page.get_by_role("heading", name="Status by objective and period"))
+            image = section.locator("img")
+            if width > 500:
+                section.scroll_into_view_if_needed()
+                assert image.is_visible() and image.bounding_box()["width"] == 640
+                assert not section.locator(".matrix-narrow").is_visible()
+            else:
+                assert not image.is_visible()
+                table = section.locator(".matrix-narrow table")
+                assert table.is_visible()
+                assert table.get_by_role("rowheader").count() >= 10  # the Mali objectives
+                cells = table.locator("td")
+                assert "On track" in table.inner_text() or "Off track" in table.inner_text()
+                assert min(cell.evaluate(text_px) for cell in cells.all()) >= 12
+                assert min(h.evaluate(text_px) for h in table.locator("th").all()) >= 12
+                # Each objective's label on one line (a crushed column wrapped it letter by letter).
+                assert max(h.bounding_box()["height"] for h in table.get_by_role("rowheader").all()) < 48
+                assert section.get_by_role("link", name="The status matrix as an image").is_visible()
+                section.scroll_into_view_if_needed()
+                shot(page, f"matrix-{width}-table")
+        finally:
+            context.close()
+    assert not page.a11y, report(page.a11y)
+
+
 PHONE_PAGES = ["/", "/missions/mali/", "/missions/mali/strategy/", "/frameworks/", "/accounts/login/"]
 SIGNED_IN_PAGES = {
     "mali-reporter": ["/missions/mali/results/?period=FY2022", "/notifications/"],
