@@ -7,7 +7,7 @@ import pytest
 from icsplan.accounts.actors import SYSTEM
 from icsplan.accounts import permissions as p
 from icsplan.accounts.redaction import WITHHELD, document_for, redact_history_diff
-from icsplan.errors import NotFoundError, PermissionDenied
+from icsplan.errors import InputError, NotFoundError, PermissionDenied
 from icsplan.strategies import models as m
 from security.world import CANARY_PREFIX, PERSONAS, SBU_READERS
 
@@ -167,3 +167,31 @@ def test_token_narrows_permissions(world):
     assert not p.can(user, "edit", world.other_mission)
     assert set(p.restrict(m.Strategy.objects.all(), user, "view").values_list("pk", flat=True)) == {
         world.other_strategy.pk}
+
+
+def test_reporter_assigned_one_indicator_reports_on_it_alone(world):
+    """An assignment to one indicator covers that indicator (and its results), not its siblings
+    nor the objective it hangs from."""
+    from django.contrib.auth import get_user_model
+
+    from icsplan.accounts.services import add_membership, assign_reporter
+    from icsplan.indicators.models import Indicator
+
+    user = get_user_model().objects.create_user("single-indicator")
+    membership = add_membership(user, "reporter", mission=world.mission, actor=SYSTEM)
+    assert p.reporter_scope(user, world.mission).indicator_ids == set()
+    chosen = Indicator.objects.get(strategy=world.strategy, code="2.2-S")
+    sibling = Indicator.objects.get(strategy=world.strategy, code="2.2-P")
+    assign_reporter(membership, indicator=chosen, actor=SYSTEM)
+    user = get_user_model().objects.get(pk=user.pk)  # a fresh request: no cached scope
+    assert p.reporter_scope(user, world.mission).indicator_ids == {chosen.pk}
+    assert p.can_report(user, chosen) and p.can(user, "report", chosen)
+    assert p.can_report(user, chosen.results.first())  # a result is judged by its indicator
+    assert not p.can_report(user, sibling)
+    assert not p.can_report(user, chosen.objective)
+    # Another mission's indicator is refused by the service, with a sentence.
+    other = Indicator.objects.filter(strategy=world.other_strategy).first()
+    with pytest.raises(InputError, match="another mission"):
+        assign_reporter(membership, indicator=other, actor=SYSTEM)
+    with pytest.raises(InputError, match="exactly one"):
+        assign_reporter(membership, indicator=chosen, responsible_section="USAID", actor=SYSTEM)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -128,6 +129,41 @@ def test_users_add_on_an_existing_name_needs_update(world, fast_hasher):
     assert fay.check_password("second passphrase 43")
     assert set(fay.memberships.values_list("role", flat=True)) == {"reader", "reporter"}
     assert AuditEvent.objects.filter(action="user.password", object_repr="fay").exists()
+
+
+def test_users_assign_cli_gives_a_reporter_one_indicator_and_takes_it_back(world):
+    """``users assign`` names the target as a person reads it (objective number, indicator code,
+    section); ``unassign`` withdraws it; both go through the audited service."""
+    from icsplan.accounts.models import ReporterAssignment
+
+    runner = CliRunner()
+    assert runner.invoke(app, ["users", "add", "gus", "--role", "reporter", "--mission", "Testland"]).exit_code == 0
+    result = runner.invoke(app, ["users", "assign", "gus", "--mission", "Testland", "--indicator", "1.1-p"])
+    assert result.exit_code == 0, result.output
+    assert "gus now reports on indicator 1.1-P" in result.output
+    row = ReporterAssignment.objects.get(membership__user__username="gus")
+    assert row.indicator.code == "1.1-P" and row.indicator.strategy == world.strategy
+    result = runner.invoke(app, ["users", "assign", "gus", "--mission", "Testland", "--section", "DAO"])
+    assert result.exit_code == 0, result.output
+    listed = runner.invoke(app, ["users", "assignments", "Testland"]).output
+    assert re.search(r"^gus\s+indicator 1\.1-P$", listed, re.M) and re.search(r"^gus\s+section DAO$", listed, re.M)
+    # Refusals are one sentence naming what is wrong, exit status 2, nothing changed.
+    for args, words in [
+        (["--indicator", "9.9-Z"], "has no indicator '9.9-Z'"),
+        (["--objective", "1.1", "--section", "DAO"], "exactly one of --objective"),
+        ([], "exactly one of --objective"),
+    ]:
+        result = runner.invoke(app, ["users", "assign", "gus", "--mission", "Testland", *args])
+        assert result.exit_code == 2 and words in result.output and "Traceback" not in result.output, args
+    result = runner.invoke(app, ["users", "assign", "t-reader", "--mission", "Testland", "--objective", "1.1"])
+    assert result.exit_code == 2 and "is not a reporter of Mission Testland" in result.output
+    assert ReporterAssignment.objects.filter(membership__user__username="gus").count() == 2
+    result = runner.invoke(app, ["users", "unassign", "gus", "--mission", "Testland", "--indicator", "1.1-P"])
+    assert result.exit_code == 0 and "no longer reports on indicator 1.1-P" in result.output
+    assert not ReporterAssignment.objects.filter(membership__user__username="gus", indicator__isnull=False).exists()
+    result = runner.invoke(app, ["users", "unassign", "gus", "--mission", "Testland", "--indicator", "1.1-P"])
+    assert result.exit_code == 2 and "no such assignment" in result.output
+    assert AuditEvent.objects.filter(action="assignment.remove").count() == 1
 
 
 def test_demo_accounts(world, fast_hasher, monkeypatch):

@@ -100,3 +100,50 @@ def test_administration_is_not_found_for_everyone_else(site, login):
         assert client.get(reverse("web:people")).status_code == 404
         assert "People</a>" not in client.get(reverse("web:dashboard", args=[site.mission.slug])).content.decode()
     assert 'href="/people/"' in login("admin").get(reverse("web:dashboard", args=[site.mission.slug])).content.decode()
+
+
+def test_an_editor_gives_a_reporter_one_indicator_and_their_work_list_follows(site, login):
+    """Item 1 of issue 15: assignment by indicator. The reporter's work list and results page hold
+    that indicator and none of its siblings; submitting a sibling is refused."""
+    import datetime as dt
+
+    from icsplan.errors import PermissionDenied
+    from icsplan.indicators import services as isv
+    from icsplan.indicators.due import work_for
+    from icsplan.indicators.models import Indicator
+
+    person = services.create_user("one-indicator", password="a sturdy passphrase 42", role="reporter",
+                                  mission=site.mission, actor=get_user_model().objects.get(username="admin"))
+    membership = person.memberships.get()
+    chosen = Indicator.objects.get(strategy=site, code="2.2-B")
+    sibling = Indicator.objects.get(strategy=site, code="2.2-A")
+    editor = login("mali-editor")
+    page = editor.get(reverse("web:reporters", args=[site.mission.slug])).content.decode()
+    # Every indicator is offered under its objective, by code.
+    assert f'value="indicator:{chosen.pk}"' in page and "Indicator 2.2-B People reached 2.2-B" in page
+    response = editor.post(reverse("web:reporters", args=[site.mission.slug]),
+                           {"membership": membership.pk, "target": f"indicator:{chosen.pk}"}, follow=True)
+    text = response.content.decode()
+    assert "one-indicator now reports on 2.2-B" in text
+    assert "indicator 2.2-B People reached 2.2-B" in text  # listed on the reporter's card
+    assignment = ReporterAssignment.objects.get(membership=membership)
+    assert assignment.indicator == chosen and assignment.objective is None
+    event = AuditEvent.objects.filter(action="assignment.add").latest("pk")
+    assert "2.2-B" in str(event.after)
+
+    # An indicator of another mission cannot be posted in (looked up again through the permission layer).
+    from .conftest import build_site
+
+    other = Indicator.objects.filter(strategy=build_site(country="Otherland")).first()
+    response = editor.post(reverse("web:reporters", args=[site.mission.slug]),
+                           {"membership": membership.pk, "target": f"indicator:{other.pk}"})
+    assert response.status_code in (302, 404) and membership.assignments.count() == 1
+
+    reporter = login("one-indicator")
+    page = reporter.get(reverse("web:results", args=[site.mission.slug]) + "?period=FY2024").content.decode()
+    assert "2.2-B" in page and "2.2-A" not in page and "1.1-A" not in page
+    work = work_for(person, site, today=dt.date(2024, 11, 1))
+    assert {i.indicator.code for i in work.due + work.overdue} == {"2.2-B"}
+    isv.submit_result(chosen, "FY2024", "170", expected_version=0, actor=person)
+    with pytest.raises(PermissionDenied):
+        isv.submit_result(sibling, "FY2024", "170", expected_version=0, actor=person)

@@ -4,6 +4,7 @@ notifications (issue 15 items 2-4, issue 10 item 7)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -188,6 +189,10 @@ def test_breakdowns_are_entered_with_the_result_and_their_sum_is_checked(site, l
             f"i{indicator.pk}-bd-{breakdown.pk}-1": "30", f"i{indicator.pk}-bd-{breakdown.pk}-1-version": 0}
     text = reporter.post(url, form, HTTP_HX_REQUEST="true").content.decode()
     assert "1.1-B by sex" in text and not indicator.results.filter(period="FY2024").exists()  # all or nothing
+    # The refused row keeps the figures as typed: emptied fields, re-entered in part, would save an
+    # incomplete breakdown (which the sum check cannot judge).
+    assert f'name="i{indicator.pk}-bd-{breakdown.pk}-0" value="60"' in text
+    assert f'name="i{indicator.pk}-bd-{breakdown.pk}-1" value="30"' in text
     form[f"i{indicator.pk}-bd-{breakdown.pk}-1"] = "40"
     text = reporter.post(url, form, HTTP_HX_REQUEST="true").content.decode()
     assert "submitted for approval" in text
@@ -196,3 +201,32 @@ def test_breakdowns_are_entered_with_the_result_and_their_sum_is_checked(site, l
     # The approver's queue shows the result with its breakdowns as one group.
     page = login("mali-approver").get(reverse("web:approvals", args=[site.mission.slug])).content.decode()
     assert "Select 1.1-B FY2024 and its 2 breakdowns" in page
+
+
+def test_the_workbook_preview_lists_the_rows_it_will_write(site, login):
+    """Before a results workbook is imported, its preview shows each row to be written (file row,
+    indicator, period, breakdown, new figure and the figure it replaces), not only counts."""
+    import csv
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from icsplan.indicators import excel
+
+    blank = {c.header: "" for c in excel.COLUMNS}
+    lines = io.StringIO()
+    writer = csv.writer(lines)
+    writer.writerow(blank.keys())
+    for code, period, value in (("1.1-A", "FY2024", "170"), ("1.1-B", "FY2023", "95")):
+        writer.writerow({**blank, "Mission": site.mission.country, "Edition": site.edition, "Indicator code": code,
+                         "Period": period, "Result": value}.values())
+    reporter = login("mali-reporter")
+    upload = SimpleUploadedFile("results.csv", lines.getvalue().encode(), content_type="text/csv")
+    response = reporter.post(reverse("web:import-results", args=[site.mission.slug]), {"file": upload}, follow=True)
+    page = response.content.decode()
+    assert "Every row is valid" in page and "The 2 results the import writes" in page
+    rows = re.findall(r"<tr><td>(\d+)</td><th scope=\"row\">([^<]+)</th><td>([^<]+)</td><td>([^<]+)</td>"
+                      r"<td>([^<]+)</td><td>(.*?)</td></tr>", page)
+    assert rows == [("2", "1.1-A", "FY2024", "total", "170", '<span class="muted">new</span>'),
+                    ("3", "1.1-B", "FY2023", "total", "95", "90")]
+    assert not Result.objects.filter(indicator__code="1.1-A", period="FY2024").exists()  # nothing written yet

@@ -81,11 +81,12 @@ class Membership(TimeStampedModel):
 
 
 class ReporterAssignment(TimeStampedModel):
-    """What a reporter may report on: one framework element, or every indicator whose
-    ``responsible`` section matches ``responsible_section`` (e.g. "POL/ECON", "USAID").
+    """What a reporter may report on: one framework element, one indicator, or every indicator
+    whose ``responsible`` section matches ``responsible_section`` (e.g. "POL/ECON", "USAID").
 
-    Exactly one of the element foreign keys or ``responsible_section`` is set. An assignment to an
-    objective or management objective covers its sub-objectives and their indicators too.
+    Exactly one of the foreign keys or ``responsible_section`` is set. An assignment to an
+    objective or management objective covers its sub-objectives and their indicators too; one to an
+    indicator covers that indicator only (its results and breakdowns), not its siblings.
     """
 
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="assignments")
@@ -99,6 +100,10 @@ class ReporterAssignment(TimeStampedModel):
     sub_objective = models.ForeignKey(
         "strategies.SubObjective", null=True, blank=True, on_delete=models.CASCADE, related_name="reporter_assignments"
     )
+    # A string reference: accounts does not import the indicators app (see tests/test_architecture.py).
+    indicator = models.ForeignKey(
+        "indicators.Indicator", null=True, blank=True, on_delete=models.CASCADE, related_name="reporter_assignments"
+    )
     responsible_section = models.CharField(max_length=100, blank=True, default="")
     history = HistoricalRecords()
 
@@ -110,12 +115,15 @@ class ReporterAssignment(TimeStampedModel):
             models.CheckConstraint(
                 condition=(
                     models.Q(objective__isnull=False, management_objective__isnull=True, sub_objective__isnull=True,
-                             responsible_section="")
+                             indicator__isnull=True, responsible_section="")
                     | models.Q(objective__isnull=True, management_objective__isnull=False, sub_objective__isnull=True,
-                               responsible_section="")
+                               indicator__isnull=True, responsible_section="")
                     | models.Q(objective__isnull=True, management_objective__isnull=True, sub_objective__isnull=False,
-                               responsible_section="")
-                    | (models.Q(objective__isnull=True, management_objective__isnull=True, sub_objective__isnull=True)
+                               indicator__isnull=True, responsible_section="")
+                    | models.Q(objective__isnull=True, management_objective__isnull=True, sub_objective__isnull=True,
+                               indicator__isnull=False, responsible_section="")
+                    | (models.Q(objective__isnull=True, management_objective__isnull=True, sub_objective__isnull=True,
+                                indicator__isnull=True)
                        & ~models.Q(responsible_section=""))
                 ),
                 name="assignment_has_one_target",
@@ -124,7 +132,8 @@ class ReporterAssignment(TimeStampedModel):
 
     @property
     def target(self):
-        return self.objective or self.management_objective or self.sub_objective or self.responsible_section
+        return (self.objective or self.management_objective or self.sub_objective or self.indicator
+                or self.responsible_section)
 
     def __str__(self) -> str:
         return f"{self.membership.user} reports on {self.target}"

@@ -11,8 +11,9 @@ included, may ``view_public`` the edition *in force* (approved or published); ev
 a membership. An edition still in the works (draft, in clearance) is seen only by the mission's
 editors and approvers: readers, reporters and analysts keep working on the edition in force.
 
-Reporters report only on what they are assigned (``ReporterAssignment``): ``can(user, "report", obj)``
-and ``can_report`` check the assignment for any object below a mission; editors and admins report
+Reporters report only on what they are assigned (``ReporterAssignment``: an objective, management
+objective or sub-objective with what hangs from it, one indicator, or a section): ``can(user, "report",
+obj)`` and ``can_report`` check the assignment for any object below a mission; editors and admins report
 anywhere in their missions. A request authenticated by an API token is narrowed further by the
 token (``attach_token``): a read token allows only reading, a mission token only that mission.
 """
@@ -278,12 +279,14 @@ def _unrestricted_reporter(user, mission) -> bool:
 
 
 class ReporterScope:
-    """What a reporter is assigned in one mission (ids of elements and section names)."""
+    """What a reporter is assigned in one mission (ids of elements and indicators, section names)."""
 
-    def __init__(self, objective_ids=(), management_objective_ids=(), sub_objective_ids=(), sections=()):
+    def __init__(self, objective_ids=(), management_objective_ids=(), sub_objective_ids=(), sections=(),
+                 indicator_ids=()):
         self.objective_ids = set(objective_ids)
         self.management_objective_ids = set(management_objective_ids)
         self.sub_objective_ids = set(sub_objective_ids)
+        self.indicator_ids = set(indicator_ids)
         self.sections = {s.strip().casefold() for s in sections if s and s.strip()}
 
     def covers_section(self, responsible: str | None) -> bool:
@@ -324,11 +327,12 @@ def reporter_scope(user, mission) -> ReporterScope | None:
 
         query = ReporterAssignment.objects.filter(
             membership__user=user, membership__role=Role.REPORTER.value, membership__mission=mission
-        ).values_list("objective_id", "management_objective_id", "sub_objective_id", "responsible_section")
+        ).values_list("objective_id", "management_objective_id", "sub_objective_id", "responsible_section",
+                      "indicator_id")
         rows = list(query)
         cached[mission.pk] = ReporterScope(
             [r[0] for r in rows if r[0]], [r[1] for r in rows if r[1]], [r[2] for r in rows if r[2]],
-            [r[3] for r in rows if r[3]],
+            [r[3] for r in rows if r[3]], [r[4] for r in rows if r[4]],
         )
     return cached[mission.pk]
 
@@ -351,6 +355,12 @@ def _element_ids(obj) -> tuple[int | None, int | None, int | None]:
     return getattr(obj, "objective_id", None), getattr(obj, "management_objective_id", None), None
 
 
+def _is_indicator(obj) -> bool:
+    # By the model's label: accounts does not import the indicators app.
+    meta = getattr(type(obj), "_meta", None)
+    return meta is not None and meta.label_lower == "indicators.indicator"
+
+
 def can_report(user, obj) -> bool:
     """Whether ``user`` may enter results and progress narratives for ``obj``: an objective, a
     management objective, a sub-objective, or an indicator (anything with those foreign keys and a
@@ -369,5 +379,7 @@ def can_report(user, obj) -> bool:
     if mo_id is not None and mo_id in scope.management_objective_ids:
         return True
     if sub_id is not None and sub_id in scope.sub_objective_ids:
+        return True
+    if _is_indicator(target) and target.pk in scope.indicator_ids:
         return True
     return scope.covers_section(getattr(target, "responsible", None))

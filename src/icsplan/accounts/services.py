@@ -175,9 +175,9 @@ def list_users() -> list[dict]:
 
 
 def assign_reporter(membership: Membership, *, objective=None, management_objective=None, sub_objective=None,
-                    responsible_section: str = "", actor) -> ReporterAssignment:
-    """Let a reporter report on one element (and what hangs from it), or on every indicator whose
-    responsible section matches ``responsible_section``. Editors and admins may assign."""
+                    indicator=None, responsible_section: str = "", actor) -> ReporterAssignment:
+    """Let a reporter report on one element (and what hangs from it), on one indicator, or on every
+    indicator whose responsible section matches ``responsible_section``. Editors and admins may assign."""
     from icsplan.audit import services as audit
 
     from .permissions import require
@@ -185,10 +185,10 @@ def assign_reporter(membership: Membership, *, objective=None, management_object
 
     if membership.role != Role.REPORTER.value:
         raise InputError("Only a reporter membership takes assignments.", code="not-a-reporter")
-    targets = [t for t in (objective, management_objective, sub_objective) if t is not None]
+    targets = [t for t in (objective, management_objective, sub_objective, indicator) if t is not None]
     responsible_section = (responsible_section or "").strip()
     if len(targets) + bool(responsible_section) != 1:
-        raise InputError("Assign exactly one objective, management objective, sub-objective or section.")
+        raise InputError("Assign exactly one objective, management objective, sub-objective, indicator or section.")
     for target in targets:
         if target.strategy.mission_id != membership.mission_id:
             raise InputError("The element belongs to another mission than the reporter's.")
@@ -197,7 +197,8 @@ def assign_reporter(membership: Membership, *, objective=None, management_object
         require(actor, Action.EDIT, membership.mission)
     with transaction.atomic():
         row = ReporterAssignment(membership=membership, objective=objective, management_objective=management_objective,
-                                 sub_objective=sub_objective, responsible_section=responsible_section[:100])
+                                 sub_objective=sub_objective, indicator=indicator,
+                                 responsible_section=responsible_section[:100])
         if _user(actor) is not None:
             row._history_user = actor
         row.save()

@@ -95,6 +95,18 @@ SAMPLE_NOTICE = "SAMPLE DATA: figures marked 'Sample data: yes' are illustrative
 
 
 @dataclass
+class ImportedRow:
+    """One row an import writes, for the preview: where it is in the file and what it changes."""
+
+    row: int
+    code: str
+    period: str
+    breakdown: str  # "sex: female", or "" for the total
+    value: str
+    before: str | None  # the stored figure it replaces, None for a new result
+
+
+@dataclass
 class ImportReport:
     """What an import did."""
 
@@ -103,6 +115,7 @@ class ImportReport:
     unchanged: int = 0
     blank: int = 0
     strategies: list[str] = field(default_factory=list)
+    rows: list[ImportedRow] = field(default_factory=list)  # the rows written, in file order
 
     def __str__(self) -> str:
         return (f"{self.created} results created, {self.updated} updated, {self.unchanged} unchanged, "
@@ -617,6 +630,9 @@ def _write(changes: list[_Row], existing: dict, actor, submit: bool, report: Imp
     created, updated = [], []
     for row in changes:
         stored = existing.get((row.indicator.pk, row.period, *row.key))
+        report.rows.append(ImportedRow(row.number, row.indicator.code, row.period,
+                                       f"{row.key[0]}: {row.key[1]}" if row.key[0] else "", row.parsed.value or "",
+                                       None if stored is None else (stored.value or "")))
         result = stored or m.Result(strategy=row.strategy, indicator=row.indicator, period=row.period,
                                     category=row.key[0], category_value=row.key[1])
         p = row.parsed

@@ -142,7 +142,22 @@ def reporter_memberships(user, mission: Mission):
 
     rows = restrict(Membership.objects.filter(mission=mission, role="reporter"), user, "edit")
     return rows.select_related("user").prefetch_related(
-        "assignments__objective", "assignments__sub_objective", "assignments__management_objective")
+        "assignments__objective", "assignments__sub_objective", "assignments__management_objective",
+        "assignments__indicator")
+
+
+def assignable_indicators(user, strategy: sm.Strategy):
+    """The indicators of an edition that ``user`` may hand to a reporter (editors, admins)."""
+    from icsplan.indicators.models import Indicator
+
+    return restrict(Indicator.objects.filter(strategy=strategy), user, "edit").order_by("position", "pk")
+
+
+def assignable_indicator(user, strategy: sm.Strategy, pk: int):
+    """One of ``assignable_indicators``; anything else is not found."""
+    from icsplan.indicators.models import Indicator
+
+    return get_restricted(Indicator.objects.filter(strategy=strategy), user, "edit", pk=pk)
 
 
 def assignment_for(user, mission: Mission, pk: int):

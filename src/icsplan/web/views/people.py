@@ -183,19 +183,33 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _targets(user, strategy) -> list[tuple[str, str]]:
     """Choices for an assignment: the objectives, sub-objectives and management objectives of the
-    edition in force, in outline order."""
+    edition in force, in outline order, each followed by its own indicators (a reporter may be
+    given a single indicator)."""
     out: list[tuple[str, str]] = []
     if strategy is None:
         return out
     subs = list(restrict(sm.SubObjective.objects.filter(strategy=strategy), user, "edit").order_by("number"))
+    indicators = list(access.assignable_indicators(user, strategy))
+
+    def own(field: str, pk: int, dashes: str) -> list[tuple[str, str]]:
+        return [(f"indicator:{i.pk}", f"{dashes} Indicator {i.code} {i.name}"[:120])
+                for i in indicators if getattr(i, field) == pk]
+
+    def element(label: str, key: str, row) -> None:
+        parent_field = f"{key.replace('-', '_')}_id"
+        out.append((f"{key}:{row.pk}", f"{label} {row.number} {row.title}"[:120]))
+        out.extend(own(parent_field, row.pk, "—"))
+        for sub in subs:
+            if getattr(sub, parent_field) == row.pk:
+                out.append((f"sub-objective:{sub.pk}", f"— Sub-objective {sub.number} {sub.title}"[:120]))
+                out.extend(own("sub_objective_id", sub.pk, "——"))
+
     for objective in restrict(sm.Objective.objects.filter(strategy=strategy), user, "edit").order_by("number"):
-        out.append((f"objective:{objective.pk}", f"Objective {objective.number} {objective.title}"[:120]))
-        out += [(f"sub-objective:{s.pk}", f"— Sub-objective {s.number} {s.title}"[:120])
-                for s in subs if s.objective_id == objective.pk]
+        element("Objective", "objective", objective)
     for mo in restrict(sm.ManagementObjective.objects.filter(strategy=strategy), user, "edit").order_by("number"):
-        out.append((f"management-objective:{mo.pk}", f"Management objective {mo.number} {mo.title}"[:120]))
-        out += [(f"sub-objective:{s.pk}", f"— Sub-objective {s.number} {s.title}"[:120])
-                for s in subs if s.management_objective_id == mo.pk]
+        element("Management objective", "management-objective", mo)
+    # Goal-level indicators hang from no objective: offered last, on their own.
+    out += [(f"indicator:{i.pk}", f"Indicator {i.code} {i.name}"[:120]) for i in indicators if i.goal_id]
     return out
 
 
@@ -203,7 +217,9 @@ class AssignmentForm(forms.Form):
     """What a reporter reports on: one element, or every indicator of a section or agency."""
 
     membership = forms.TypedChoiceField(label="Reporter", coerce=int)
-    target = forms.ChoiceField(label="Objective or sub-objective", required=False)
+    target = forms.ChoiceField(label="Objective, sub-objective or indicator", required=False,
+                               help_text="An objective covers its sub-objectives and their indicators; an "
+                                         "indicator covers that indicator only.")
     section = forms.CharField(label="…or a section or agency", max_length=100, required=False,
                               help_text="Every indicator whose responsible section is this, e.g. POL/ECON or USAID.")
 
@@ -235,7 +251,11 @@ def reporters(request: HttpRequest, slug: str) -> HttpResponse:
                 # The choice was offered from the edition in force; look it up again through the
                 # permission layer rather than trusting the posted id.
                 kind, _, pk = data["target"].partition(":")
-                element[kind.replace("-", "_")] = access.element_for(request.user, strategy, kind, int(pk), "edit")
+                if kind == "indicator":
+                    element["indicator"] = access.assignable_indicator(request.user, strategy, int(pk))
+                else:
+                    element[kind.replace("-", "_")] = access.element_for(request.user, strategy, kind, int(pk),
+                                                                         "edit")
             try:
                 accounts.assign_reporter(membership, responsible_section=data["section"], actor=request.user,
                                          **element)

@@ -87,7 +87,8 @@ def _my_indicators(user, mission, strategy) -> list:
     return [i for i in rows.order_by("position", "pk") if can_report(user, i)]
 
 
-def _row(indicator, period: str | None, targets: dict, results: dict, form=None, note: str = "", ok: bool = True) -> dict:
+def _row(indicator, period: str | None, targets: dict, results: dict, form=None, note: str = "", ok: bool = True,
+         posted: dict | None = None) -> dict:
     result = results.get((indicator.pk, period))
     if form is None:
         form = ResultForm(prefix=f"i{indicator.pk}", initial={
@@ -97,11 +98,15 @@ def _row(indicator, period: str | None, targets: dict, results: dict, form=None,
             "evidence_url": result.evidence_url if result else "",
         })
     return {"indicator": indicator, "target": targets.get((indicator.pk, period)), "result": result, "form": form,
-            "note": note, "ok": ok, "period": period, "breakdowns": _breakdowns(indicator, period)}
+            "note": note, "ok": ok, "period": period, "breakdowns": _breakdowns(indicator, period, posted)}
 
 
-def _breakdowns(indicator, period: str | None) -> list[dict]:
+def _breakdowns(indicator, period: str | None, posted: dict | None = None) -> list[dict]:
     """The breakdown fields of one row: each category's values with the stored figure and target.
+
+    ``posted`` (a refused save: see ``_posted_breakdowns``) puts back the figures the person typed
+    and the versions they read: a refusal must not empty the fields, or a breakdown re-entered in
+    part would be saved incomplete (and so escape the sum check).
 
     (One query per indicator that has breakdowns; the page shows one period's few rows.)"""
     categories = list(indicator.disaggregations.all())
@@ -116,8 +121,11 @@ def _breakdowns(indicator, period: str | None) -> list[dict]:
         fields = []
         for position, value in enumerate(d.values):
             row = stored.get((d.category, value))
+            shown, version = (row.value or "") if row else "", row.version if row else 0
+            if posted is not None and (d.category, value) in posted:
+                shown, version = posted[(d.category, value)]
             fields.append({"value": value, "name": f"i{indicator.pk}-bd-{d.pk}-{position}", "result": row,
-                           "target": targets.get((d.category, value)), "version": row.version if row else 0})
+                           "shown": shown, "target": targets.get((d.category, value)), "version": version})
         out.append({"category": d.category, "exhaustive": d.exhaustive, "fields": fields})
     return out
 
@@ -308,7 +316,9 @@ def result_save(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         return redirect(back)
     period = request.POST.get(f"i{pk}-period", "")
     targets, results = _tables([indicator], period)
-    row = _row(indicator, period, targets, results, form=form, note=note, ok=status == 200)
+    # A refused save (422) shows the breakdown figures as typed; a saved or conflicting one, as stored.
+    posted = _posted_breakdowns(request, indicator) if form is not None else None
+    row = _row(indicator, period, targets, results, form=form, note=note, ok=status == 200, posted=posted)
     # htmx swaps 2xx answers only: the row (with its messages) always comes back as 200.
     return render(request, "web/partials/result_row.html", {"row": row, "mission": mission})
 
