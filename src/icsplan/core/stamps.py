@@ -55,7 +55,8 @@ def _statement() -> tuple[str, int]:
         ]
         by_strategy = ["strategies.Section", "strategies.Goal", "strategies.Objective", "strategies.SubObjective",
                        "strategies.ManagementObjective", "strategies.Linkage", "strategies.Risk",
-                       "indicators.Indicator", "indicators.Target", "indicators.Result"]
+                       "indicators.Indicator", "indicators.Target", "indicators.Result",
+                       "indicators.PeriodLock"]
         by_indicator = ["indicators.Baseline", "indicators.Disaggregation"]
         for label in by_strategy + by_indicator:
             meta = model(label)._meta

@@ -3,5 +3,5 @@
 ``services.start`` finds the cached file for the data as it is now or queues a task
 (``tasks.make_file``) through django-tasks: the immediate backend on the embedded SQLite default
 (the file is made before the request returns), the database backend plus ``icsplan worker`` on
-PostgreSQL. ``stamps.data_stamp`` keys the cache.
+PostgreSQL. ``core.stamps.edition_stamp`` (the same stamp the pages use) keys the cache.
 """

@@ -2,7 +2,7 @@
 
 A row is both the job (its state, for the progress page) and, once done, the cached file: a later
 request for the same output with the same data finds the finished row by its ``key`` and is served
-without recomputing. The key is derived from the data's version stamps (``jobs.stamps``), so any
+without recomputing. The key is derived from the data's version stamps (``core.stamps.edition_stamp``), so any
 change to the edition or its results makes a new key, and old files are never served again.
 """
 

@@ -26,7 +26,7 @@ from django.utils import timezone
 from icsplan.errors import IcsplanError, InputError, NotFoundError
 
 from .models import ExportJob
-from .stamps import data_stamp
+from icsplan.core.stamps import edition_stamp
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ def job_key(strategy_row, *, kind: str, fmt: str, period: str, public: bool) -> 
     import hashlib
 
     text = "\x1f".join([RENDER_VERSION, kind, fmt, period, "public" if public else "full", str(strategy_row.pk),
-                        data_stamp(strategy_row)])
+                        edition_stamp(strategy_row.pk)])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:48]
 
 
