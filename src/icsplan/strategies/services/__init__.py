@@ -72,7 +72,16 @@ from .lifecycle import (
     submit_edition,
     transition_edition,
 )
+from .gate import (
+    applying_revision,
+    revision_gate,
+)
 from .revisions import (
+    CHANGES,
+    KIND_MODELS,
+    Change,
+    propose_change,
+    register_change,
     REVISION_MODELS,
     approve_revision,
     in_force,
@@ -86,6 +95,13 @@ from .findings import (
 )
 
 __all__ = [
+    "CHANGES",
+    "Change",
+    "KIND_MODELS",
+    "applying_revision",
+    "propose_change",
+    "register_change",
+    "revision_gate",
     "EDITABLE_FIELDS",
     "IMPORT_STAGES",
     "LOAD_STAGES",

@@ -14,6 +14,7 @@ from icsplan.errors import NotFoundError, ValidationError
 
 from .. import models as m
 from ..catalogue import split_tag
+from .gate import revision_gate
 from .fields import EDITABLE_FIELDS, RISK_FIELDS, clean_changes, clean_value, doc_location, lower_markings, problem
 from .missions import ensure_framework_catalogue
 from .rows import check_version, lock, models_max, require_edit, save_row, stamp
@@ -36,6 +37,7 @@ def update_element(row, changes: dict[str, Any], *, expected_version: int, actor
         except model.DoesNotExist:
             raise NotFoundError(f"No {model._meta.verbose_name} matches the request.") from None
         require_edit(actor, locked)
+        revision_gate(locked.pk if isinstance(locked, m.Strategy) else locked.strategy_id, str(locked))
         check_version(locked, expected_version)
         clean = clean_changes(model, changes, allowed)
         changed = {k: v for k, v in clean.items() if getattr(locked, k) != v}
@@ -65,10 +67,11 @@ def _element_field(element) -> str:
     raise TypeError(f"{type(element).__name__} is not a framework element")
 
 
-def _bump_element(element, expected_version: int, actor, reason: str):
+def _bump_element(element, expected_version: int, actor, reason: str, what: str):
     """Lock the element, check its version and bump it (for changes to its linkages and risks)."""
     locked = lock(element)
     require_edit(actor, locked)
+    revision_gate(locked.strategy_id, f"{what} of {locked}")
     check_version(locked, expected_version)
     locked.version += 1
     stamp(locked, actor, reason)
@@ -83,7 +86,7 @@ def add_linkage(element, tag: str, *, expected_version: int, actor, reason: str 
         raise ValidationError("A linkage is a tag of 1 to 100 characters, such as 'CDCS DO2'.")
     field_name = _element_field(element)
     with transaction.atomic():
-        locked = _bump_element(element, expected_version, actor, reason)
+        locked = _bump_element(element, expected_version, actor, reason, "a linkage")
         if m.Linkage.objects.filter(**{field_name: locked}, tag__iexact=tag).exists():
             raise ValidationError(f"{locked} is already linked to {tag}.", code="duplicate-linkage")
         framework_code, code = split_tag(tag)
@@ -99,7 +102,7 @@ def add_linkage(element, tag: str, *, expected_version: int, actor, reason: str 
 def remove_linkage(linkage: m.Linkage, *, expected_version: int, actor, reason: str = "") -> None:
     """Remove one linkage; ``expected_version`` is the version of its element."""
     with transaction.atomic():
-        _bump_element(linkage.element, expected_version, actor, reason)
+        _bump_element(linkage.element, expected_version, actor, reason, "a linkage")
         stamp(linkage, actor, reason)
         linkage.delete()
 
@@ -111,7 +114,7 @@ def add_risk(element, fields: dict[str, Any], *, expected_version: int, actor, r
     if not clean.get("statement"):
         raise ValidationError([problem("statement may not be empty.", doc_location("statement"))])
     with transaction.atomic():
-        locked = _bump_element(element, expected_version, actor, reason)
+        locked = _bump_element(element, expected_version, actor, reason, "a risk")
         position = (m.Risk.objects.filter(**{field_name: locked}).aggregate(p=models_max("position"))["p"] or -1) + 1
         risk = m.Risk(strategy_id=locked.strategy_id, position=position, **{field_name: locked}, **clean)
         stamp(risk, actor, reason)
@@ -123,7 +126,7 @@ def update_risk(risk: m.Risk, changes: dict[str, Any], *, expected_version: int,
     """Change a risk; ``expected_version`` is the version of its element."""
     clean = clean_changes(m.Risk, changes, RISK_FIELDS)
     with transaction.atomic():
-        _bump_element(risk.element, expected_version, actor, reason)
+        _bump_element(risk.element, expected_version, actor, reason, "a risk")
         locked = lock(risk)
         lowered = lower_markings(locked, clean, actor=actor, reason=reason)
         for name, value in clean.items():
@@ -138,7 +141,7 @@ def update_risk(risk: m.Risk, changes: dict[str, Any], *, expected_version: int,
 def remove_risk(risk: m.Risk, *, expected_version: int, actor, reason: str = "") -> None:
     """Remove a risk; ``expected_version`` is the version of its element."""
     with transaction.atomic():
-        _bump_element(risk.element, expected_version, actor, reason)
+        _bump_element(risk.element, expected_version, actor, reason, "a risk")
         stamp(risk, actor, reason)
         risk.delete()
 
@@ -157,6 +160,7 @@ def create_objective(goal: m.Goal, fields: dict[str, Any], *, actor, reason: str
     with transaction.atomic():
         strategy = lock(goal.strategy)
         require_edit(actor, strategy)
+        revision_gate(strategy.pk, "a new objective")
         row = m.Objective(strategy=strategy, goal=goal, position=_next_position(m.Objective, strategy.pk), **clean)
         stamp(row, actor, reason)
         save_row(row)
@@ -189,6 +193,7 @@ def create_element(model, fields: dict[str, Any], *, strategy: m.Strategy, paren
     with transaction.atomic():
         locked_strategy = lock(strategy)
         require_edit(actor, locked_strategy)
+        revision_gate(locked_strategy.pk, f"a new {model._meta.verbose_name}")
         if parent is not None and parent.strategy_id != locked_strategy.pk:
             raise ValidationError("The parent belongs to another edition.")
         row = model(strategy=locked_strategy, position=_next_position(model, locked_strategy.pk), **extra, **clean)
@@ -207,6 +212,7 @@ def delete_element(row, *, expected_version: int, actor, reason: str = "") -> No
         except type(row).DoesNotExist:
             raise NotFoundError("Not found.") from None
         require_edit(actor, locked)
+        revision_gate(locked.strategy_id, f"deleting {locked}")
         check_version(locked, expected_version)
         stamp(locked, actor, reason)
         locked.delete()
