@@ -88,6 +88,7 @@ from .revisions import (
     propose_revision,
     reject_revision,
     revision_element,
+    revisions_awaiting,
 )
 from .findings import (
     accept_framework_wording,
@@ -150,6 +151,7 @@ __all__ = [
     "require_import",
     "return_edition",
     "revision_element",
+    "revisions_awaiting",
     "save_row",
     "stamp",
     "submit_edition",

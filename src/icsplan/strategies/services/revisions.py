@@ -171,6 +171,17 @@ def revision_element(revision: m.Revision):
     return model.objects.filter(pk=revision.element_id).first()
 
 
+def revisions_awaiting(user, strategy: m.Strategy) -> list[m.Revision]:
+    """The proposed revisions of ``strategy`` that wait for ``user``'s decision: an approver of the
+    mission, and never their own proposals."""
+    from icsplan.accounts.permissions import can
+
+    if not getattr(user, "is_authenticated", False) or not can(user, Action.APPROVE, strategy.mission):
+        return []
+    rows = m.Revision.objects.filter(strategy=strategy, status=m.RevisionStatus.PROPOSED).exclude(proposed_by=user)
+    return list(rows.order_by("created_at", "pk"))
+
+
 # -- any change to the edition in force ------------------------------------------------------------
 
 #: revision kind -> model of the rows it names (element_id, parent_id); the indicators app adds its own.
