@@ -9,7 +9,6 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client, RequestFactory
 
-from icsplan.accounts.actors import SYSTEM
 from icsplan.audit import reader
 from icsplan.audit import services as audit
 from icsplan.audit.models import AuditEvent
