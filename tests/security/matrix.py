@@ -458,6 +458,13 @@ def page_write(allowed) -> dict:
     return only(allowed, ok=302, refused=404, anonymous=LOGIN)
 
 
+def page_in_force(allowed) -> dict:
+    """A form post that writes directly, on the edition in force: a 409 page for those who may edit
+    (revision-required, nothing written), 404 for the other signed-in personas, sign-in for anonymous."""
+    return only(allowed, ok=IN_FORCE_PAGE, refused=404, anonymous=LOGIN)
+
+
+IN_FORCE_PAGE = 409
 EDITORS = ("editor", "admin")
 #: What an editor's direct write to the edition in force answers: 409, code revision-required, nothing
 #: written (the change is proposed with POST /api/revisions instead; the "draft" cells write directly).
@@ -894,16 +901,16 @@ WRITE_MATRIX: dict[tuple, dict] = {
     ('POST', 'web:import-preview'): page_write(EDITORS),
     ('POST', 'web:import-results'): page_write(REPORTERS),
     ('POST', 'web:import-results-preview'): page_write(REPORTERS),
-    ('POST', 'web:add-element'): page_write(EDITORS),
-    ('POST', 'web:add-child'): page_write(EDITORS),
-    ('POST', 'web:delete-element'): page_write(EDITORS),
-    ('POST', 'web:add-indicator'): page_write(EDITORS),
-    ('POST', 'web:edit-indicator'): page_write(EDITORS),
+    ('POST', 'web:add-element'): page_in_force(EDITORS),
+    ('POST', 'web:add-child'): page_in_force(EDITORS),
+    ('POST', 'web:delete-element'): page_in_force(EDITORS),
+    ('POST', 'web:add-indicator'): page_in_force(EDITORS),
+    ('POST', 'web:edit-indicator'): page_in_force(EDITORS),
     ('POST', 'web:indicator-baseline'): page_write(EDITORS),
-    ('POST', 'web:indicator-targets'): page_write(EDITORS),
+    ('POST', 'web:indicator-targets'): page_in_force(EDITORS),
     ('POST', 'web:indicator-breakdowns'): page_write(EDITORS),
     ('POST', 'web:remove-breakdown'): page_write(EDITORS),
-    ('POST', 'web:delete-indicator'): page_write(EDITORS),
+    ('POST', 'web:delete-indicator'): page_in_force(EDITORS),
     ('POST', 'web:period-lock'): page_write(APPROVERS),
     # Reviews: personas who cannot see an open review get 404, those who see it but may not act 403.
     ('POST', 'api:open_review'): api_write(EDITORS, ok=201),

@@ -30,7 +30,7 @@ def _rate_open_forms(page, rating: str, narrative: str) -> list[str]:
         heading = card.locator("h2").inner_text()
         card.locator("summary").click()
         card.get_by_label("Rating").select_option(label=rating)
-        card.get_by_label("Narrative", exact=True).fill(narrative)
+        card.locator("textarea[name$='-narrative']").fill(narrative)
         card.get_by_role("button", name="Save").click()
         page.wait_for_load_state()
         rated.append(heading)
