@@ -279,6 +279,7 @@ from icsplan.accounts.cli import users_app  # noqa: E402
 from icsplan.audit.cli import audit_app  # noqa: E402
 from icsplan.indicators.cli import app as results_app  # noqa: E402
 from icsplan.reviews.cli import compare as compare_command  # noqa: E402
+from icsplan.reviews.cli import review_app  # noqa: E402
 from icsplan.reviews.cli import review_report as review_report_command  # noqa: E402
 from icsplan.strategies.cli import edition_app  # noqa: E402
 
@@ -287,6 +288,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(results_app, name="results")
 app.command("compare")(compare_command)
 app.command("review-report")(review_report_command)
+app.add_typer(review_app, name="review")
 app.add_typer(edition_app, name="edition")
 
 

@@ -104,6 +104,7 @@ ERROR_CODES: dict[str, str] = {
     "review-incomplete": "Every objective needs a rating before the review is submitted.",
     "review-not-open": "Assessments change only while the review is open.",
     "review-not-submitted": "Only a submitted review is approved or returned.",
+    "revision-required": "The edition in force changes only through an approved revision: propose the change.",
     "revision-stale": "The element changed since the revision was proposed; propose it again.",
     "sum": "Breakdown values of an exhaustive category do not add up to the total.",
     "throttled": "Too many failed sign-ins or token attempts; try again later (HTTP 429).",

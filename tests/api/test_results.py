@@ -64,7 +64,10 @@ def test_public_sees_only_approved_public_results(world, api_as):
 
 
 def test_set_target(world, api_as):
-    indicator = _indicator(world)
+    from icsplan.indicators.models import Indicator
+
+    # A draft's target is set directly (the edition in force answers 409 revision-required).
+    indicator = Indicator.objects.get(strategy=world.draft, code="1.1-P")
     editor = api_as("editor")
     created = editor.post("targets", {"indicator": indicator.pk, "period": "FY2026", "value": "20"})
     assert created.status_code == 201, created.content

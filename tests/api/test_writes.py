@@ -13,7 +13,31 @@ from icsplan.accounts.actors import SYSTEM
 
 
 def _objective(world, number="1.1"):
-    return world.strategy.objectives.get(number=number)
+    """An objective of the world's draft: drafts are written directly (the edition in force only
+    through revisions, see test_in_force_writes_answer_revision_required)."""
+    return world.draft.objectives.get(number=number)
+
+
+def test_in_force_writes_answer_revision_required_and_revisions_carry_them(world, api_as):
+    editor, approver = api_as("editor"), api_as("approver")
+    objective = world.strategy.objectives.get(number="1.1")
+    tag = editor.get(f"objectives/{objective.pk}")["ETag"]
+    for refused in (
+        editor.patch(f"objectives/{objective.pk}", {"title": "Direct", "reason": "x"}, headers={"If-Match": tag}),
+        editor.post("linkages", {"element": {"kind": "objective", "id": objective.pk}, "tag": "SDG 4"},
+                    headers={"If-Match": tag}),
+    ):
+        assert refused.status_code == 409, refused.content
+        assert refused.json()["errors"][0]["code"] == "revision-required"
+    proposed = editor.post("revisions", {"kind": "linkage", "operation": "create", "parent_kind": "objective",
+                                         "parent_id": objective.pk, "changes": {"tag": "SDG 4"},
+                                         "expected_version": objective.version, "reason": "Education"})
+    assert proposed.status_code == 201, proposed.content
+    body = proposed.json()
+    assert body["operation"] == "create" and body["label"] == "Linkage SDG 4 of Mission Objective 1.1"
+    done = approver.post(f"revisions/{body['id']}/approve", {"reason": "Agreed"}, headers={"If-Match": proposed["ETag"]})
+    assert done.status_code == 200, done.content
+    assert objective.linkages.filter(tag="SDG 4").exists()
 
 
 def test_write_needs_if_match_then_rejects_stale(world, api_as):
@@ -51,7 +75,7 @@ def test_linkage_and_risk_writes_use_the_element_etag(world, api_as):
 
 
 def test_anonymous_and_read_tokens_cannot_write(world, api_as):
-    objective = _objective(world)
+    objective = world.strategy.objectives.get(number="1.1")  # public: anonymous callers read it
     url = f"objectives/{objective.pk}"
     tag = Api().get(url)["ETag"]
     anonymous = Api().patch(url, {"title": "x"}, headers={"If-Match": tag})

@@ -9,7 +9,6 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client, RequestFactory
 
-from icsplan.accounts.actors import SYSTEM
 from icsplan.audit import reader
 from icsplan.audit import services as audit
 from icsplan.audit.models import AuditEvent
@@ -99,7 +98,10 @@ def test_csv_export_is_recorded_and_neutralises_formulas(world):
 
 def test_history_for_withholds_sbu_values(world):
     objective = world.strategy.objectives.get(number="1.2")  # SBU justification
-    services.update_element(objective, {"justification": "CANARY-new-secret"}, expected_version=1, actor=SYSTEM)
+    # The edition is in force: the change is a revision, applied when the approver approves it.
+    revision = services.propose_revision(objective, {"justification": "CANARY-new-secret"}, expected_version=1,
+                                         actor=world.user("editor"), reason="Update")
+    services.approve_revision(revision, actor=world.user("approver"), expected_version=revision.version)
     public = reader.history_for(world.user("viewer"), objective)
     assert "CANARY-new-secret" not in repr(public) and "CANARY-SBU-" not in repr(public)
     internal = reader.history_for(world.user("reader"), objective)

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 
 from icsplan.accounts.actors import SYSTEM
 from icsplan.accounts.models import Membership, ReporterAssignment
-from icsplan.errors import ConflictError, InputError, PermissionDenied, ValidationError
+from icsplan.errors import ConflictError, InputError, PermissionDenied, TransitionError, ValidationError
 from icsplan.indicators import models as m
 from icsplan.indicators import services as svc
 from icsplan.indicators.progress import strategy_progress
@@ -184,7 +184,9 @@ def test_roles_plug_in(trainees, strategy, objective):
         svc.submit_result(trainees, "FY2022", 100, expected_version=result.version, actor=reader)
     with pytest.raises(PermissionDenied):
         svc.set_target(trainees, "FY2023", 1, expected_version=1, actor=reporter)
-    svc.set_target(trainees, "FY2023", 120, expected_version=1, actor=editor)
+    with pytest.raises(TransitionError) as in_force:  # the edition is in force: a target changes by revision
+        svc.set_target(trainees, "FY2023", 120, expected_version=1, actor=editor)
+    assert in_force.value.code == "revision-required"
     approved = svc.approve_result(result, expected_version=result.version, actor=approver)
     assert approved.decided_by == approver
     with pytest.raises(PermissionDenied):

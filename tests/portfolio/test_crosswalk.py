@@ -36,7 +36,8 @@ def test_both_directions_and_the_flags(world):
     from icsplan.strategies import services
 
     goal = world.strategy.goals.get(number="1")
-    services.create_objective(goal, {"number": "1.9", "title": "Unaligned objective"}, actor=SYSTEM)
+    with services.applying_revision():  # as an approved revision applies it (the edition is in force)
+        services.create_objective(goal, {"number": "1.9", "title": "Unaligned objective"}, actor=SYSTEM)
     walk = cw.crosswalk("cdcs", actor=world.user("reader"))
     supported = {row.item.code: sorted((o.mission.country, o.number) for o in row.objectives) for row in walk.items}
     assert supported["DO2"] == [("Otherland", n) for n in ("1.1", "1.2", "2.1", "2.2")] + \

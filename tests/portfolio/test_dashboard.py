@@ -107,7 +107,10 @@ def test_results_overdue_count_targets_of_ended_periods_without_an_approved_resu
     from icsplan.indicators.models import Indicator
 
     indicator = Indicator.objects.get(strategy=bureaus["niger"], code="1.1-P")
-    indicators.set_target(indicator, "FY2025", "12", expected_version=0, actor=SYSTEM)
+    from icsplan.strategies.services import applying_revision
+
+    with applying_revision():  # as an approved revision applies it (the edition is in force)
+        indicators.set_target(indicator, "FY2025", "12", expected_version=0, actor=SYSTEM)
     before = {r.mission.country: r.overdue for r in services.bureau_dashboard("AF", actor=SYSTEM, today=TODAY).rows}
     assert before["Niger"] == before["Mali"] + 1
     # Not yet due while the period runs.

@@ -25,7 +25,10 @@ def _indicator(strategy, code, **fields):
     from icsplan.indicators import services
 
     objective = strategy.objectives.get(number="1.1")
-    return services.create_indicator(objective, code=code, name=f"Indicator {code}", actor=SYSTEM, **fields)
+    from icsplan.strategies.services import applying_revision
+
+    with applying_revision():  # as an approved revision applies it (the edition is in force)
+        return services.create_indicator(objective, code=code, name=f"Indicator {code}", actor=SYSTEM, **fields)
 
 
 def _result(indicator, period, value, approve=True, **fields):

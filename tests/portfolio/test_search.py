@@ -104,12 +104,15 @@ def test_the_index_follows_every_write(world):
 
     objective = world.strategy.objectives.get(number="1.1")
     assert _hits(world, "admin", "zanzibarite") == []
-    objective = services.update_element(objective, {"title": "Zanzibarite cooperation"},
-                                        expected_version=objective.version, actor=SYSTEM)
+    with services.applying_revision():  # as an approved revision applies it (the edition is in force)
+        objective = services.update_element(objective, {"title": "Zanzibarite cooperation"},
+                                            expected_version=objective.version, actor=SYSTEM)
     assert [h.id for h in _hits(world, "admin", "zanzibarite")] == [objective.pk]
-    indicator = indicators.create_indicator(objective, code="Z-1", name="Quokkas counted", actor=SYSTEM)
+    with services.applying_revision():
+        indicator = indicators.create_indicator(objective, code="Z-1", name="Quokkas counted", actor=SYSTEM)
     assert [h.id for h in _hits(world, "admin", "quokkas")] == [indicator.pk]
-    services.delete_element(objective, expected_version=objective.version, actor=SYSTEM)
+    with services.applying_revision():
+        services.delete_element(objective, expected_version=objective.version, actor=SYSTEM)
     assert _hits(world, "admin", "zanzibarite") == [] and _hits(world, "admin", "quokkas") == []
 
 

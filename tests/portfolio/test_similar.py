@@ -35,7 +35,10 @@ def world(db):
 def _retitle(objective, title):
     from icsplan.strategies import services
 
-    return services.update_element(objective, {"title": title}, expected_version=objective.version, actor=SYSTEM)
+    from icsplan.strategies.services import applying_revision
+
+    with applying_revision():  # as an approved revision applies it (the edition is in force)
+        return services.update_element(objective, {"title": title}, expected_version=objective.version, actor=SYSTEM)
 
 
 def test_the_most_similar_objectives_of_other_missions(world):
@@ -71,7 +74,8 @@ def test_suggested_linkages_for_an_objective_with_none(world):
     from icsplan.strategies import services
 
     goal = world.strategy.goals.get(number="1")
-    lonely = services.create_objective(goal, {"number": "1.9", "title": "Objective 1.1 title"}, actor=SYSTEM)
+    with services.applying_revision():  # as an approved revision applies it (the edition is in force)
+        lonely = services.create_objective(goal, {"number": "1.9", "title": "Objective 1.1 title"}, actor=SYSTEM)
     _obj, _found, suggestions = similarity.similar_objectives(lonely.pk, actor=SYSTEM)
     assert suggestions and suggestions[0].tag == "CDCS DO2"
     linked = world.strategy.objectives.get(number="1.1")

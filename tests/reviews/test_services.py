@@ -212,10 +212,15 @@ def test_full_cycle_fy2019_frozen_after_edits(mali, people):
     objective = mali.objectives.get(number="1.1")
     old_title = objective.title
     # The strategy changes afterwards: a new title, a deleted objective, a new result.
-    strategy_services.update_element(objective, {"title": "A retitled objective"},
-                                     expected_version=objective.version, actor=SYSTEM)
+    # The edition is in force: each change is a revision the approver approves.
+    retitle = strategy_services.propose_revision(objective, {"title": "A retitled objective"},
+                                                 expected_version=objective.version, actor=editor, reason="Clearer")
+    strategy_services.approve_revision(retitle, actor=approver, expected_version=retitle.version)
     gone = mali.objectives.get(number="1.2")
-    strategy_services.delete_element(gone, expected_version=gone.version, actor=SYSTEM)
+    drop = strategy_services.propose_change("objective", "delete", row=gone, expected_version=gone.version,
+                                            actor=editor, reason="Merged into 1.1")
+    strategy_services.approve_revision(drop, actor=approver, expected_version=drop.version)
+    assert not mali.objectives.filter(number="1.2").exists()
     indicator = Indicator.objects.filter(strategy=mali, frequency="annual").order_by("pk").first()
     existing = indicator.results.filter(period="FY2019", category="").first()
     indicator_services.submit_result(indicator, "FY2019", "999999", actor=SYSTEM, reason="Corrected after the review.",

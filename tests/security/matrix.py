@@ -500,7 +500,17 @@ def page_write(allowed) -> dict:
     return only(allowed, ok=302, refused=404, anonymous=LOGIN)
 
 
+def page_in_force(allowed) -> dict:
+    """A form post that writes directly, on the edition in force: a 409 page for those who may edit
+    (revision-required, nothing written), 404 for the other signed-in personas, sign-in for anonymous."""
+    return only(allowed, ok=IN_FORCE_PAGE, refused=404, anonymous=LOGIN)
+
+
+IN_FORCE_PAGE = 409
 EDITORS = ("editor", "admin")
+#: What an editor's direct write to the edition in force answers: 409, code revision-required, nothing
+#: written (the change is proposed with POST /api/revisions instead; the "draft" cells write directly).
+IN_FORCE = 409
 REPORTERS = ("reporter", "editor", "admin")
 APPROVERS = ("approver", "admin")
 #: personas who cannot see Testland's draft edition or SBU rows at all
@@ -519,10 +529,10 @@ def _obj(w, number="1.2", strategy=None):
     return (strategy or w.strategy).objectives.get(number=number)
 
 
-def _public_indicator(w):
+def _public_indicator(w, strategy=None):
     from icsplan.indicators.models import Indicator
 
-    return Indicator.objects.get(strategy=w.strategy, code="1.1-P")
+    return Indicator.objects.get(strategy=strategy or w.strategy, code="1.1-P")
 
 
 def _sbu_indicator(w):
@@ -545,8 +555,11 @@ def _two_wordings(w):
     from icsplan.strategies import services
 
     objective = _obj(w)
-    return services.update_element(objective, {"framework_title": "Framework wording of 1.2"},
-                                   expected_version=objective.version, actor=SYSTEM)
+    # The edition is in force: the second wording arrives through an approved revision.
+    revision = services.propose_revision(objective, {"framework_title": "Framework wording of 1.2"},
+                                         expected_version=objective.version, actor=SYSTEM, reason="Second wording")
+    services.approve_revision(revision, actor=SYSTEM, expected_version=revision.version)
+    return _obj(w)
 
 
 def _in_clearance(w):
@@ -704,6 +717,9 @@ BODIES: dict[tuple, Callable] = {
         json={"strategy": w.strategy.pk, "number": "9", "title": "A new management objective"}),
     ("POST", "api:create_linkage"): lambda w, u: Call(
         json={"element": {"kind": "objective", "id": _obj(w, "1.1").pk}, "tag": "SDG 4"}, if_match=_obj(w, "1.1")),
+    ("POST", "api:create_linkage", "draft"): lambda w, u: Call(
+        json={"element": {"kind": "objective", "id": _obj(w, "1.1", strategy=w.draft).pk}, "tag": "SDG 4"},
+        if_match=_obj(w, "1.1", strategy=w.draft)),
     ("DELETE", "api:delete_linkage"): lambda w, u: Call(
         {"linkage_id": w.strategy.linkages.filter(objective__number="1.1").first().pk}, if_match=_obj(w, "1.1")),
     ("POST", "api:create_risk"): lambda w, u: Call(
@@ -723,6 +739,8 @@ BODIES: dict[tuple, Callable] = {
         {"indicator_id": _public_indicator(w).pk}, if_match=_public_indicator(w)),
     ("POST", "api:set_target"): lambda w, u: Call(
         json={"indicator": _public_indicator(w).pk, "period": "FY2026", "value": "12"}),
+    ("POST", "api:set_target", "draft"): lambda w, u: Call(
+        json={"indicator": _public_indicator(w, w.draft).pk, "period": "FY2026", "value": "12"}),
     ("POST", "api:set_target", "sbu"): lambda w, u: Call(
         json={"indicator": _sbu_indicator(w).pk, "period": "FY2026", "value": "12"}),
     ("POST", "api:submit_result"): lambda w, u: Call(
@@ -750,14 +768,16 @@ BODIES: dict[tuple, Callable] = {
     ("POST", "api:confirm_preview"): _confirm_preview,
     # -- pages ---------------------------------------------------------------------------------------
     ("POST", "web:edit-element"): lambda w, u: Call(_el(w), form=_element_form(w, _obj(w))),
-    ("POST", "web:add-linkage"): lambda w, u: Call(_el(w), form={"tag": "SDG 4", "element_version": _obj(w).version}),
+    ("POST", "web:add-linkage"): lambda w, u: Call(_el(w), form={"tag": "SDG 4", "element_version": _obj(w).version,
+                                                                  "reason": "Aligns with SDG 4"}),
     ("POST", "web:remove-linkage"): lambda w, u: Call(
         {**_el(w, number="1.1"), "linkage_pk": w.strategy.linkages.filter(objective__number="1.1").first().pk},
-        form={"element_version": _obj(w, "1.1").version}),
+        form={"element_version": _obj(w, "1.1").version, "reason": "No longer aligned"}),
     ("POST", "web:add-risk"): lambda w, u: Call(
-        _el(w), form={**_risk_form(None, "new"), "element_version": _obj(w).version}),
+        _el(w), form={**_risk_form(None, "new"), "new-reason": "New risk", "element_version": _obj(w).version}),
     ("POST", "web:update-risk"): lambda w, u: (lambda risk: Call(
-        {**_el(w), "risk_pk": risk.pk}, form={**_risk_form(risk, f"risk{risk.pk}"), "element_version": _obj(w).version}))(
+        {**_el(w), "risk_pk": risk.pk}, form={**_risk_form(risk, f"risk{risk.pk}"), f"risk{risk.pk}-reason": "Changed",
+                                   "element_version": _obj(w).version}))(
         w.strategy.risks.filter(objective__number="1.2").first()),
     ("POST", "web:result-save"): lambda w, u: (lambda i: Call(
         {"slug": w.mission.slug, "pk": i.pk},
@@ -876,36 +896,38 @@ WRITE_MATRIX: dict[tuple, dict] = {
     # Made at once in the tests (immediate backend), so the answer is 200 with the finished job.
     ('POST', 'api:start_export_job'): everyone(200),
     ('POST', 'api:start_export_job', 'draft'): only(DRAFT_SEERS, anonymous=404),
-    ('PATCH', 'api:update_strategy'): api_write(EDITORS),
+    ('PATCH', 'api:update_strategy'): api_write(EDITORS, ok=IN_FORCE),
     ('POST', 'api:approve_strategy'): api_write(APPROVERS, hidden=DRAFT_HIDDEN),  # an edition in clearance
     ('POST', 'api:submit_strategy'): api_write(EDITORS, hidden=DRAFT_HIDDEN),  # a draft
     ('POST', 'api:return_strategy'): api_write(APPROVERS, hidden=DRAFT_HIDDEN),
     ('POST', 'api:publish_strategy'): api_write(APPROVERS),  # the edition in force
     ('POST', 'api:archive_strategy'): api_write(APPROVERS),
     ('POST', 'api:copy_strategy'): api_write(EDITORS, ok=201),
-    ('PATCH', 'api:update_goal'): api_write(EDITORS),
-    ('PATCH', 'api:update_objective'): api_write(EDITORS),
+    ('PATCH', 'api:update_goal'): api_write(EDITORS, ok=IN_FORCE),
+    ('PATCH', 'api:update_objective'): api_write(EDITORS, ok=IN_FORCE),
     ('PATCH', 'api:update_objective', 'draft'): api_write(EDITORS, hidden=DRAFT_HIDDEN),
-    ('PATCH', 'api:update_sub_objective'): api_write(EDITORS),
-    ('PATCH', 'api:update_management_objective'): api_write(EDITORS),
-    ('DELETE', 'api:delete_goal'): api_write(EDITORS),
-    ('DELETE', 'api:delete_objective'): api_write(EDITORS),
-    ('DELETE', 'api:delete_sub_objective'): api_write(EDITORS),
-    ('DELETE', 'api:delete_management_objective'): api_write(EDITORS),
-    ('POST', 'api:create_goal'): api_write(EDITORS, ok=201),
-    ('POST', 'api:create_objective'): api_write(EDITORS, ok=201),
-    ('POST', 'api:create_sub_objective'): api_write(EDITORS, ok=201),
-    ('POST', 'api:create_management_objective'): api_write(EDITORS, ok=201),
-    ('POST', 'api:create_linkage'): api_write(EDITORS, ok=201),
-    ('DELETE', 'api:delete_linkage'): api_write(EDITORS),
-    ('POST', 'api:create_risk'): api_write(EDITORS, ok=201),
-    ('PATCH', 'api:update_risk'): api_write(EDITORS),
-    ('DELETE', 'api:delete_risk'): api_write(EDITORS),
-    ('POST', 'api:create_indicator'): api_write(EDITORS, ok=201),
-    ('PATCH', 'api:update_indicator'): api_write(EDITORS),
-    ('DELETE', 'api:delete_indicator'): api_write(EDITORS),
-    ('POST', 'api:set_target'): api_write(EDITORS, ok=201),
-    ('POST', 'api:set_target', 'sbu'): api_write(EDITORS, ok=201, hidden=OUTSIDERS),
+    ('PATCH', 'api:update_sub_objective'): api_write(EDITORS, ok=IN_FORCE),
+    ('PATCH', 'api:update_management_objective'): api_write(EDITORS, ok=IN_FORCE),
+    ('DELETE', 'api:delete_goal'): api_write(EDITORS, ok=IN_FORCE),
+    ('DELETE', 'api:delete_objective'): api_write(EDITORS, ok=IN_FORCE),
+    ('DELETE', 'api:delete_sub_objective'): api_write(EDITORS, ok=IN_FORCE),
+    ('DELETE', 'api:delete_management_objective'): api_write(EDITORS, ok=IN_FORCE),
+    ('POST', 'api:create_goal'): api_write(EDITORS, ok=IN_FORCE),
+    ('POST', 'api:create_objective'): api_write(EDITORS, ok=IN_FORCE),
+    ('POST', 'api:create_sub_objective'): api_write(EDITORS, ok=IN_FORCE),
+    ('POST', 'api:create_management_objective'): api_write(EDITORS, ok=IN_FORCE),
+    ('POST', 'api:create_linkage'): api_write(EDITORS, ok=IN_FORCE),
+    ('POST', 'api:create_linkage', 'draft'): api_write(EDITORS, ok=201, hidden=DRAFT_HIDDEN),
+    ('DELETE', 'api:delete_linkage'): api_write(EDITORS, ok=IN_FORCE),
+    ('POST', 'api:create_risk'): api_write(EDITORS, ok=IN_FORCE),
+    ('PATCH', 'api:update_risk'): api_write(EDITORS, ok=IN_FORCE),
+    ('DELETE', 'api:delete_risk'): api_write(EDITORS, ok=IN_FORCE),
+    ('POST', 'api:create_indicator'): api_write(EDITORS, ok=IN_FORCE),
+    ('PATCH', 'api:update_indicator'): api_write(EDITORS, ok=IN_FORCE),
+    ('DELETE', 'api:delete_indicator'): api_write(EDITORS, ok=IN_FORCE),
+    ('POST', 'api:set_target'): api_write(EDITORS, ok=IN_FORCE),
+    ('POST', 'api:set_target', 'draft'): api_write(EDITORS, ok=201, hidden=DRAFT_HIDDEN),
+    ('POST', 'api:set_target', 'sbu'): api_write(EDITORS, ok=IN_FORCE, hidden=OUTSIDERS),
     ('POST', 'api:submit_result'): api_write(REPORTERS, ok=201),
     ('POST', 'api:submit_result', 'replace'): api_write(REPORTERS, ok=200),
     # A submitted result is visible to the mission's members only.
@@ -929,16 +951,16 @@ WRITE_MATRIX: dict[tuple, dict] = {
     ('POST', 'web:import-preview'): page_write(EDITORS),
     ('POST', 'web:import-results'): page_write(REPORTERS),
     ('POST', 'web:import-results-preview'): page_write(REPORTERS),
-    ('POST', 'web:add-element'): page_write(EDITORS),
-    ('POST', 'web:add-child'): page_write(EDITORS),
-    ('POST', 'web:delete-element'): page_write(EDITORS),
-    ('POST', 'web:add-indicator'): page_write(EDITORS),
-    ('POST', 'web:edit-indicator'): page_write(EDITORS),
+    ('POST', 'web:add-element'): page_in_force(EDITORS),
+    ('POST', 'web:add-child'): page_in_force(EDITORS),
+    ('POST', 'web:delete-element'): page_in_force(EDITORS),
+    ('POST', 'web:add-indicator'): page_in_force(EDITORS),
+    ('POST', 'web:edit-indicator'): page_in_force(EDITORS),
     ('POST', 'web:indicator-baseline'): page_write(EDITORS),
-    ('POST', 'web:indicator-targets'): page_write(EDITORS),
+    ('POST', 'web:indicator-targets'): page_in_force(EDITORS),
     ('POST', 'web:indicator-breakdowns'): page_write(EDITORS),
     ('POST', 'web:remove-breakdown'): page_write(EDITORS),
-    ('POST', 'web:delete-indicator'): page_write(EDITORS),
+    ('POST', 'web:delete-indicator'): page_in_force(EDITORS),
     ('POST', 'web:period-lock'): page_write(APPROVERS),
     # Reviews: personas who cannot see an open review get 404, those who see it but may not act 403.
     ('POST', 'api:open_review'): api_write(EDITORS, ok=201),

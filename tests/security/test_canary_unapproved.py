@@ -79,16 +79,23 @@ def _seed(world) -> dict:
                              comment=UNAPPROVED["draft comment"], status="draft")
 
     # Saved while public, marked SBU later: the history holds the public version.
+    # The edition is in force: each change is a revision the operator proposes and approves.
+    def revised(kind, operation, **kw):
+        revision = services.propose_change(kind, operation, actor=SYSTEM, reason="seed", **kw)
+        services.approve_revision(revision, actor=SYSTEM, expected_version=revision.version)
+
     objective = sm.Objective.objects.get(strategy=strategy, number="1.1")
-    objective = services.update_element(
-        objective, {"justification": f"Why {LATER_SBU['justification marked SBU later']} matters."},
-        expected_version=objective.version, actor=SYSTEM)
-    objective = services.update_element(objective, {"justification_sensitivity": "sbu"},
-                                        expected_version=objective.version, actor=SYSTEM)
-    risk = services.add_risk(objective, {"statement": f"Risk {LATER_SBU['risk marked SBU later']}."},
-                             expected_version=objective.version, actor=SYSTEM)
+    revised("objective", "update", row=objective, expected_version=objective.version,
+            changes={"justification": f"Why {LATER_SBU['justification marked SBU later']} matters."})
     objective.refresh_from_db()
-    services.update_risk(risk, {"sensitivity": "sbu"}, expected_version=objective.version, actor=SYSTEM)
+    revised("objective", "update", row=objective, expected_version=objective.version,
+            changes={"justification_sensitivity": "sbu"})
+    objective.refresh_from_db()
+    statement = f"Risk {LATER_SBU['risk marked SBU later']}."
+    revised("risk", "create", parent=objective, expected_version=objective.version, changes={"statement": statement})
+    objective.refresh_from_db()
+    risk = sm.Risk.objects.get(objective=objective, statement=statement)
+    revised("risk", "update", row=risk, expected_version=objective.version, changes={"sensitivity": "sbu"})
     objective.refresh_from_db()
     # A public risk quoted from an SBU narrative is withheld with that narrative.
     sbu_objective = sm.Objective.objects.get(strategy=strategy, number="1.2")

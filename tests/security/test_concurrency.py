@@ -42,7 +42,7 @@ def test_twenty_editors_of_one_objective_one_wins_the_rest_conflict():
     from icsplan.strategies import services
 
     world = build_world()
-    objective = world.strategy.objectives.get(number="1.1")
+    objective = world.draft.objectives.get(number="1.1")  # a draft: edited directly
     editor = world.user("editor")
     outcomes = _run_all(
         lambda i: services.update_element(m.Objective.objects.get(pk=objective.pk), {"title": f"Version by {i}"},

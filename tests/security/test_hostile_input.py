@@ -215,7 +215,7 @@ def test_oversized_title_is_refused_by_the_services(world):
     from icsplan.strategies import services
     from icsplan.strategies.models import Objective
 
-    objective = world.strategy.objectives.get(number="1.2")
+    objective = world.draft.objectives.get(number="1.2")  # a draft: edited directly
     before = _snapshot()
     with pytest.raises(ValidationError) as caught:
         services.update_element(objective, {"title": MEGA}, expected_version=objective.version,
@@ -319,7 +319,7 @@ def test_update_element_raises_only_icsplan_errors(world, changes, version):
     from icsplan.strategies.models import Objective
 
     # One world for every example; each example runs in a savepoint rolled back after it.
-    objective = Objective.objects.get(strategy=world.strategy, number="1.2")
+    objective = Objective.objects.get(strategy=world.draft, number="1.2")  # a draft: edited directly
     _rolled_back(lambda: services.update_element(objective, changes, expected_version=version,
                                                  actor=world.user("editor")))
 

@@ -49,8 +49,8 @@ def _snapshot():
             AuditEvent.objects.filter(action="sensitivity.lower").count())
 
 
-def _public(world):
-    return im.Indicator.objects.get(strategy=world.strategy, code="1.1-P")
+def _public(world, strategy=None):
+    return im.Indicator.objects.get(strategy=strategy or world.strategy, code="1.1-P")
 
 
 def _sbu_indicator(world):
@@ -100,7 +100,7 @@ def test_out_of_range_numbers_are_refused_by_the_services(world, value):
     before = _snapshot()
     for call in (lambda: isv.submit_result(_public(world), "FY2026", value, expected_version=0,
                                            actor=world.user("editor")),
-                 lambda: isv.set_target(_public(world), "FY2026", value, expected_version=0,
+                 lambda: isv.set_target(_public(world, world.draft), "FY2026", value, expected_version=0,
                                         actor=world.user("editor"))):
         with pytest.raises(ValidationError) as caught:
             call()
@@ -203,12 +203,13 @@ def test_control_characters_are_refused_naming_the_field(world, text):
     from icsplan.strategies import services as ss
 
     editor = world.user("editor")
-    objective = world.strategy.objectives.get(number="1.1")
+    objective = world.draft.objectives.get(number="1.1")  # a draft: edited directly
     before = _snapshot()
     cases = [
         ("comment", lambda: isv.submit_result(_public(world), "FY2026", "5", comment=text, expected_version=0,
                                               actor=editor)),
-        ("name", lambda: isv.update_indicator(_public(world), {"name": text}, expected_version=1, actor=editor)),
+        ("name", lambda: isv.update_indicator(_public(world, world.draft), {"name": text}, expected_version=1,
+                                                    actor=editor)),
         ("title", lambda: ss.update_element(objective, {"title": text}, expected_version=objective.version,
                                             actor=editor)),
         ("justification", lambda: ss.update_element(objective, {"justification": text},
@@ -252,7 +253,7 @@ def test_control_characters_are_refused_by_the_import(world):
 
 @pytest.mark.parametrize("code", ["1.1-P\u200b", "\u200d1.1-P", "１.１-Ｐ", "1.1-P\ufeff", " 1.1-P "])
 def test_look_alike_indicator_codes_are_the_same_code(world, code):
-    objective = world.strategy.objectives.get(number="1.1")
+    objective = world.draft.objectives.get(number="1.1")  # a draft: edited directly
     before = _snapshot()
     with pytest.raises(ValidationError) as caught:
         isv.create_indicator(objective, code=code, name="Spoof", actor=world.user("editor"))

@@ -174,8 +174,11 @@ strategy = Strategy.objects.filter(mission__country="Mali").order_by("-edition")
 # The demo's sample figures fill most annual periods: add three quarterly indicators on objective
 # 1.1 (the demo reporter's assignment), as the operator, so that there are free periods to report.
 objective = strategy.objectives.get(number="1.1")
-for n in (1, 2, 3):
-    create_indicator(objective, code=f"LOAD-{n}", name=f"Load test indicator {n}", frequency="quarterly", actor=SYSTEM)
+from icsplan.strategies.services import applying_revision
+with applying_revision():  # as an approved revision applies it (the demo edition is in force)
+    for n in (1, 2, 3):
+        create_indicator(objective, code=f"LOAD-{n}", name=f"Load test indicator {n}", frequency="quarterly",
+                         actor=SYSTEM)
 taken = set(Result.objects.filter(strategy=strategy).values_list("indicator_id", "period"))
 first, last = strategy_years(strategy)
 pairs = []

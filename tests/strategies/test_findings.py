@@ -25,8 +25,14 @@ def world(db):
 
 def _two_wordings(strategy):
     objective = strategy.objectives.get(number="1.2")
-    return services.update_element(objective, {"framework_title": "Framework wording of 1.2"},
-                                   expected_version=objective.version, actor=SYSTEM)
+    changes = {"framework_title": "Framework wording of 1.2"}
+    if not services.in_force(strategy):
+        return services.update_element(objective, changes, expected_version=objective.version, actor=SYSTEM)
+    # The edition in force changes through an approved revision (the operator may propose and approve).
+    revision = services.propose_revision(objective, changes, expected_version=objective.version, actor=SYSTEM,
+                                         reason="Second wording for the test")
+    services.approve_revision(revision, actor=SYSTEM, expected_version=revision.version)
+    return m.Objective.objects.get(pk=objective.pk)
 
 
 def _mismatches(strategy, actor=SYSTEM):

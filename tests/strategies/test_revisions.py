@@ -97,8 +97,9 @@ def test_a_revision_made_stale_by_another_change_is_refused(world):
     objective = world.strategy.objectives.get(number="1.2")
     revision = services.propose_revision(objective, {"title": "Proposed"}, expected_version=objective.version,
                                          actor=world.user("editor"), reason="r")
-    services.update_element(objective, {"title": "Changed by the operator"}, expected_version=objective.version,
-                            actor=SYSTEM)
+    other = services.propose_revision(objective, {"title": "Changed by another revision"},
+                                      expected_version=objective.version, actor=SYSTEM, reason="r2")
+    services.approve_revision(other, actor=world.user("approver"), expected_version=other.version)
     with pytest.raises(TransitionError, match="propose it again"):
         services.approve_revision(revision, actor=world.user("approver"), expected_version=revision.version)
     assert m.Revision.objects.get(pk=revision.pk).status == "proposed"

@@ -17,6 +17,17 @@ pytestmark = pytest.mark.django_db
 
 E = ("testland", "2022")
 
+
+@pytest.fixture()
+def as_draft(site):
+    """The generated edition as a draft: drafts are edited directly, while the edition in force
+    changes only through approved revisions (tests/strategies/test_revision_gate.py)."""
+    from icsplan.strategies import models as sm
+
+    sm.Strategy.objects.filter(pk=site.pk).update(status="draft")
+    site.refresh_from_db()
+    return site
+
 DEFINITION = {"d-code": "1.1-N", "d-name": "Radio stations trained", "d-definition": "Stations with a trained editor.",
               "d-unit": "stations", "d-value_type": "number", "d-direction": "increase", "d-frequency": "annual",
               "d-data_source": "", "d-collection_method": "", "d-responsible": "PAS", "d-standard_code": "",
@@ -29,6 +40,7 @@ def _new_indicator(client, site, **changes):
     return client.post(url, {**DEFINITION, **changes})
 
 
+@pytest.mark.usefixtures("as_draft")
 def test_editor_creates_an_indicator_with_baseline_and_targets(login, site):
     client = login("mali-editor")
     objective = site.objectives.get(number="1.1")
@@ -55,6 +67,7 @@ def test_editor_creates_an_indicator_with_baseline_and_targets(login, site):
     assert edit in strategy_page  # the strategy page links to the indicator's edit page
 
 
+@pytest.mark.usefixtures("as_draft")
 def test_only_changed_target_rows_are_saved_and_errors_sit_next_to_the_row(login, site):
     client = login("mali-editor")
     indicator = im.Indicator.objects.get(strategy=site, code="1.1-A")
@@ -75,6 +88,7 @@ def test_only_changed_target_rows_are_saved_and_errors_sit_next_to_the_row(login
     assert im.Target.objects.get(indicator=indicator, period="FY2025").value == "999"
 
 
+@pytest.mark.usefixtures("as_draft")
 def test_definition_conflict_shows_both_versions(login, site):
     client = login("mali-editor")
     indicator = im.Indicator.objects.get(strategy=site, code="1.1-A")
@@ -88,6 +102,7 @@ def test_definition_conflict_shows_both_versions(login, site):
     assert indicator.name == "First rename"
 
 
+@pytest.mark.usefixtures("as_draft")
 def test_service_problems_land_next_to_the_field(login, site):
     client = login("mali-editor")
     duplicate = _new_indicator(client, site, **{"d-code": "1.1-A"})
@@ -119,6 +134,7 @@ def test_breakdowns_add_and_remove(login, site):
     assert not im.Disaggregation.objects.filter(indicator=indicator).exists()
 
 
+@pytest.mark.usefixtures("as_draft")
 def test_delete_indicator_confirms_and_checks_the_version(login, site):
     client = login("mali-editor")
     indicator = im.Indicator.objects.get(strategy=site, code="1.2-B")
@@ -132,6 +148,7 @@ def test_delete_indicator_confirms_and_checks_the_version(login, site):
     assert not im.Indicator.objects.filter(pk=indicator.pk).exists()
 
 
+@pytest.mark.usefixtures("as_draft")
 def test_add_goal_objective_sub_objective_and_management_objective(login, site):
     client = login("mali-editor")
     goal_form = client.get(reverse("web:add-element", args=[*E, "goal"]))
@@ -163,6 +180,7 @@ def test_add_goal_objective_sub_objective_and_management_objective(login, site):
     assert client.get(reverse("web:add-element", args=[*E, "objective"])).status_code == 404
 
 
+@pytest.mark.usefixtures("as_draft")
 def test_delete_element_confirms_posts_and_checks_the_version(login, site):
     client = login("mali-editor")
     objective = site.objectives.get(number="2.2")
@@ -233,6 +251,7 @@ def test_results_workbook_for_the_period_holds_the_reporters_indicators(login, s
     assert reporter.get(reverse("web:results-template", args=["testland"]) + "?period=FY1999").status_code == 404
 
 
+@pytest.mark.usefixtures("as_draft")
 def test_sub_objective_status_rolls_up_every_indicator(site):
     from icsplan.indicators import services as isv
     from icsplan.web import access, monitoring

@@ -137,6 +137,10 @@ def test_only_editors_may_edit(login, site):
 
 
 def test_linkage_and_risk_changes(login, site):
+    from icsplan.strategies import models as sm
+
+    # A draft is edited directly (on the edition in force these forms propose revisions).
+    sm.Strategy.objects.filter(pk=site.pk).update(status="draft")
     objective = _objective(site)
     client = login("mali-editor")
     add = reverse("web:add-linkage", args=["testland", "2022", "objective", objective.pk])

@@ -86,8 +86,11 @@ def test_an_empty_value_is_refused_and_an_approved_one_needs_a_reason(site, logi
 
 def test_a_percent_indicators_approved_value_is_shown(site, login):
     objective = site.objectives.get(number="1.1")
-    indicator = services.create_indicator(objective, code="1.1-P", name="Share of schools", value_type="percent",
-                                          responsible="POL/ECON", actor=SYSTEM)
+    from icsplan.strategies.services import applying_revision
+
+    with applying_revision():  # as an approved revision applies it (the edition is in force)
+        indicator = services.create_indicator(objective, code="1.1-P", name="Share of schools", value_type="percent",
+                                              responsible="POL/ECON", actor=SYSTEM)
     result = services.submit_result(indicator, "FY2023", "31", expected_version=0, actor=SYSTEM)
     services.approve_result(result, actor=SYSTEM, expected_version=result.version)
     page = login("mali-reporter").get(reverse("web:results", args=[site.mission.slug]) + "?period=FY2023").content.decode()

@@ -102,7 +102,7 @@ def _location_fields(where: e.Location) -> str | None:
 
 #: Service error codes that mean "not in this state" (approving an edition already approved, deciding
 #: a result that is not submitted): the request was valid, the resource's state conflicts with it.
-STATE_CONFLICTS = {"already-approved", "wrong-state", "invalid-transition", "edition-in-force"}
+STATE_CONFLICTS = {"already-approved", "wrong-state", "invalid-transition", "edition-in-force", "revision-required"}
 
 
 def _icsplan_error(request, exc: e.IcsplanError) -> HttpResponse:

@@ -15,7 +15,9 @@ class IndicatorsConfig(AppConfig):
         from icsplan.demo import DEMO_STAGES
         from icsplan.strategies import services
 
-        from . import demo, document
+        from . import demo, document, revisions
+
+        revisions.register()  # idempotent: a second call replaces the same entries
 
         for hooks, stage in (
             (services.IMPORT_STAGES, document.import_stage),

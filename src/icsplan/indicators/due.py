@@ -50,11 +50,17 @@ class WorkList:
     overdue: list[DueItem] = field(default_factory=list)
     returned: list[DueItem] = field(default_factory=list)
     awaiting_approval: list[Any] = field(default_factory=list)
+    # Filled by the caller from the apps this one may not import (strategies' revisions, reviews).
+    revisions: list[Any] = field(default_factory=list)  # proposed revisions awaiting their decision
+    assessments: list[Any] = field(default_factory=list)  # review assessments they are to rate
+    reviews: list[Any] = field(default_factory=list)  # submitted reviews awaiting their approval
+    action_items: list[Any] = field(default_factory=list)  # review action items of theirs past due
 
     @property
     def count(self) -> int:
         """How many things wait for the person (the number shown in the header)."""
-        return len(self.due) + len(self.overdue) + len(self.returned) + len(self.awaiting_approval)
+        return (len(self.due) + len(self.overdue) + len(self.returned) + len(self.awaiting_approval)
+                + len(self.revisions) + len(self.assessments) + len(self.reviews) + len(self.action_items))
 
 
 def deadlines(user, strategy) -> list[m.ReportingDeadline]:

@@ -34,6 +34,7 @@ from icsplan.accounts.permissions import require
 from icsplan.accounts.roles import Action
 from icsplan.core import inputs
 from icsplan.errors import ConflictError, InputError, Location, PermissionDenied, Problem, ValidationError
+from icsplan.strategies.services.gate import revision_gate
 from icsplan.strategies.models import Goal, ManagementObjective, Objective, Strategy, SubObjective
 
 from . import models as m
@@ -207,6 +208,7 @@ def create_indicator(element, *, code: str, name: str, actor, **fields) -> m.Ind
         raise InputError(f"indicators attach to objectives, sub-objectives or management objectives, not {element!r}")
     cleaned = _clean_indicator_fields({"code": code, "name": name, **fields})
     _authorize(actor, Action.EDIT, element)
+    revision_gate(element.strategy_id, f"a new indicator of {element}")
     with transaction.atomic():
         if m.Indicator.objects.filter(strategy_id=element.strategy_id, code=cleaned["code"]).exists():
             raise _invalid(f"the strategy already has an indicator {cleaned['code']}", field="code", code="duplicate")
@@ -227,6 +229,7 @@ def update_indicator(indicator: m.Indicator, changes: Mapping[str, Any], *, expe
     cleaned = _clean_indicator_fields(changes)
     reason = inputs.check_reason(reason)
     _authorize(actor, Action.EDIT, indicator)
+    revision_gate(indicator.strategy_id, f"indicator {indicator.code}")
     with transaction.atomic():
         current = m.Indicator.objects.select_for_update().get(pk=indicator.pk)
         _check_version(current, expected_version)
@@ -254,6 +257,7 @@ def update_indicator(indicator: m.Indicator, changes: Mapping[str, Any], *, expe
 def delete_indicator(indicator: m.Indicator, *, expected_version: int, actor) -> None:
     """Delete an indicator with its baseline, breakdowns, targets and results (history keeps them)."""
     _authorize(actor, Action.EDIT, indicator)
+    revision_gate(indicator.strategy_id, f"indicator {indicator.code}")
     with transaction.atomic():
         current = m.Indicator.objects.select_for_update().get(pk=indicator.pk)
         _check_version(current, expected_version)
@@ -389,6 +393,7 @@ def set_target(indicator: m.Indicator, period: str, value, *, numerator=None, de
     SBU to public needs a ``reason``.
     """
     _authorize(actor, Action.EDIT, indicator)
+    revision_gate(indicator.strategy_id, f"the targets of indicator {indicator.code}")
     value, comment, _ = clean_entry_text(indicator, value=value, comment=comment)
     reason = inputs.check_reason(reason)
     with transaction.atomic():
@@ -426,6 +431,7 @@ def set_targets(indicator: m.Indicator, values: Mapping[str, Any], *,
     marking, existing ones keep theirs. Returns the targets written (removed ones excluded).
     """
     _authorize(actor, Action.EDIT, indicator)
+    revision_gate(indicator.strategy_id, f"the targets of indicator {indicator.code}")
     with transaction.atomic():
         context = load_context(indicator.strategy)
         existing = {t.period: t for t in m.Target.objects.select_for_update()

@@ -347,6 +347,29 @@ def may_assess(user, assessment: Assessment) -> bool:
     return can(user, Action.REPORT, element if element is not None else assessment.strategy.mission)
 
 
+def work_for(user, strategy: sm.Strategy, *, today: dt.date | None = None) -> dict[str, list]:
+    """What the reviews of ``strategy`` ask of ``user`` now: the assessments of open reviews they
+    may rate and have not rated ("assessments"), submitted reviews awaiting their approval, never
+    their own submissions ("reviews"), and action items whose owner names them, past their due
+    date, in reviews they may read ("action_items")."""
+    out: dict[str, list] = {"assessments": [], "reviews": [], "action_items": []}
+    if not getattr(user, "is_authenticated", False) or is_system(user):
+        return out
+    today = today or timezone.localdate()
+    reviews = visible_reviews(user, strategy=strategy)
+    open_rows = (Assessment.objects.filter(review__in=reviews.filter(status=ReviewStatus.OPEN), rating="")
+                 .select_related("review", "strategy__mission", "objective", "management_objective")
+                 .order_by("review", "position"))
+    out["assessments"] = [a for a in open_rows if may_assess(user, a)]
+    if can(user, Action.APPROVE, strategy.mission):
+        out["reviews"] = list(reviews.filter(status=ReviewStatus.SUBMITTED).exclude(submitted_by=user))
+    names = {n.strip().lower() for n in (user.get_username(), user.get_full_name()) if n and n.strip()}
+    items = (ActionItem.objects.filter(assessment__review__in=reviews, due_date__lt=today)
+             .visible_to(_audience(user)).select_related("assessment__review").order_by("due_date", "pk"))
+    out["action_items"] = [i for i in items if i.owner.strip().lower() in names]
+    return out
+
+
 def _check_items(items) -> list[dict[str, Any]]:
     if items is None:
         return []

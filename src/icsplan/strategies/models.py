@@ -110,9 +110,14 @@ class Revision(VersionedModel):
     strategy_lookup = "strategy"
 
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="revisions")
-    # The element: "strategy", "goal", "objective", "sub_objective" or "management_objective", and its id.
+    # What it changes: "strategy", "goal", "objective", "sub_objective", "management_objective",
+    # "linkage", "risk", "indicator" or "target", and the row's id (None for a row to be created).
     kind = models.CharField(max_length=30)
-    element_id = models.PositiveIntegerField()
+    element_id = models.PositiveIntegerField(null=True, blank=True)
+    # "update", "create" or "delete"; a row to be created hangs from its parent (kind and id).
+    operation = models.CharField(max_length=10, default="update")
+    parent_kind = models.CharField(max_length=30, blank=True, default="")
+    parent_id = models.PositiveIntegerField(null=True, blank=True)
     label = models.CharField(max_length=100, help_text="What it changes, as people say it: Sub-Objective 1.2.1")
     changes = models.JSONField(default=dict)
     before = models.JSONField(default=dict)

@@ -11,11 +11,12 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
 
-from icsplan.errors import NotFoundError, PermissionDenied
+from icsplan.errors import NotFoundError, PermissionDenied, TransitionError
 
 
 def page(view):
-    """Decorator for views: NotFoundError -> 404 page (or sign-in), PermissionDenied -> 403 page."""
+    """Decorator for views: NotFoundError -> 404 page (or sign-in), PermissionDenied -> 403 page,
+    TransitionError (e.g. ``revision-required``) -> 409 page naming what to do instead."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -33,6 +34,13 @@ def page(view):
                 "heading": "Not allowed",
                 "text": exc.message or "Your role in this mission does not allow this action.",
             }, status=403)
+        except TransitionError as exc:
+            # A step the object's state forbids, such as a direct change to the edition in force
+            # (revision-required): say what is wrong and what to do; nothing was written.
+            return render(request, "web/error.html", {
+                "heading": "Not possible in this state",
+                "text": exc.message,
+            }, status=409)
 
     return wrapper
 

@@ -15,7 +15,7 @@ from ninja.responses import Status
 
 from icsplan.accounts.roles import Action
 from icsplan.core import inputs
-from icsplan.errors import NotFoundError
+from icsplan.errors import InputError, NotFoundError
 from icsplan.strategies import models as sm
 
 from ..access import Access
@@ -25,7 +25,9 @@ from ..schemas import PathId
 
 router = Router(tags=["revisions"])
 
-RevisionKind = Literal["strategy", "goal", "objective", "sub_objective", "management_objective"]
+RevisionKind = Literal["strategy", "goal", "objective", "sub_objective", "management_objective", "linkage", "risk",
+                       "indicator", "target"]
+Operation = Literal["update", "create", "delete"]
 
 
 class RevisionSchema(Schema):
@@ -34,7 +36,10 @@ class RevisionSchema(Schema):
     id: int
     strategy_id: int
     kind: RevisionKind
-    element_id: int
+    operation: Operation
+    element_id: int | None = Field(None, description="The row changed or deleted (none for a creation)")
+    parent_kind: str = Field("", description="What a created row (or a target) belongs to")
+    parent_id: int | None = None
     label: str
     before: dict[str, Any] = Field(description="The fields as they were when the change was proposed")
     changes: dict[str, Any] = Field(description="The fields as proposed")
@@ -49,11 +54,23 @@ class RevisionSchema(Schema):
 
 
 class ProposeRequest(Schema):
-    """A change to an element of the edition in force, with the reason; send the element's ETag in If-Match."""
+    """A change to the edition in force, with the reason.
+
+    ``operation`` "update" (the default) changes the row ``element_id``; "delete" removes it; "create"
+    adds a row under ``parent_kind``/``parent_id`` (an objective under its goal, a linkage, risk or
+    indicator under its element). A target is set with kind "target", operation "update", the
+    indicator as parent and ``changes`` {"period", "value", ...}. A change to an element's fields
+    sends the element's ETag in If-Match; any other change sends ``expected_version``: the version
+    the direct edit would check (the element's for its linkages and risks, the indicator's, the
+    target's; 0 for a new row)."""
 
     kind: RevisionKind
-    element_id: int = Field(..., ge=1)
-    changes: dict[str, Any] = Field(..., description="Field -> new value, as for a direct edit")
+    operation: Operation = "update"
+    element_id: int | None = Field(None, ge=1)
+    parent_kind: RevisionKind | None = None
+    parent_id: int | None = Field(None, ge=1)
+    changes: dict[str, Any] = Field(default_factory=dict, description="Field -> new value, as for a direct edit")
+    expected_version: int = Field(0, ge=0, description="For changes other than an element's fields (see above)")
     reason: str = Field(..., min_length=1, max_length=inputs.CHANGE_REASON_MAX)
 
 
@@ -65,7 +82,8 @@ class RevisionDecisionRequest(Schema):
 
 def revision_dict(row: sm.Revision) -> dict[str, Any]:
     return {
-        "id": row.pk, "strategy_id": row.strategy_id, "kind": row.kind, "element_id": row.element_id,
+        "id": row.pk, "strategy_id": row.strategy_id, "kind": row.kind, "operation": row.operation,
+        "element_id": row.element_id, "parent_kind": row.parent_kind, "parent_id": row.parent_id,
         "label": row.label, "before": row.before, "changes": row.changes, "reason": row.reason,
         "status": row.status, "proposed_by": row.proposed_by_name, "decided_by": row.decided_by_name,
         "decided_at": row.decided_at, "decision_reason": row.decision_reason, "version": row.version,
@@ -101,14 +119,38 @@ def propose_revision(request: HttpRequest, payload: ProposeRequest, response: Ht
 
     access = Access(request)
     access.require_writer()
-    model = services.REVISION_MODELS[payload.kind]
-    element = access.get(model.objects.all(), pk=payload.element_id)
-    access.require(Action.EDIT, element)
-    expected = require_if_match(request, element)
-    row = services.propose_revision(element, payload.changes, expected_version=expected or 0, actor=access.user,
-                                    reason=payload.reason)
+    if payload.operation == "update" and payload.kind in services.REVISION_MODELS:
+        if payload.element_id is None:
+            raise InputError("Name the element to change (element_id).", code="invalid-choice")
+        model = services.REVISION_MODELS[payload.kind]
+        element = access.get(model.objects.all(), pk=payload.element_id)
+        access.require(Action.EDIT, element)
+        expected = require_if_match(request, element)
+        row = services.propose_revision(element, payload.changes, expected_version=expected or 0,
+                                        actor=access.user, reason=payload.reason)
+    else:
+        target = parent = None
+        if payload.element_id is not None:
+            target = access.get(_rows(services, payload.kind), pk=payload.element_id)
+        if payload.parent_id is not None and payload.parent_kind:
+            parent = access.get(_rows(services, payload.parent_kind), pk=payload.parent_id)
+        anchor = target if target is not None else parent
+        if anchor is None:
+            raise InputError("Name the row to change (element_id) or what a new one belongs to (parent_kind, "
+                             "parent_id).", code="invalid-choice")
+        access.require(Action.EDIT, anchor)
+        row = services.propose_change(payload.kind, payload.operation, row=target, parent=parent,
+                                      changes=payload.changes, expected_version=payload.expected_version, actor=access.user,
+                                      reason=payload.reason)
     response["ETag"] = resource_tag(row)
     return Status(201, revision_dict(row))
+
+
+def _rows(services, kind: str):
+    model = services.KIND_MODELS.get(kind)
+    if model is None:
+        raise NotFoundError("Not found.")
+    return model.objects.all()
 
 
 def _decide(request: HttpRequest, revision_id: int, payload: RevisionDecisionRequest, response: HttpResponse,

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from icsplan.errors import ConflictError, InputError, ValidationError
+from icsplan.errors import ConflictError, InputError, TransitionError, ValidationError
 from icsplan.strategies import models as sm
 from icsplan.strategies import services
 from icsplan.web import access, diffs
@@ -46,7 +46,7 @@ def _render(request, mission, strategy, kind, element, form, *, conflict=None, s
     context.update({
         "element": element, "kind": kind, "form": form, "conflict": conflict,
         "linkages": linkages, "risks": [(r, RiskForm(initial=_risk_initial(r), prefix=f"risk{r.pk}")) for r in risks],
-        "linkage_form": LinkageForm(), "risk_form": RiskForm(prefix="new"),
+        "linkage_form": LinkageForm(), "proposing": services.in_force(strategy), "risk_form": RiskForm(prefix="new"),
         "back": _element_url(mission, strategy, kind, element),
     })
     return render(request, "web/edit_element.html", context, status=status)
@@ -122,9 +122,17 @@ def _attachment_action(request, slug, edition, kind, pk, action):
         messages.error(request, f"Not saved: someone else changed this in the meantime (you edited version "
                                 f"{exc.given_version}, the current one is {exc.current_version}). "
                                 "The page now shows the current version; make your change again.")
-    except (ValidationError, InputError) as exc:
+    except (ValidationError, InputError, TransitionError) as exc:
         messages.error(request, f"Not saved: {exc.message}")
     return redirect(edit_url)
+
+
+def _propose(request, kind: str, operation: str, *, row=None, parent=None, changes=None, reason=None) -> None:
+    """On the edition in force a change to a linkage or risk is a revision proposal (with its reason)."""
+    revision = services.propose_change(kind, operation, row=row, parent=parent, changes=changes,
+                                       expected_version=_version(request) or 0, actor=request.user,
+                                       reason=reason if reason is not None else request.POST.get("reason", ""))
+    messages.success(request, f"Revision proposed ({revision.label}); an approver decides on it.")
 
 
 @page
@@ -133,6 +141,8 @@ def add_linkage(request, slug, edition, kind, pk):
         form = LinkageForm(request.POST)
         if not form.is_valid():
             raise InputError("give the framework item, e.g. CDCS DO2")
+        if services.in_force(strategy):
+            return _propose(request, "linkage", "create", parent=element, changes={"tag": form.cleaned_data["tag"].strip()})
         services.add_linkage(element, form.cleaned_data["tag"].strip(), expected_version=_version(request),
                              actor=request.user)
         messages.success(request, f"Linkage {form.cleaned_data['tag'].strip()} added.")
@@ -143,6 +153,8 @@ def add_linkage(request, slug, edition, kind, pk):
 def remove_linkage(request, slug, edition, kind, pk, linkage_pk):
     def act(mission, strategy, element):
         linkage = access.get_restricted(sm.Linkage.objects.filter(strategy=strategy), request.user, "edit", pk=linkage_pk)
+        if services.in_force(strategy):
+            return _propose(request, "linkage", "delete", row=linkage)
         services.remove_linkage(linkage, expected_version=_version(request), actor=request.user)
         messages.success(request, f"Linkage {linkage.tag} removed.")
     return _attachment_action(request, slug, edition, kind, pk, act)
@@ -154,6 +166,9 @@ def add_risk(request, slug, edition, kind, pk):
         form = RiskForm(request.POST, prefix="new")
         if not form.is_valid():
             raise InputError("a risk needs a statement")
+        if services.in_force(strategy):
+            return _propose(request, "risk", "create", parent=element, changes=form.values(),
+                            reason=form.cleaned_data.get("reason") or "")
         services.add_risk(element, form.values(), expected_version=_version(request), actor=request.user)
         messages.success(request, "Risk added.")
     return _attachment_action(request, slug, edition, kind, pk, act)
@@ -166,6 +181,10 @@ def update_risk(request, slug, edition, kind, pk, risk_pk):
         form = RiskForm(request.POST, prefix=f"risk{risk.pk}")
         if not form.is_valid():
             raise InputError("a risk needs a statement")
+        if services.in_force(strategy):
+            removing = bool(request.POST.get("remove"))
+            return _propose(request, "risk", "delete" if removing else "update", row=risk,
+                            changes=None if removing else form.values(), reason=form.cleaned_data.get("reason") or "")
         if request.POST.get("remove"):
             services.remove_risk(risk, expected_version=_version(request), actor=request.user)
             messages.success(request, "Risk removed.")

@@ -50,9 +50,16 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         from icsplan.indicators.due import work_for
 
         # What waits for this person (due, overdue, returned, awaiting their approval); later
-        # kinds (reviews, revisions) join ``WorkList`` in indicators.due.
-        context["work"] = work_for(request.user, strategy, approver=allowed.approve,
-                                   indicators=None if allowed.report else [])
+        # revisions awaiting their decision, assessments to rate, reviews to approve, action items past due.
+        work = work_for(request.user, strategy, approver=allowed.approve, indicators=None if allowed.report else [])
+        from icsplan.reviews import services as reviews
+        from icsplan.strategies import services as strategies
+
+        work.revisions = strategies.revisions_awaiting(request.user, strategy)
+        review_work = reviews.work_for(request.user, strategy)
+        work.assessments, work.reviews = review_work["assessments"], review_work["reviews"]
+        work.action_items = review_work["action_items"]
+        context["work"] = work
     context.update({
         "doc": document, "goals": goals, "management": management, "facts": facts, "editions": editions,
         "pending_count": facts.awaiting_count, "sample_data": facts.sample,
