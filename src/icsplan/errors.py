@@ -104,6 +104,7 @@ ERROR_CODES: dict[str, str] = {
     "review-not-submitted": "Only a submitted review is approved or returned.",
     "revision-stale": "The element changed since the revision was proposed; propose it again.",
     "sum": "Breakdown values of an exhaustive category do not add up to the total.",
+    "synthetic-exists": "Synthetic missions of that seed were written already (icsplan synth --seed).",
     "throttled": "Too many failed sign-ins or token attempts; try again later (HTTP 429).",
     "too-deep": "JSON or a document nested deeper than the reader's limit.",
     "too-large": "A file or request body over its size limit (HTTP 413).",
