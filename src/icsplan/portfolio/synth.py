@@ -263,10 +263,11 @@ def synthetic_document(seed: int, index: int) -> doc.Strategy:
     )
 
 
-def synthesize(missions: int, *, seed: int = 0, actor, progress=None) -> Summary:
+def synthesize(missions: int, *, seed: int = 0, actor, bureau: str | None = None, progress=None) -> Summary:
     """Write ``missions`` synthetic missions, each with an approved edition; each mission is saved
     in its own transaction (all of it or none). A mission already written for this seed is
-    refused before anything is written."""
+    refused before anything is written. ``bureau`` puts every mission in that bureau (benches
+    compare a bureau of 5 with one of 50)."""
     from django.db import transaction
 
     from icsplan.accounts.actors import require_actor
@@ -286,9 +287,9 @@ def synthesize(missions: int, *, seed: int = 0, actor, progress=None) -> Summary
     summary = Summary()
     for index in range(missions):
         document = synthetic_document(seed, index)
-        bureau, region = bureau_of(seed, index)
+        code, region = bureau_of(seed, index)
         with transaction.atomic(), history_off():
-            mission = strategies.get_or_create_mission(document.mission.country, bureau=bureau,
+            mission = strategies.get_or_create_mission(document.mission.country, bureau=bureau or code,
                                                        post=document.mission.post, region=region)
             Mission.objects.filter(pk=mission.pk).update(synthetic=True)
             mission.synthetic = True
