@@ -99,3 +99,29 @@ def test_the_synth_command_reports_what_it_wrote():
     assert Mission.objects.filter(synthetic=True).count() == 2
     again = CliRunner().invoke(app, ["synth", "--missions", "2", "--seed", "3"])
     assert again.exit_code == 2 and "use another --seed" in again.output
+
+
+def test_the_dashboard_reads_fewer_rows_and_computes_the_same_statuses():
+    """``statuses_only`` (the bureau dashboard's read) against every row, on a synthetic mission
+    where one period has only its breakdowns (the sum is its actual)."""
+    from icsplan.indicators.progress import indicator_rows_of, progress_of
+
+    synth.synthesize(1, seed=11, actor=SYSTEM)
+    strategy = sm.Strategy.objects.get(mission__synthetic=True)
+    number = im.Indicator.objects.filter(strategy=strategy, value_type="number").order_by("pk").first()
+    im.Result.objects.filter(indicator=number, period__startswith="FY2024", category="").delete()
+
+    def statuses(**options):
+        rows = list(indicator_rows_of([strategy.pk], **options))
+        progress = progress_of(strategy, rows, goals=list(strategy.goals.order_by("position")),
+                               objectives=list(strategy.objectives.order_by("position")),
+                               sub_objectives=list(strategy.sub_objectives.all()),
+                               management_objectives=list(strategy.management_objectives.order_by("position")))
+        read = sum(len(i.results.all()) + len(i.targets.all()) for i in rows)
+        return ([(g.statuses, g.scores) for g in progress.goals], [o.statuses for o in progress.objectives],
+                [(i.series.actuals, i.series.targets) for i in progress.indicators]), read
+
+    full, full_rows = statuses()
+    lean, lean_rows = statuses(statuses_only=True)
+    assert lean == full
+    assert lean_rows * 4 < full_rows
