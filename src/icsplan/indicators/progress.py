@@ -139,6 +139,10 @@ def indicator_rows_of(strategy_ids, *, audience=None, statuses_only: bool = Fals
         approved = results.filter(status=ResultStatus.APPROVED)
         total = approved.filter(indicator_id=OuterRef("indicator_id"), period=OuterRef("period"), category="")
         results = approved.filter(Q(category="") | ~Exists(total))
+        # Only the columns the rules read: no timestamps to parse, no comments to carry.
+        figures = ("indicator_id", "strategy_id", "period", "category", "category_value", "value", "number",
+                   "numerator", "denominator", "sensitivity")
+        targets, results = targets.only(*figures), results.only(*figures, "status")
     qs = (m.Indicator.objects.filter(strategy_id__in=list(strategy_ids)).visible_to(audience)
           .select_related("baseline")
           .prefetch_related(
