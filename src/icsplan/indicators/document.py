@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any
 
 from simple_history.utils import bulk_create_with_history
 
@@ -66,27 +67,40 @@ def _insert_plain(model, rows: list[dict]) -> None:
         return
     now = timezone.now()
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    getters = []
+    # Per column: ("const", value), ("fk", key), ("prep", (key, field)) or ("raw", key).
+    plan: list[tuple[str, Any]] = []
     for f in fields:
         name = f.name if f.name in rows[0] else f.attname
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            stamp = f.get_db_prep_save(now, connection)
-            getters.append(lambda row, stamp=stamp: stamp)
+            plan.append(("const", f.get_db_prep_save(now, connection)))
         elif name not in rows[0]:
-            default = f.get_db_prep_save(f.get_default(), connection)
-            getters.append(lambda row, default=default: default)
+            plan.append(("const", f.get_db_prep_save(f.get_default(), connection)))
         elif f.is_relation:
-            getters.append(lambda row, name=name: getattr(row[name], "pk", row[name]))
+            plan.append(("fk", name))
         elif f.get_internal_type() in ("DecimalField", "JSONField", "DateField", "DateTimeField"):
-            getters.append(lambda row, name=name, f=f: f.get_db_prep_save(row[name], connection))
+            plan.append(("prep", (name, f)))
         else:
-            getters.append(lambda row, name=name: row[name])
+            plan.append(("raw", name))
+
+    def values(row: dict) -> tuple:
+        out: list[Any] = []
+        for kind, arg in plan:
+            if kind == "const":
+                out.append(arg)
+            elif kind == "fk":
+                out.append(getattr(row[arg], "pk", row[arg]))
+            elif kind == "prep":
+                out.append(arg[1].get_db_prep_save(row[arg[0]], connection))
+            else:
+                out.append(row[arg])
+        return tuple(out)
+
     quote = connection.ops.quote_name
     sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
            f"VALUES ({', '.join(['%s'] * len(fields))})")
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH * 10):
-            cursor.executemany(sql, [tuple(get(row) for get in getters) for row in rows[start:start + BATCH * 10]])
+            cursor.executemany(sql, [values(row) for row in rows[start:start + BATCH * 10]])
 
 
 def write_indicators(strategy, items, actor=None) -> list[m.Indicator]:

@@ -298,8 +298,9 @@ def synthesize(missions: int, *, seed: int = 0, actor, bureau: str | None = None
         summary.missions += 1
         for goal in document.goals:
             summary.objectives += len(goal.objectives)
-        elements = [o for g in document.goals for o in g.objectives]
-        elements += [s for o in elements for s in o.sub_objectives] + document.management_objectives
+        objectives = [o for g in document.goals for o in g.objectives]
+        elements: list[doc.model._Element] = [*objectives, *document.management_objectives]
+        elements += [s for o in elements if isinstance(o, doc.Objective) for s in o.sub_objectives]
         for element in elements:
             for indicator in element.indicators:
                 summary.indicators += 1

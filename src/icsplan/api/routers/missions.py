@@ -75,7 +75,7 @@ class MissionMetadataUpdate(Schema):
 
 
 def _metadata(row: Mission) -> dict:
-    return {"id": row.pk, "country": row.country, "bureau": row.bureau.code if row.bureau_id else None,
+    return {"id": row.pk, "country": row.country, "bureau": row.bureau.code if row.bureau else None,
             "post": row.post or "", "region": row.region or "", "synthetic": row.synthetic,
             "updated_at": row.updated_at}
 
