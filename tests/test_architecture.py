@@ -55,30 +55,14 @@ ALLOWED_DEFERRED_APP_CYCLE_EDGES: frozenset[tuple[str, str]] = frozenset(
         ("icsplan.accounts", "icsplan.strategies"),  # function-level
         ("icsplan.audit", "icsplan.accounts"),  # module-level
         ("icsplan.audit", "icsplan.strategies"),  # function-level
-        ("icsplan.cli", "icsplan.accounts"),  # module-level
-        ("icsplan.cli", "icsplan.audit"),  # module-level
-        ("icsplan.cli", "icsplan.demo"),  # function-level
-        ("icsplan.cli", "icsplan.imports"),  # the staged-import app joined the component
-        ("icsplan.cli", "icsplan.indicators"),  # module-level
-        ("icsplan.cli", "icsplan.publishing"),  # function-level
-        ("icsplan.cli", "icsplan.strategies"),  # function-level
         ("icsplan.demo", "icsplan.accounts"),  # the demo loader acts as accounts.actors.SYSTEM
         ("icsplan.demo", "icsplan.strategies"),  # function-level
-        ("icsplan.imports", "icsplan.accounts"),  # the staged-import app joined the component
-        ("icsplan.imports", "icsplan.strategies"),  # the staged-import app joined the component
         ("icsplan.indicators", "icsplan.accounts"),  # module-level
-        ("icsplan.indicators", "icsplan.cli"),  # function-level
         ("icsplan.indicators", "icsplan.demo"),  # function-level
         ("icsplan.indicators", "icsplan.strategies"),  # module-level
         ("icsplan.publishing", "icsplan.accounts"),  # function-level
         ("icsplan.publishing", "icsplan.indicators"),  # function-level
         ("icsplan.strategies", "icsplan.accounts"),  # module-level
-        ("icsplan.cli", "icsplan.reviews"),  # the reviews app joined the component
-        ("icsplan.reviews", "icsplan.accounts"),  # the reviews app joined the component
-        ("icsplan.reviews", "icsplan.audit"),  # the reviews app joined the component
-        ("icsplan.reviews", "icsplan.indicators"),  # the reviews app joined the component
-        ("icsplan.reviews", "icsplan.publishing"),  # the reviews app joined the component
-        ("icsplan.reviews", "icsplan.strategies"),  # the reviews app joined the component
         ("icsplan.strategies", "icsplan.audit"),  # function-level
     }
 )

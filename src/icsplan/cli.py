@@ -230,6 +230,34 @@ def demo():
 
 @app.command()
 @handle_errors
+def synth(
+    missions: int = typer.Option(200, "--missions", help="How many synthetic missions to write."),
+    seed: int = typer.Option(0, "--seed", help="The same seed writes the same strategies."),
+):
+    """Write synthetic missions (marked synthetic everywhere) for benchmarks and load tests."""
+    import time
+
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    from icsplan.accounts.actors import SYSTEM
+    from icsplan.portfolio.synth import synthesize
+
+    start = time.perf_counter()
+
+    def progress(done: int, total: int) -> None:
+        if done % 20 == 0 or done == total:
+            err.print(f"{done}/{total} synthetic missions written", markup=False)
+
+    summary = synthesize(missions, seed=seed, actor=SYSTEM, progress=progress)
+    err.print(f"wrote {summary.missions} synthetic missions: {summary.objectives} objectives, "
+              f"{summary.indicators} indicators, {summary.targets} targets, {summary.results} result values "
+              f"in {time.perf_counter() - start:.1f} s", markup=False)
+
+
+@app.command()
+@handle_errors
 def serve(
     host: str = typer.Option("127.0.0.1", "--host"),
     port: int = typer.Option(8000, "--port"),

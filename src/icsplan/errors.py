@@ -107,6 +107,7 @@ ERROR_CODES: dict[str, str] = {
     "revision-required": "The edition in force changes only through an approved revision: propose the change.",
     "revision-stale": "The element changed since the revision was proposed; propose it again.",
     "sum": "Breakdown values of an exhaustive category do not add up to the total.",
+    "synthetic-exists": "Synthetic missions of that seed were written already (icsplan synth --seed).",
     "throttled": "Too many failed sign-ins or token attempts; try again later (HTTP 429).",
     "too-deep": "JSON or a document nested deeper than the reader's limit.",
     "too-large": "A file or request body over its size limit (HTTP 413).",

@@ -237,6 +237,8 @@ ARGS: dict[object, Callable] = {
     "web:assignment-remove": lambda w: {"slug": w.mission.slug, "pk": _assignment(w).pk},
     # API operations: path parameters by name.
     "api:get_mission": lambda w: {"mission_id": w.mission.pk},
+    "api:get_mission_metadata": lambda w: {"mission_id": w.mission.pk},
+    "api:update_mission_metadata": lambda w: {"mission_id": w.mission.pk},
     "api:get_strategy": lambda w: {"strategy_id": w.strategy.pk},
     ("api:get_strategy", "draft"): lambda w: {"strategy_id": w.draft.pk},
     "api:strategy_tree": lambda w: {"strategy_id": w.strategy.pk},
@@ -375,6 +377,7 @@ MATRIX: dict[tuple, dict[str, int]] = {
     ('GET', 'web:assignment-remove'): only(('editor', 'admin'), ok=302, refused=404, anonymous=LOGIN),
     ('GET', 'api:list_missions'): everyone(200),
     ('GET', 'api:get_mission'): everyone(200),
+    ('GET', 'api:get_mission_metadata'): everyone(200),
     ('GET', 'api:list_strategies'): everyone(200),
     ('GET', 'api:get_strategy'): everyone(200),
     ('GET', 'api:strategy_tree'): everyone(200),
@@ -671,6 +674,8 @@ BODIES: dict[tuple, Callable] = {
     ("POST", "api:start_export_job", "draft"): lambda w, u: Call(
         {}, json={"strategy": w.draft.pk, "kind": "export", "format": "docx", "public": True}),
     # -- API: the framework --------------------------------------------------------------------
+    ("PATCH", "api:update_mission_metadata"): lambda w, u: Call(
+        {"mission_id": w.mission.pk}, json={"region": "Sahel", "post": "Embassy Testville"}, if_match=w.mission),
     ("PATCH", "api:update_strategy"): lambda w, u: Call(
         {"strategy_id": w.strategy.pk}, json={"title": "Retitled"}, if_match=w.strategy),
     ("POST", "api:approve_strategy"): lambda w, u: (lambda d: Call(
@@ -897,6 +902,7 @@ WRITE_MATRIX: dict[tuple, dict] = {
     ('POST', 'api:start_export_job'): everyone(200),
     ('POST', 'api:start_export_job', 'draft'): only(DRAFT_SEERS, anonymous=404),
     ('PATCH', 'api:update_strategy'): api_write(EDITORS, ok=IN_FORCE),
+    ('PATCH', 'api:update_mission_metadata'): api_write(("admin",)),
     ('POST', 'api:approve_strategy'): api_write(APPROVERS, hidden=DRAFT_HIDDEN),  # an edition in clearance
     ('POST', 'api:submit_strategy'): api_write(EDITORS, hidden=DRAFT_HIDDEN),  # a draft
     ('POST', 'api:return_strategy'): api_write(APPROVERS, hidden=DRAFT_HIDDEN),

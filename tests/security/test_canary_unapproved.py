@@ -246,7 +246,8 @@ def _extra_urls(world, seeded) -> list[str]:
     bureau = world.mission.bureau.code
     urls += [f"/bureaus/{bureau}/?theme=Objective&period=FY2024", f"/bureaus/{bureau}/?framework=CDCS",
              f"/api/v1/portfolio/bureaus/{bureau}?period=FY2025", "/api/v1/portfolio/bureaus", "/bureaus/",
-             "/api/v1/portfolio/rollup", "/frameworks/CDCS/crosswalk/", "/api/v1/portfolio/crosswalk/CDCS"]
+             "/api/v1/portfolio/rollup", "/frameworks/CDCS/crosswalk/", "/api/v1/portfolio/crosswalk/CDCS",
+             f"/api/v1/missions/{world.mission.pk}/metadata"]
     for term in ("ZQ", "Quoted", "Risk", "CANARY"):
         urls.append(f"/api/v1/search?q={term}&page_size=200")
         urls.append(f"/search/?q={term}")

@@ -204,7 +204,7 @@ def _tokens(world) -> dict[str, str | None]:
 API_PATHS = {"strategy": "strategies", "goal": "goals", "objective": "objectives", "subobjective": "sub-objectives",
              "managementobjective": "management-objectives", "indicator": "indicators", "target": "targets",
              "result": "results", "risk": "risks", "linkage": "linkages", "periodlock": "period-locks",
-             "review": "reviews", "assessment": "reviews/assessments", "revision": "revisions"}
+             "review": "reviews", "assessment": "reviews/assessments", "revision": "revisions", "mission": "missions"}
 
 
 def _fresh_client(handler=None) -> Client:

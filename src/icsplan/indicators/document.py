@@ -12,6 +12,10 @@ cleared unless the document says it was approved (icsplan's own exports always s
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
 
 from simple_history.utils import bulk_create_with_history
 
@@ -24,6 +28,25 @@ from .validation import Context, EntryProblem, check_category, check_period, che
 from .values import Parsed, parse_value
 
 BATCH = 1000
+# Off only for synthetic data (``portfolio.synth``): its million figures need no audit trail.
+_HISTORY: ContextVar[bool] = ContextVar("indicator_history", default=True)
+
+
+@contextmanager
+def history_off() -> Iterator[None]:
+    """Write indicators, targets and results in bulk without history rows inside this block."""
+    token = _HISTORY.set(False)
+    try:
+        yield
+    finally:
+        _HISTORY.reset(token)
+
+
+def _bulk_create(rows, model, *, user) -> None:
+    if _HISTORY.get():
+        bulk_create_with_history(rows, model, batch_size=BATCH, default_user=user)
+    else:
+        model.objects.bulk_create(rows, batch_size=BATCH)
 
 _IND_FIELDS = ("code", "name", "definition", "unit", "value_type", "direction", "cumulative", "data_source",
                "collection_method", "frequency", "responsible", "standard_code", "sample")
@@ -31,6 +54,53 @@ _IND_FIELDS = ("code", "name", "definition", "unit", "value_type", "direction", 
 
 def _user(actor):
     return actor if actor is not None and getattr(actor, "pk", None) else None
+
+
+def _insert_plain(model, rows: list[dict]) -> None:
+    """Insert ``rows`` (field name -> value) with one ``executemany`` per batch: no model instance,
+    signal or history row (``history_off`` only; a million synthetic figures would take minutes
+    through model instances). Fields a row leaves out take their default; timestamps are now."""
+    from django.db import connection
+    from django.utils import timezone
+
+    if not rows:
+        return
+    now = timezone.now()
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    # Per column: ("const", value), ("fk", key), ("prep", (key, field)) or ("raw", key).
+    plan: list[tuple[str, Any]] = []
+    for f in fields:
+        name = f.name if f.name in rows[0] else f.attname
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            plan.append(("const", f.get_db_prep_save(now, connection)))
+        elif name not in rows[0]:
+            plan.append(("const", f.get_db_prep_save(f.get_default(), connection)))
+        elif f.is_relation:
+            plan.append(("fk", name))
+        elif f.get_internal_type() in ("DecimalField", "JSONField", "DateField", "DateTimeField"):
+            plan.append(("prep", (name, f)))
+        else:
+            plan.append(("raw", name))
+
+    def values(row: dict) -> tuple:
+        out: list[Any] = []
+        for kind, arg in plan:
+            if kind == "const":
+                out.append(arg)
+            elif kind == "fk":
+                out.append(getattr(row[arg], "pk", row[arg]))
+            elif kind == "prep":
+                out.append(arg[1].get_db_prep_save(row[arg[0]], connection))
+            else:
+                out.append(row[arg])
+        return tuple(out)
+
+    quote = connection.ops.quote_name
+    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH * 10):
+            cursor.executemany(sql, [values(row) for row in rows[start:start + BATCH * 10]])
 
 
 def write_indicators(strategy, items, actor=None) -> list[m.Indicator]:
@@ -92,28 +162,33 @@ def write_indicators(strategy, items, actor=None) -> list[m.Indicator]:
     for row in indicators:
         row.pk = None
     user = _user(actor)
-    bulk_create_with_history(indicators, m.Indicator, batch_size=BATCH, default_user=user)
-    bulk_create_with_history(
+    _bulk_create(indicators, m.Indicator, user=user)
+    _bulk_create(
         [m.Baseline(indicator=row, value=b.value, number=p.number if p else None, date=b.date, note=b.note)
-         for row, b, p in baselines], m.Baseline, batch_size=BATCH, default_user=user)
-    bulk_create_with_history(
+         for row, b, p in baselines], m.Baseline, user=user)
+    _bulk_create(
         [m.Disaggregation(indicator=row, position=j, category=x.category, values=list(x.values), exhaustive=x.exhaustive)
-         for row, j, x in disaggs], m.Disaggregation, batch_size=BATCH, default_user=user)
+         for row, j, x in disaggs], m.Disaggregation, user=user)
     targets, results = [], []
     for model, row, pv, period_id, (cat, cat_value), parsed in values:
-        common = dict(strategy=strategy, indicator=row, period=period_id, category=cat, category_value=cat_value,
-                      value=pv.value, number=parsed.number, numerator=pv.numerator, denominator=pv.denominator,
-                      comment=pv.comment, evidence_url=pv.evidence_url, sensitivity=pv.sensitivity.value)
+        common = dict(strategy_id=strategy.pk, indicator_id=row.pk, period=period_id, category=cat,
+                      category_value=cat_value, value=pv.value, number=parsed.number, numerator=pv.numerator,
+                      denominator=pv.denominator, comment=pv.comment, evidence_url=pv.evidence_url,
+                      sensitivity=pv.sensitivity.value)
         if model is m.Target:
-            targets.append(m.Target(**common))
+            targets.append(common)
         else:
             status = pv.status or ResultStatus.DRAFT
-            results.append(m.Result(**common, status=status, return_reason=pv.return_reason or "",
-                                    submitted_by=None if status == ResultStatus.DRAFT else user,
-                                    decided_by=user if status in (ResultStatus.APPROVED, ResultStatus.RETURNED)
-                                    else None))
-    bulk_create_with_history(targets, m.Target, batch_size=BATCH, default_user=user)
-    bulk_create_with_history(results, m.Result, batch_size=BATCH, default_user=user)
+            common.update(status=status, return_reason=pv.return_reason or "",
+                          submitted_by=None if status == ResultStatus.DRAFT else user,
+                          decided_by=user if status in (ResultStatus.APPROVED, ResultStatus.RETURNED) else None)
+            results.append(common)
+    if _HISTORY.get():
+        _bulk_create([m.Target(**fields) for fields in targets], m.Target, user=user)
+        _bulk_create([m.Result(**fields) for fields in results], m.Result, user=user)
+    else:
+        _insert_plain(m.Target, targets)
+        _insert_plain(m.Result, results)
     return indicators
 
 

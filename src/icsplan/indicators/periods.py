@@ -12,6 +12,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 _PERIOD = re.compile(r"^\s*FY\s*(\d{4})\s*(?:([QH])\s*([1-4]))?\s*$", re.IGNORECASE)
 
@@ -31,7 +32,15 @@ class Period:
     @classmethod
     def parse(cls, text: str) -> "Period":
         """``Period`` from an id such as "FY2019Q1"; ``ValueError`` when it is not one."""
-        match = _PERIOD.match(str(text or ""))
+        if cls is Period:
+            # A dashboard over fifty missions parses the same few dozen ids a hundred thousand
+            # times; periods are immutable, so one parse per id is shared.
+            return _parse_id(str(text or ""))
+        return cls._parse(str(text or ""))
+
+    @classmethod
+    def _parse(cls, text: str) -> "Period":
+        match = _PERIOD.match(text)
         if not match:
             raise ValueError(f"{text!r} is not a fiscal period (use FY2019, FY2019H1 or FY2019Q1)")
         year, kind, number = int(match.group(1)), (match.group(2) or "").upper(), int(match.group(3) or 1)
@@ -50,13 +59,13 @@ class Period:
     def frequency(self) -> str:
         return {"": "annual", "H": "semiannual", "Q": "quarterly"}[self.kind]
 
-    @property
+    @cached_property
     def start(self) -> dt.date:
         months = (self.number - 1) * _MONTHS[self.kind]
         index = (self.fiscal_year - 1) * 12 + 9 + months  # October of the previous year
         return dt.date(index // 12, index % 12 + 1, 1)
 
-    @property
+    @cached_property
     def end(self) -> dt.date:
         index = self.start.year * 12 + self.start.month - 1 + _MONTHS[self.kind] - 1
         year, month = index // 12, index % 12 + 1
@@ -104,3 +113,8 @@ def periods_between(first_year: int, last_year: int, frequency: str) -> list[Per
 def fiscal_year_of(day: dt.date) -> int:
     """The fiscal year a calendar date falls in (1 October starts the next one)."""
     return day.year + 1 if day.month >= 10 else day.year
+
+
+@lru_cache(maxsize=4096)
+def _parse_id(text: str) -> Period:
+    return Period._parse(text)

@@ -238,7 +238,7 @@ def _rows(actor, missions: list[Mission], *, theme: str = "", framework: str = "
                         ("mos", sm.ManagementObjective)):
         for element in model.objects.filter(strategy_id__in=ids).order_by("strategy_id", "position", "pk"):
             by_strategy[name][element.strategy_id].append(element)
-    for indicator in indicator_rows_of(ids, audience=_audience(actor)):
+    for indicator in indicator_rows_of(ids, audience=_audience(actor), statuses_only=True):
         by_strategy["indicators"][indicator.strategy_id].append(indicator)
     for link in sm.Linkage.objects.filter(strategy_id__in=ids).values(
             "strategy_id", "tag", "framework__code", "goal_id", "objective_id", "sub_objective_id",

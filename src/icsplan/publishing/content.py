@@ -59,10 +59,20 @@ def has_sbu(strategy: Strategy) -> bool:
     return False
 
 
+def is_synthetic(strategy: Strategy) -> bool:
+    """Whether the edition is synthetic data (``icsplan synth`` writes this classification)."""
+    return "SYNTHETIC DATA" in (strategy.classification or "").upper()
+
+
+def synthetic_banner(banner: str) -> str:
+    return f"{banner} — SYNTHETIC DATA, NOT OFFICIAL"
+
+
 def banner(strategy: Strategy, *, public: bool) -> str:
     """The classification banner printed on the cover, the header and the footer."""
     if public:
-        return PUBLIC_BANNER
+        # Synthetic data (``icsplan synth``) stays marked as such in the public release too.
+        return synthetic_banner(PUBLIC_BANNER) if is_synthetic(strategy) else PUBLIC_BANNER
     if has_sbu(strategy):
         return SBU_BANNER
     return clean_text(strategy.classification).strip() or DEFAULT_BANNER

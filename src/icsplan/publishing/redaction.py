@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from icsplan.document.model import Indicator, PeriodValue, Sensitivity, Strategy
 
-from .content import PUBLIC_BANNER, is_sbu
+from .content import PUBLIC_BANNER, is_sbu, is_synthetic, synthetic_banner
 
 # Narrative fields of the framework elements and the sensitivity field that governs each.
 _NARRATIVES = ("description", "justification", "linkages_text")
@@ -75,5 +75,6 @@ def public_copy(strategy: Strategy) -> Strategy:
     copy.sections = [section for section in copy.sections if not is_sbu(section.sensitivity)]
     for _kind, element in copy.iter_elements():
         _redact_element(element)
-    copy.classification = PUBLIC_BANNER
+    # Synthetic data (``icsplan synth``) stays marked as such in the public release too.
+    copy.classification = synthetic_banner(PUBLIC_BANNER) if is_synthetic(strategy) else PUBLIC_BANNER
     return copy

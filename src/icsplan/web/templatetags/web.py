@@ -85,6 +85,15 @@ def is_admin_filter(user) -> bool:
     return is_admin(user)
 
 
+@register.filter(name="reads_bureaus")
+def reads_bureaus_filter(user) -> bool:
+    """Whether ``user`` reads a bureau's view (analysts and admins: shows the Bureaus link)."""
+    from icsplan.accounts.permissions import bureau_ids
+
+    ids = bureau_ids(user)
+    return ids is None or bool(ids)
+
+
 @register.simple_tag
 def unread_notifications(user) -> int:
     """The number of unread notifications of ``user`` (the header's count)."""
