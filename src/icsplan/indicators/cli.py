@@ -1,6 +1,6 @@
 """``icsplan results ...``: data-entry templates, import, export, status and charts.
 
-No Django (and no ``icsplan.cli``) at import time: the main CLI imports this module at start-up,
+No Django (and only ``icsplan.clitools`` of the CLI, never ``icsplan.cli`` which imports this module): the main CLI imports this module at start-up,
 so each command sets Django up and borrows the shared error handling when it runs.
 """
 
@@ -21,7 +21,7 @@ def _command(fn):
 
     @wraps(fn)
     def wrapper(*args, **kwargs):
-        from icsplan import cli
+        from icsplan import clitools as cli
 
         def run():
             cli.setup_django()
@@ -33,7 +33,7 @@ def _command(fn):
 
 
 def _say(message: str) -> None:
-    from icsplan.cli import err
+    from icsplan.clitools import err
 
     err.print(message, markup=False, highlight=False, soft_wrap=True)
 
@@ -110,7 +110,7 @@ def status(
     """Print the status of every objective and goal per fiscal year (computed from approved results)."""
     from rich.table import Table
 
-    from icsplan.cli import out
+    from icsplan.clitools import out
     from icsplan.indicators.charts import SAMPLE_LABEL
     from icsplan.indicators.progress import strategy_progress
     from icsplan.strategies.services import find_strategy

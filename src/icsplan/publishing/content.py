@@ -7,8 +7,8 @@ import re
 from typing import overload
 
 from icsplan.document.model import Indicator, Risk, Sensitivity, Strategy
+from icsplan.document.public import PUBLIC_BANNER, is_sbu  # noqa: F401 (re-exported: one copy, in the core)
 
-PUBLIC_BANNER = "FOR PUBLIC RELEASE"
 #: the CSS class of SBU blocks in HTML output (the stylesheets style ``.sbu``)
 SBU_CSS_CLASS = Sensitivity.SBU.value
 SBU_BANNER = "SENSITIVE BUT UNCLASSIFIED"
@@ -33,10 +33,6 @@ def paragraphs(text: str | None) -> list[str]:
         if joined:
             result.append(joined)
     return result
-
-
-def is_sbu(sensitivity: Sensitivity | str | None) -> bool:
-    return sensitivity == Sensitivity.SBU or sensitivity == Sensitivity.SBU.value
 
 
 def has_sbu(strategy: Strategy) -> bool:
