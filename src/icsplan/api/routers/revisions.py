@@ -18,9 +18,10 @@ from icsplan.core import inputs
 from icsplan.errors import NotFoundError
 from icsplan.strategies import models as sm
 
+from .. import writes
 from ..access import Access
 from ..auth import WRITE_AUTH
-from ..etag import IF_MATCH, require_if_match, resource_tag
+from ..etag import IF_MATCH, resource_tag
 from ..schemas import PathId
 
 router = Router(tags=["revisions"])
@@ -99,31 +100,24 @@ def get_revision(request: HttpRequest, revision_id: PathId, response: HttpRespon
 def propose_revision(request: HttpRequest, payload: ProposeRequest, response: HttpResponse):
     from icsplan.strategies import services
 
-    access = Access(request)
-    access.require_writer()
     model = services.REVISION_MODELS[payload.kind]
-    element = access.get(model.objects.all(), pk=payload.element_id)
-    access.require(Action.EDIT, element)
-    expected = require_if_match(request, element)
-    row = services.propose_revision(element, payload.changes, expected_version=expected or 0, actor=access.user,
-                                    reason=payload.reason)
-    response["ETag"] = resource_tag(row)
-    return Status(201, revision_dict(row))
+    return writes.write(
+        request, response, load=lambda access: access.get(model.objects.all(), pk=payload.element_id),
+        change=lambda access, element, expected: services.propose_revision(
+            element, payload.changes, expected_version=expected or 0, actor=access.user, reason=payload.reason),
+        etag=lambda access, row: resource_tag(row), present=lambda access, row: Status(201, revision_dict(row)))
 
 
 def _decide(request: HttpRequest, revision_id: int, payload: RevisionDecisionRequest, response: HttpResponse,
             approve: bool) -> dict[str, Any]:
     from icsplan.strategies import services
 
-    access = Access(request)
-    access.require_writer()
-    row = _get(access, revision_id)
-    access.require(Action.APPROVE, row)
-    expected = require_if_match(request, row)
     decide = services.approve_revision if approve else services.reject_revision
-    row = decide(row, actor=access.user, expected_version=expected, reason=payload.reason)
-    response["ETag"] = resource_tag(row)
-    return revision_dict(row)
+    return writes.write(
+        request, response, load=lambda access: _get(access, revision_id), action=Action.APPROVE,
+        change=lambda access, row, expected: decide(row, actor=access.user, expected_version=expected,
+                                                    reason=payload.reason),
+        etag=lambda access, row: resource_tag(row), present=lambda access, row: revision_dict(row))
 
 
 @router.post("/{int:revision_id}/approve", response=RevisionSchema, auth=WRITE_AUTH, openapi_extra=IF_MATCH,

@@ -15,6 +15,7 @@ from icsplan.errors import NotFoundError, ValidationError
 from icsplan.indicators import models as im
 
 from ... import schemas as s
+from ... import writes
 from ...access import Access
 from ...auth import WRITE_AUTH
 from ...etag import IF_MATCH, require_if_match
@@ -84,16 +85,14 @@ def get_one_indicator(request: HttpRequest, indicator_id: PathId, response: Http
 def create_indicator(request: HttpRequest, payload: IndicatorCreate, response: HttpResponse):
     from icsplan.indicators import services
 
-    access = Access(request)
-    access.require_writer()
-    element = get_element(access, payload.element.kind, payload.element.id)
-    access.require(Action.EDIT, element)
-    fields = payload.model_dump(exclude={"element", "code", "name"})
-    row = services.create_indicator(element, code=payload.code, name=payload.name, actor=access.user, **fields)
-    row = get_indicator(access, row.pk)
-    response["ETag"] = indicator_tag(access, row)
-    response.status_code = 201
-    return indicator_dict(row)
+    def change(access: Access, element, _expected):
+        fields = payload.model_dump(exclude={"element", "code", "name"})
+        return services.create_indicator(element, code=payload.code, name=payload.name, actor=access.user, **fields)
+
+    return writes.write(request, response, load=lambda access: get_element(access, payload.element.kind,
+                                                                           payload.element.id),
+                        if_match=None, change=change, reread=lambda access, row: get_indicator(access, row.pk),
+                        etag=indicator_tag, status=201, present=lambda access, row: indicator_dict(row))
 
 
 @indicators.patch("/{int:indicator_id}", response=IndicatorSchema, auth=WRITE_AUTH, openapi_extra=IF_MATCH,
@@ -101,19 +100,19 @@ def create_indicator(request: HttpRequest, payload: IndicatorCreate, response: H
 def update_indicator(request: HttpRequest, indicator_id: PathId, payload: IndicatorUpdate, response: HttpResponse):
     from icsplan.indicators import services
 
-    access = Access(request)
-    access.require_writer()
-    row = get_indicator(access, indicator_id)
-    access.require(Action.EDIT, row)
-    expected = require_if_match(request, row, tag=indicator_tag(access, row))
-    changes = payload.model_dump(exclude_unset=True)
-    reason = changes.pop("reason", "") or ""
-    if not changes:
-        raise ValidationError("No changes were given.")
-    services.update_indicator(row, changes, expected_version=expected, actor=access.user, reason=reason)
-    row = get_indicator(access, indicator_id)
-    response["ETag"] = indicator_tag(access, row)
-    return indicator_dict(row)
+    def change(access: Access, row, expected):
+        changes = payload.model_dump(exclude_unset=True)
+        reason = changes.pop("reason", "") or ""
+        if not changes:
+            raise ValidationError("No changes were given.")
+        services.update_indicator(row, changes, expected_version=expected, actor=access.user, reason=reason)
+
+    def load(access: Access):
+        return get_indicator(access, indicator_id)
+
+    return writes.write(request, response, load=load, match_tag=indicator_tag, change=change,
+                        reread=lambda access, _row: load(access), etag=indicator_tag,
+                        present=lambda access, row: indicator_dict(row))
 
 
 @indicators.delete("/{int:indicator_id}", response=s.DeletedSchema, auth=WRITE_AUTH, openapi_extra=IF_MATCH,
@@ -121,13 +120,11 @@ def update_indicator(request: HttpRequest, indicator_id: PathId, payload: Indica
 def delete_indicator(request: HttpRequest, indicator_id: PathId):
     from icsplan.indicators import services
 
-    access = Access(request)
-    access.require_writer()
-    row = get_indicator(access, indicator_id)
-    access.require(Action.EDIT, row)
-    expected = require_if_match(request, row, tag=indicator_tag(access, row))
-    services.delete_indicator(row, expected_version=expected, actor=access.user)
-    return {"deleted": True, "id": indicator_id}
+    return writes.write(
+        request, load=lambda access: get_indicator(access, indicator_id), match_tag=indicator_tag,
+        change=lambda access, row, expected: services.delete_indicator(row, expected_version=expected,
+                                                                        actor=access.user),
+        present=lambda access, _none: {"deleted": True, "id": indicator_id})
 
 
 # -- baselines and breakdowns ----------------------------------------------------------------------

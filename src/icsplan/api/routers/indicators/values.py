@@ -11,6 +11,7 @@ from icsplan.errors import NotFoundError
 from icsplan.indicators import models as im
 from icsplan.strategies import models as sm
 
+from ... import writes
 from ...access import Access
 from ...auth import WRITE_AUTH
 from ...etag import IF_MATCH, require_if_match
@@ -109,20 +110,24 @@ def _existing(model, indicator, payload: ValueIn):
 def set_target(request: HttpRequest, payload: TargetIn, response: HttpResponse):
     from icsplan.indicators import services
 
-    access = Access(request)
-    access.require_writer()
-    indicator = get_indicator(access, payload.indicator)
-    access.require(Action.EDIT, indicator)
-    existing = _existing(im.Target, indicator, payload)
-    expected = require_if_match(request, existing) if existing is not None else NEW_ROW
-    row = services.set_target(
-        indicator, payload.period, payload.value, numerator=payload.numerator, denominator=payload.denominator,
-        category=payload.category, category_value=payload.category_value, comment=payload.comment,
-        sensitivity=payload.sensitivity, reason=payload.reason, expected_version=expected, actor=access.user,
-    )
-    row = im.Target.objects.select_related("strategy").get(pk=row.pk)
-    response["ETag"] = _tag(access, row)
-    return Status(200 if existing is not None else 201, target_dict(row))
+    existing: list = []
+
+    def expected_of(access: Access, indicator):
+        # An upsert: the stored target's ETag guards a replacement; a new target needs none.
+        existing.append(_existing(im.Target, indicator, payload))
+        return require_if_match(request, existing[0]) if existing[0] is not None else NEW_ROW
+
+    def change(access: Access, indicator, expected):
+        return services.set_target(
+            indicator, payload.period, payload.value, numerator=payload.numerator, denominator=payload.denominator,
+            category=payload.category, category_value=payload.category_value, comment=payload.comment,
+            sensitivity=payload.sensitivity, reason=payload.reason, expected_version=expected, actor=access.user,
+        )
+
+    return writes.write(
+        request, response, load=lambda access: get_indicator(access, payload.indicator), if_match=expected_of,
+        change=change, reread=lambda access, row: im.Target.objects.select_related("strategy").get(pk=row.pk),
+        etag=_tag, present=lambda access, row: Status(200 if existing[0] is not None else 201, target_dict(row)))
 
 
 # -- results ---------------------------------------------------------------------------------------
@@ -160,22 +165,26 @@ def get_result(request: HttpRequest, result_id: PathId, response: HttpResponse):
 def submit_result(request: HttpRequest, payload: ResultIn, response: HttpResponse):
     from icsplan.indicators import services
 
-    access = Access(request)
-    access.require_writer()
-    indicator = get_indicator(access, payload.indicator)
-    access.require(Action.REPORT, indicator)
-    existing = _existing(im.Result, indicator, payload)
-    expected = require_if_match(request, existing) if existing is not None else NEW_ROW
-    write = services.save_result if payload.draft else services.submit_result
-    row = write(
-        indicator, payload.period, payload.value, numerator=payload.numerator, denominator=payload.denominator,
-        category=payload.category, category_value=payload.category_value, comment=payload.comment,
-        evidence_url=payload.evidence_url, sensitivity=payload.sensitivity, reason=payload.reason,
-        expected_version=expected, actor=access.user,
-    )
-    row = _get_result(access, row.pk)
-    response["ETag"] = _tag(access, row)
-    return Status(200 if existing is not None else 201, result_dict(row))
+    existing: list = []
+
+    def expected_of(access: Access, indicator):
+        # An upsert: the stored result's ETag guards a change; a new result needs none.
+        existing.append(_existing(im.Result, indicator, payload))
+        return require_if_match(request, existing[0]) if existing[0] is not None else NEW_ROW
+
+    def change(access: Access, indicator, expected):
+        save = services.save_result if payload.draft else services.submit_result
+        return save(
+            indicator, payload.period, payload.value, numerator=payload.numerator, denominator=payload.denominator,
+            category=payload.category, category_value=payload.category_value, comment=payload.comment,
+            evidence_url=payload.evidence_url, sensitivity=payload.sensitivity, reason=payload.reason,
+            expected_version=expected, actor=access.user,
+        )
+
+    return writes.write(
+        request, response, load=lambda access: get_indicator(access, payload.indicator), action=Action.REPORT,
+        if_match=expected_of, change=change, reread=lambda access, row: _get_result(access, row.pk), etag=_tag,
+        present=lambda access, row: Status(200 if existing[0] is not None else 201, result_dict(row)))
 
 
 @results.post("/{int:result_id}/approve", response=ResultSchema, auth=WRITE_AUTH, openapi_extra=IF_MATCH,
@@ -183,15 +192,12 @@ def submit_result(request: HttpRequest, payload: ResultIn, response: HttpRespons
 def approve_result(request: HttpRequest, result_id: PathId, response: HttpResponse):
     from icsplan.indicators import services
 
-    access = Access(request)
-    access.require_writer()
-    row = _get_result(access, result_id)
-    access.require(Action.APPROVE, row)
-    expected = require_if_match(request, row)
-    services.approve_result(row, actor=access.user, expected_version=expected)
-    row = _get_result(access, result_id)
-    response["ETag"] = _tag(access, row)
-    return result_dict(row)
+    return writes.write(
+        request, response, load=lambda access: _get_result(access, result_id), action=Action.APPROVE,
+        change=lambda access, row, expected: services.approve_result(row, actor=access.user,
+                                                                      expected_version=expected),
+        reread=lambda access, _row: _get_result(access, result_id), etag=_tag,
+        present=lambda access, row: result_dict(row))
 
 
 @results.post("/{int:result_id}/return", response=ResultSchema, auth=WRITE_AUTH, openapi_extra=IF_MATCH,
@@ -199,12 +205,9 @@ def approve_result(request: HttpRequest, result_id: PathId, response: HttpRespon
 def return_result(request: HttpRequest, result_id: PathId, payload: ReturnIn, response: HttpResponse):
     from icsplan.indicators import services
 
-    access = Access(request)
-    access.require_writer()
-    row = _get_result(access, result_id)
-    access.require(Action.APPROVE, row)
-    expected = require_if_match(request, row)
-    services.return_result(row, payload.reason, actor=access.user, expected_version=expected)
-    row = _get_result(access, result_id)
-    response["ETag"] = _tag(access, row)
-    return result_dict(row)
+    return writes.write(
+        request, response, load=lambda access: _get_result(access, result_id), action=Action.APPROVE,
+        change=lambda access, row, expected: services.return_result(row, payload.reason, actor=access.user,
+                                                                     expected_version=expected),
+        reread=lambda access, _row: _get_result(access, result_id), etag=_tag,
+        present=lambda access, row: result_dict(row))
