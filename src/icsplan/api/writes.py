@@ -36,7 +36,7 @@ def write(
     response: HttpResponse | None = None,
     *,
     load: Callable[[Access], Any],
-    change: Callable[[Access, Any, int | None], Any],
+    change: Callable[[Access, Any, Any], Any],
     present: Callable[[Access, Any], Any],
     action: Action | str | None = Action.EDIT,
     permission_on: Callable[[Any], Any] | None = None,

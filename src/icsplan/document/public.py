@@ -11,7 +11,7 @@ renderers (above it) share one copy without an import cycle between the apps.
 
 from __future__ import annotations
 
-from icsplan.document.model import Indicator, PeriodValue, Sensitivity, Strategy
+from icsplan.document.model import Goal, Indicator, Objective, PeriodValue, Sensitivity, Strategy, SubObjective
 
 #: the banner of every public copy
 PUBLIC_BANNER = "FOR PUBLIC RELEASE"
@@ -54,7 +54,7 @@ def _public_indicators(indicators: list[Indicator]) -> list[Indicator]:
     return kept
 
 
-def _redact_element(element) -> None:
+def _redact_element(element: Goal | Objective | SubObjective) -> None:
     narrative_withheld = False
     for name in _NARRATIVES:
         field = f"{name}_sensitivity"

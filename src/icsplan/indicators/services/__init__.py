@@ -17,6 +17,12 @@ skips the permission checks; ``None`` is refused, so a forgotten actor fails clo
 
 Roles: reporters report results, approvers approve or return them (never their own
 submissions) and lock periods, editors edit indicators, baselines, breakdowns and targets.
+
+Modules: ``definitions`` (indicators, baselines, breakdowns), ``entries`` (targets and results),
+``calendar`` (period locks, due dates), ``batch`` (batch approval), and ``common`` (what they share:
+permission and version checks, stamping, saving). The write functions were moved here unchanged;
+the siblings import common's helpers under their former private names (``stamp as _stamp``).
+Import from the package: ``from icsplan.indicators import services``.
 """
 
 from __future__ import annotations
