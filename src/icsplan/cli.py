@@ -310,6 +310,7 @@ from icsplan.reviews.cli import compare as compare_command  # noqa: E402
 from icsplan.reviews.cli import review_app  # noqa: E402
 from icsplan.reviews.cli import review_report as review_report_command  # noqa: E402
 from icsplan.strategies.cli import edition_app  # noqa: E402
+from icsplan.strategies import assignments_cli  # noqa: E402,F401 (adds users assign/unassign/assignments)
 
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")

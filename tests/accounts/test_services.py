@@ -171,7 +171,7 @@ def test_demo_accounts(world, fast_hasher, monkeypatch):
     from icsplan.accounts.demo import DEMO_USERS, create_demo_users
     from icsplan.accounts.permissions import can
 
-    assert create_demo_users in demo.DEMO_STAGES
+    assert create_demo_users in demo.demo_stages()
     monkeypatch.setenv("ICSPLAN_DEMO_PASSWORD", "x-demo-pass-123")
     create_demo_users(world.strategy)
     create_demo_users(world.strategy)  # twice is harmless

@@ -41,12 +41,12 @@ def test_sample_data_mixes_statuses(mali_strategy):
 
 
 def test_demo_stage_is_registered():
-    from icsplan.demo import DEMO_STAGES
+    from icsplan.demo import demo_stages
     from icsplan.indicators.demo import demo_stage
     from icsplan.strategies.services import IMPORT_STAGES, LOAD_STAGES
     from icsplan.indicators.document import import_stage, load_stage
 
-    assert demo_stage in DEMO_STAGES and import_stage in IMPORT_STAGES and load_stage in LOAD_STAGES
+    assert demo_stage in demo_stages() and import_stage in IMPORT_STAGES and load_stage in LOAD_STAGES
 
 
 def test_build_demo_with_the_parser_loads_sample_indicators():

@@ -367,7 +367,7 @@ def test_a_web_save_without_a_version_is_refused(world):
 
 
 def test_an_import_does_not_overwrite_a_save_made_while_it_ran(world, monkeypatch):
-    from icsplan.indicators import excel
+    from icsplan.indicators.excel import importing as excel
 
     editor = world.user("editor")
     stored = isv.submit_result(_public(world), "FY2026", "5", expected_version=0, actor=editor)

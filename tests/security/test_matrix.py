@@ -127,9 +127,15 @@ def test_authorization_matrix_and_sbu_canary(world):
 
 def test_canary_catches_a_forgotten_redaction(world, monkeypatch):
     """Break redaction on purpose: the canary check must then report leaks."""
-    import icsplan.publishing.redaction as redaction
+    import icsplan.document.public as redaction
+    import icsplan.publishing.redaction as publishing_redaction
 
-    monkeypatch.setattr(redaction, "public_copy", lambda strategy: strategy.model_copy(deep=True))
+    def unredacted(strategy):
+        return strategy.model_copy(deep=True)
+
+    # The one copy in the core, and the name the renderers import.
+    monkeypatch.setattr(redaction, "public_copy", unredacted)
+    monkeypatch.setattr(publishing_redaction, "public_copy", unredacted)
     leaked = [key for key, persona, url, expected, response in _walk(world, personas=("viewer",))
               if canary_prefix("Testland").encode() in _body(response)]
     assert leaked, "with redaction broken, no response leaked: the canary test would not catch a leak"

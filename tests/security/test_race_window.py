@@ -35,7 +35,7 @@ def editor_token(world):
 
 @pytest.mark.parametrize("path, model", [("/api/v1/results", Result), ("/api/v1/targets", Target)])
 def test_a_create_that_lost_the_race_is_a_conflict_not_an_overwrite(world, editor_token, monkeypatch, path, model):
-    from icsplan.api.routers import indicators as router
+    from icsplan.api.routers.indicators import values as router
 
     indicator = Indicator.objects.get(strategy=world.strategy, code="1.1-P")
     first = _post(editor_token, path, {"indicator": indicator.pk, "period": "FY2026", "value": "1"})

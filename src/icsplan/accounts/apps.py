@@ -5,8 +5,3 @@ class AccountsConfig(AppConfig):
     name = "icsplan.accounts"
     label = "accounts"
     verbose_name = "People, missions and bureaus"
-
-    def ready(self) -> None:
-        from . import demo
-
-        demo.register()

@@ -58,10 +58,3 @@ def create_demo_users(strategy_row) -> list:
                 services.assign_reporter(membership, objective=first, actor=SYSTEM)
             services.assign_reporter(membership, responsible_section="POL/ECON", actor=SYSTEM)
     return created
-
-
-def register() -> None:
-    from icsplan import demo
-
-    if create_demo_users not in demo.DEMO_STAGES:
-        demo.DEMO_STAGES.append(create_demo_users)

@@ -184,10 +184,9 @@ def restrict(queryset: QuerySet[ModelT], user, action: Action | str) -> QuerySet
         return queryset
     condition = Q(**{_join(mission_lookup, "pk__in"): allowed})
     if action == Action.VIEW_PUBLIC:
-        # A mission is public once it has an edition in force.
-        from icsplan.strategies.models import Strategy
-
-        in_force = Strategy.objects.filter(status__in=IN_FORCE).values("mission_id")
+        # A mission is public once it has an edition in force (through the reverse relation, so
+        # this layer does not import the strategy app that sits above it).
+        in_force = Mission.objects.filter(strategies__status__in=IN_FORCE).values("pk")
         condition |= Q(**{_join(mission_lookup, "pk__in"): in_force})
     return queryset.filter(condition)
 
@@ -340,13 +339,13 @@ def reporter_scope(user, mission) -> ReporterScope | None:
 def _element_ids(obj) -> tuple[int | None, int | None, int | None]:
     """(objective id, management objective id, sub-objective id) an object hangs from, following
     sub-objectives up to their parent."""
-    from icsplan.strategies.models import ManagementObjective, Objective, SubObjective
-
-    if isinstance(obj, Objective):
+    # By model label: the strategy app sits above this one and may not be imported from here.
+    label = obj._meta.label_lower if hasattr(obj, "_meta") else None
+    if label == "strategies.objective":
         return obj.pk, None, None
-    if isinstance(obj, ManagementObjective):
+    if label == "strategies.managementobjective":
         return None, obj.pk, None
-    if isinstance(obj, SubObjective):
+    if label == "strategies.subobjective":
         return obj.objective_id, obj.management_objective_id, obj.pk
     sub_id = getattr(obj, "sub_objective_id", None)
     if sub_id is not None:

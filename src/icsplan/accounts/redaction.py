@@ -11,7 +11,7 @@ Three things live here, and nowhere else:
    results, baselines, breakdowns, risks and sections the audience may read, filtered *in the
    query* so nothing hidden is ever loaded into a page, a list or an export.
 3. **Document and history redaction**: ``document_for`` gives the canonical document as the
-   audience may read it (the public copy of ``publishing.redaction.public_copy`` for the public),
+   audience may read it (the public copy of ``document.public.public_copy`` for the public),
    and ``redact_history_diff`` applies the reader's *current* visibility to every past version.
 
 Callers never compare a sensitivity against its value: they ask ``is_sbu`` or use the functions
@@ -21,12 +21,13 @@ above, so a change to the rule is a change to this module (a test greps ``src/``
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from django.db import models
 from django.db.models import Q, QuerySet
 
 from icsplan.core.choices import Sensitivity
+from icsplan.document import public as public_document
 from icsplan.errors import NotFoundError
 
 from .permissions import can, mission_ids
@@ -178,6 +179,23 @@ def wants_public_copy(who, strategy_row, requested: bool = False) -> bool:
     return bool(requested) or audience_for(who).public_only(strategy_row.mission_id)
 
 
+# The reader of a strategy's canonical document (``strategies.services.load_strategy``). The strategy
+# app sits above this one (its models use VisibleQuerySet), so it connects the reader when Django
+# starts (``StrategiesConfig.ready``) instead of this module importing it.
+_document_loader: Callable[[Any], Any] | None = None
+
+
+def connect_document_loader(loader: Callable[[Any], Any]) -> None:
+    global _document_loader
+    _document_loader = loader
+
+
+def _load_document(strategy_row):
+    if _document_loader is None:  # fail closed: never hand out a document read some other way
+        raise RuntimeError("no strategy document reader connected: is icsplan.strategies in INSTALLED_APPS?")
+    return _document_loader(strategy_row)
+
+
 def document_for(user, strategy_row, *, public: bool = False, shared: bool = False):
     """The canonical document of ``strategy_row`` as ``user`` may read it.
 
@@ -191,16 +209,13 @@ def document_for(user, strategy_row, *, public: bool = False, shared: bool = Fal
     data and audience (``indicators.stamps``), so the same document object is returned to every
     later caller until the edition changes: such callers must not modify it.
     """
-    from icsplan.publishing.redaction import public_copy
-    from icsplan.strategies.services import load_strategy
-
     if user is not None and not isinstance(user, Audience) and not can(user, Action.VIEW_PUBLIC, strategy_row):
         raise NotFoundError("No strategy matches the request.")
     copy = wants_public_copy(user, strategy_row, public)
 
     def load():
-        document = load_strategy(strategy_row)
-        return public_copy(document) if copy else document
+        document = _load_document(strategy_row)
+        return public_document.public_copy(document) if copy else document
 
     if not shared:
         return load()
@@ -213,10 +228,8 @@ def document_for(user, strategy_row, *, public: bool = False, shared: bool = Fal
 def frozen_document_for(who, mission, document):
     """A document frozen earlier (a review's snapshot) as ``who`` may read it now: the public copy
     for anyone who may not read ``mission``'s SBU text or unapproved results."""
-    from icsplan.publishing.redaction import public_copy
-
     if audience_for(who).public_only(mission):
-        return public_copy(document)
+        return public_document.public_copy(document)
     return document
 
 

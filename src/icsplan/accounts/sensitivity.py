@@ -84,7 +84,7 @@ def resolve(current: str | None, given, *, obj, actor, reason: str = "", default
 
 def record_lowering(obj, *, actor, fields: list[str], reason: str) -> None:
     """Append the audit event of an SBU → public change of ``fields`` of ``obj`` (saved already)."""
-    from icsplan.audit import services as audit
+    from icsplan.core import audit_trail as audit
 
     from .actors import is_system
 

@@ -54,7 +54,8 @@ def _user(actor):
 
 # -- people and memberships --------------------------------------------------------------------------
 
-def _find_mission(country_or_slug: str) -> Mission:
+def find_mission(country_or_slug: str) -> Mission:
+    """The mission of a country (case-insensitive) or slug; NotFoundError names what was asked."""
     mission = (Mission.objects.filter(country__iexact=country_or_slug).first()
                or Mission.objects.filter(slug=country_or_slug.lower()).first())
     if mission is None:
@@ -72,7 +73,7 @@ def _find_bureau(code: str) -> Bureau:
 def add_membership(user, role: str, *, mission: Mission | str | None = None, bureau: Bureau | str | None = None,
                    actor) -> Membership:
     """Give ``user`` a role: per mission (viewer…approver), per bureau (analyst) or everywhere (admin)."""
-    from icsplan.audit import services as audit
+    from icsplan.core import audit_trail as audit
 
     _require_admin(actor)
     try:
@@ -81,7 +82,7 @@ def add_membership(user, role: str, *, mission: Mission | str | None = None, bur
         known = ", ".join(r.value for r in Role)
         raise InputError(f"Unknown role {role!r}; use one of {known}.", code="unknown-role") from None
     if isinstance(mission, str):
-        mission = _find_mission(mission)
+        mission = find_mission(mission)
     if isinstance(bureau, str):
         bureau = _find_bureau(bureau)
     if role == Role.ADMIN and (mission or bureau):
@@ -111,7 +112,7 @@ def add_membership(user, role: str, *, mission: Mission | str | None = None, bur
 
 
 def remove_membership(membership: Membership, *, actor) -> None:
-    from icsplan.audit import services as audit
+    from icsplan.core import audit_trail as audit
 
     _require_admin(actor)
     with transaction.atomic():
@@ -129,7 +130,7 @@ def create_user(username: str, *, password: str | None, role: str | None = None,
                 email: str = "", actor, validate: bool = True):
     """A new person, with a first membership when ``role`` is given. The password is checked
     against the password rules (length, common passwords…) unless ``validate`` is False (demo)."""
-    from icsplan.audit import services as audit
+    from icsplan.core import audit_trail as audit
 
     _require_admin(actor)
     username = (username or "").strip()
@@ -178,7 +179,7 @@ def assign_reporter(membership: Membership, *, objective=None, management_object
                     indicator=None, responsible_section: str = "", actor) -> ReporterAssignment:
     """Let a reporter report on one element (and what hangs from it), on one indicator, or on every
     indicator whose responsible section matches ``responsible_section``. Editors and admins may assign."""
-    from icsplan.audit import services as audit
+    from icsplan.core import audit_trail as audit
 
     from .permissions import require
     from .roles import Action
@@ -210,7 +211,7 @@ def assign_reporter(membership: Membership, *, objective=None, management_object
 
 def remove_assignment(assignment: ReporterAssignment, *, actor) -> None:
     """Withdraw one reporter assignment (editors of the mission and admins), audited."""
-    from icsplan.audit import services as audit
+    from icsplan.core import audit_trail as audit
 
     from .permissions import require
     from .roles import Action
@@ -230,7 +231,7 @@ def remove_assignment(assignment: ReporterAssignment, *, actor) -> None:
 
 def set_password(user, password: str, *, actor, validate: bool = True) -> None:
     """Replace a person's password (checked against the password rules), audited; admins only."""
-    from icsplan.audit import services as audit
+    from icsplan.core import audit_trail as audit
 
     _require_admin(actor)
     if not password:
@@ -264,7 +265,7 @@ def create_token(user, *, scope: str = ApiToken.SCOPE_READ, mission: Mission | s
     ``mission`` limits the token to one of the user's missions; ``expires_in_days=None`` means no
     expiry (refused above 366 days). A token never grants more than the user's own roles.
     """
-    from icsplan.audit import services as audit
+    from icsplan.core import audit_trail as audit
 
     require_actor(actor)
     if is_system(actor) or actor.pk != user.pk:
@@ -272,7 +273,7 @@ def create_token(user, *, scope: str = ApiToken.SCOPE_READ, mission: Mission | s
     if scope not in (ApiToken.SCOPE_READ, ApiToken.SCOPE_WRITE):
         raise InputError(f"Unknown token scope {scope!r}; use read or write.", code="invalid-scope")
     if isinstance(mission, str):
-        mission = _find_mission(mission)
+        mission = find_mission(mission)
     if mission is not None and not is_admin(user):
         from .permissions import mission_ids
         from .roles import Action
@@ -317,7 +318,7 @@ def authenticate_token(plaintext: str | None):
 
 def revoke_token(token: ApiToken, *, actor) -> ApiToken:
     """Revoke a token (its owner or an admin)."""
-    from icsplan.audit import services as audit
+    from icsplan.core import audit_trail as audit
 
     require_actor(actor)
     if is_system(actor) or actor.pk != token.user_id:

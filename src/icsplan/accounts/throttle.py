@@ -115,7 +115,7 @@ def check(username: str | None, ip: str | None, *, request=None) -> None:
     wait = retry_after(username, ip)
     if not wait:
         return
-    from icsplan.audit import services as audit
+    from icsplan.core import audit_trail as audit
 
     name = (username or "").strip()[:150]
     audit.record("auth.login_throttled", actor_name=name or "(API token)", request=request,

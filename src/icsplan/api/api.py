@@ -107,6 +107,13 @@ class IcsplanAPI(NinjaAPI):
         response = super().create_response(request, data, status=status, temporal_response=temporal_response)
         return finish_read(request, response)
 
+    def get_openapi_operation_id(self, operation) -> str:
+        # Operation ids name the resource's router module (``icsplan_api_routers_indicators_...``);
+        # a router split into a package (``routers/indicators/values.py``) keeps the ids its clients
+        # know, so the id is built from the first four parts of the module name.
+        module = ".".join(operation.view_func.__module__.split(".")[:4])
+        return (module + "_" + operation.view_func.__name__).replace(".", "_")
+
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict | None = None):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         return _document_conventions(schema)

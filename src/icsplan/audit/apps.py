@@ -7,4 +7,9 @@ class AuditConfig(AppConfig):
     verbose_name = "Audit trail"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the sign-in receivers)
+        from icsplan.core import audit_trail
+
+        from . import services, signals  # noqa: F401  (signals connects the sign-in receivers)
+
+        # The apps below this one (accounts) record their changes through the core hook.
+        audit_trail.connect(services.record)

@@ -22,6 +22,6 @@ def export(
     """Export a mission's audit trail (events and every recorded change) as CSV."""
     setup_django()
     from icsplan.audit.reader import export_csv
-    from icsplan.strategies.services import find_mission
+    from icsplan.accounts.services import find_mission
 
     write_output(export_csv(find_mission(country), user=None), output)

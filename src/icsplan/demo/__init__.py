@@ -9,8 +9,16 @@ from pathlib import Path
 
 MALI_TEXT = Path(__file__).resolve().parent / "mali-2018.txt"
 
-# Later stages (sample indicators, demo users...) register here: fn(strategy_row).
-DEMO_STAGES: list = []
+
+
+def demo_stages() -> list:
+    """The stages run on the loaded strategy row, in order: fn(strategy_row). The demo sits above
+    every app, so it names their stages itself (the apps do not register with it): the demo people
+    (accounts), then the sample indicators and results (indicators)."""
+    from icsplan.accounts.demo import create_demo_users
+    from icsplan.indicators.demo import demo_stage
+
+    return [create_demo_users, demo_stage]
 
 
 def build_demo():
@@ -25,6 +33,6 @@ def build_demo():
     row = services.import_strategy(
         document, edition="2018", source_name=MALI_TEXT.name, status="approved", actor=SYSTEM
     )
-    for stage in DEMO_STAGES:
+    for stage in demo_stages():
         stage(row)
     return row

@@ -2,7 +2,8 @@ from django.apps import AppConfig
 
 
 class IndicatorsConfig(AppConfig):
-    """Registers the indicator stages with the strategy import/load and the demo loader."""
+    """Registers the indicator stages with the strategy import/load (the demo loader names its own
+    stages: icsplan.demo.demo_stages)."""
 
     name = "icsplan.indicators"
     label = "indicators"
@@ -12,17 +13,15 @@ class IndicatorsConfig(AppConfig):
     def ready(self) -> None:
         # Plugging in through the hooks (rather than editing strategies/services.py) keeps the
         # strategy app unaware of indicators; the guards make ready() safe to run twice.
-        from icsplan.demo import DEMO_STAGES
         from icsplan.strategies import services
 
-        from . import demo, document, revisions
+        from . import document, revisions
 
         revisions.register()  # idempotent: a second call replaces the same entries
 
         for hooks, stage in (
             (services.IMPORT_STAGES, document.import_stage),
             (services.LOAD_STAGES, document.load_stage),
-            (DEMO_STAGES, demo.demo_stage),
         ):
             if stage not in hooks:
                 hooks.append(stage)

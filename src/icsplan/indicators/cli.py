@@ -1,6 +1,6 @@
 """``icsplan results ...``: data-entry templates, import, export, status and charts.
 
-No Django (and no ``icsplan.cli``, only ``icsplan.clitools``) at import time: the main CLI imports this module at start-up,
+No Django (and only ``icsplan.clitools`` of the CLI, never ``icsplan.cli`` which imports this module): the main CLI imports this module at start-up,
 so each command sets Django up and borrows the shared error handling when it runs.
 """
 

@@ -7,8 +7,13 @@ import re
 from typing import overload
 
 from icsplan.document.model import Indicator, Risk, Sensitivity, Strategy
+from icsplan.document.public import (  # noqa: F401 (re-exported: one copy, in the core)
+    PUBLIC_BANNER,
+    is_sbu,
+    is_synthetic,
+    synthetic_banner,
+)
 
-PUBLIC_BANNER = "FOR PUBLIC RELEASE"
 #: the CSS class of SBU blocks in HTML output (the stylesheets style ``.sbu``)
 SBU_CSS_CLASS = Sensitivity.SBU.value
 SBU_BANNER = "SENSITIVE BUT UNCLASSIFIED"
@@ -35,10 +40,6 @@ def paragraphs(text: str | None) -> list[str]:
     return result
 
 
-def is_sbu(sensitivity: Sensitivity | str | None) -> bool:
-    return sensitivity == Sensitivity.SBU or sensitivity == Sensitivity.SBU.value
-
-
 def has_sbu(strategy: Strategy) -> bool:
     """Whether anything in the strategy is marked SBU."""
     if is_sbu(strategy.priorities_sensitivity) and strategy.priorities:
@@ -57,15 +58,6 @@ def has_sbu(strategy: Strategy) -> bool:
             if any(is_sbu(value.sensitivity) for value in indicator.targets + indicator.results):
                 return True
     return False
-
-
-def is_synthetic(strategy: Strategy) -> bool:
-    """Whether the edition is synthetic data (``icsplan synth`` writes this classification)."""
-    return "SYNTHETIC DATA" in (strategy.classification or "").upper()
-
-
-def synthetic_banner(banner: str) -> str:
-    return f"{banner} — SYNTHETIC DATA, NOT OFFICIAL"
 
 
 def banner(strategy: Strategy, *, public: bool) -> str:

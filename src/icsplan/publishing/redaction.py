@@ -1,80 +1,9 @@
-"""The public-release copy of a strategy (the document half of ``accounts.redaction``).
-
-``public_copy`` removes everything marked SBU and every result not approved, and leaves no trace
-of them: no "[redacted]" markers, no gaps in numbering notes, no counts, no return reasons. The
-public document must not even reveal that something was withheld. It works on the document alone
-(no Django), so the renderers apply it themselves whenever they are asked for a public copy.
-"""
+"""The public-release copy of a strategy: ``public_copy`` lives in the Django-free core
+(``icsplan.document.public``) so that ``accounts.redaction`` can use it without importing the
+publishing app; this name stays for the renderers."""
 
 from __future__ import annotations
 
-from icsplan.document.model import Indicator, PeriodValue, Sensitivity, Strategy
+from icsplan.document.public import public_copy
 
-from .content import PUBLIC_BANNER, is_sbu, is_synthetic, synthetic_banner
-
-# Narrative fields of the framework elements and the sensitivity field that governs each.
-_NARRATIVES = ("description", "justification", "linkages_text")
-
-
-#: the only result status the public may see; a document result without a status is a cleared one
-_APPROVED = "approved"
-
-
-def _public_values(values: list[PeriodValue]) -> list[PeriodValue]:
-    return [value for value in values if not is_sbu(value.sensitivity)]
-
-
-def _public_results(results: list[PeriodValue]) -> list[PeriodValue]:
-    """Approved public results only; why an approver once returned one is internal too."""
-    kept = []
-    for result in _public_values(results):
-        if result.status not in (None, _APPROVED):
-            continue
-        result.return_reason = None
-        kept.append(result)
-    return kept
-
-
-def _public_indicators(indicators: list[Indicator]) -> list[Indicator]:
-    kept = []
-    for indicator in indicators:
-        if is_sbu(indicator.sensitivity):
-            continue
-        indicator.targets = _public_values(indicator.targets)
-        indicator.results = _public_results(indicator.results)
-        kept.append(indicator)
-    return kept
-
-
-def _redact_element(element) -> None:
-    narrative_withheld = False
-    for name in _NARRATIVES:
-        field = f"{name}_sensitivity"
-        if not hasattr(element, field):
-            continue
-        if is_sbu(getattr(element, field)):
-            if name != "linkages_text":
-                narrative_withheld = narrative_withheld or bool(getattr(element, name))
-            setattr(element, name, None)
-            setattr(element, field, Sensitivity.PUBLIC)
-    # A risk quoted from a withheld narrative is SBU text too, whatever its own marking says.
-    element.risks = [
-        risk
-        for risk in element.risks
-        if not is_sbu(risk.sensitivity) and not (risk.in_narrative and narrative_withheld)
-    ]
-    element.indicators = _public_indicators(element.indicators)
-
-
-def public_copy(strategy: Strategy) -> Strategy:
-    """A deep copy of ``strategy`` holding only what may be publicly released."""
-    copy = strategy.model_copy(deep=True)
-    if is_sbu(copy.priorities_sensitivity):
-        copy.priorities = None
-        copy.priorities_sensitivity = Sensitivity.PUBLIC
-    copy.sections = [section for section in copy.sections if not is_sbu(section.sensitivity)]
-    for _kind, element in copy.iter_elements():
-        _redact_element(element)
-    # Synthetic data (``icsplan synth``) stays marked as such in the public release too.
-    copy.classification = synthetic_banner(PUBLIC_BANNER) if is_synthetic(strategy) else PUBLIC_BANNER
-    return copy
+__all__ = ["public_copy"]

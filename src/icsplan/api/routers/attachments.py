@@ -12,13 +12,12 @@ from typing import Literal
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
-from icsplan.accounts.roles import Action
 from icsplan.core import inputs
 from icsplan.strategies import models as sm
 
 from .. import schemas as s
 from ..schemas import MAX_ID, PathId
-from .. import serialize
+from .. import serialize, writes
 from ..access import Access
 from ..auth import WRITE_AUTH
 from ..etag import IF_MATCH, require_if_match
@@ -144,16 +143,12 @@ def get_linkage(request: HttpRequest, linkage_id: PathId, response: HttpResponse
 def create_linkage(request: HttpRequest, payload: s.LinkageCreate, response: HttpResponse):
     from icsplan.strategies import services
 
-    access = Access(request)
-    access.require_writer()
-    element = get_element(access, payload.element.kind, payload.element.id)
-    access.require(Action.EDIT, element)
-    expected = require_if_match(request, element)
-    row = services.add_linkage(element, payload.tag, expected_version=expected, actor=access.user)
-    row = access.get(_linkage_qs(), pk=row.pk)
-    response["ETag"] = _tag(access, row)
-    response.status_code = 201
-    return serialize.linkage(access, row)
+    return writes.write(
+        request, response, load=lambda access: get_element(access, payload.element.kind, payload.element.id),
+        change=lambda access, element, expected: services.add_linkage(element, payload.tag, expected_version=expected,
+                                                                       actor=access.user),
+        reread=lambda access, row: access.get(_linkage_qs(), pk=row.pk), etag=_tag, status=201,
+        present=serialize.linkage)
 
 
 @linkages.delete("/{int:linkage_id}", response=s.DeletedSchema, auth=WRITE_AUTH, openapi_extra=IF_MATCH,
@@ -161,13 +156,12 @@ def create_linkage(request: HttpRequest, payload: s.LinkageCreate, response: Htt
 def delete_linkage(request: HttpRequest, linkage_id: PathId):
     from icsplan.strategies import services
 
-    access = Access(request)
-    access.require_writer()
-    row = access.get(_linkage_qs(), pk=linkage_id)
-    access.require(Action.EDIT, row)
-    expected = _check_if_match(request, access, row)
-    services.remove_linkage(row, expected_version=expected, actor=access.user)
-    return {"deleted": True, "id": linkage_id}
+    return writes.write(
+        request, load=lambda access: access.get(_linkage_qs(), pk=linkage_id),
+        if_match=lambda access, row: _check_if_match(request, access, row),
+        change=lambda access, row, expected: services.remove_linkage(row, expected_version=expected,
+                                                                      actor=access.user),
+        present=lambda access, _none: {"deleted": True, "id": linkage_id})
 
 
 # -- risks ---------------------------------------------------------------------------------------
@@ -209,17 +203,14 @@ def get_risk(request: HttpRequest, risk_id: PathId, response: HttpResponse):
 def create_risk(request: HttpRequest, payload: s.RiskCreate, response: HttpResponse):
     from icsplan.strategies import services
 
-    access = Access(request)
-    access.require_writer()
-    element = get_element(access, payload.element.kind, payload.element.id)
-    access.require(Action.EDIT, element)
-    expected = require_if_match(request, element)
-    fields = payload.model_dump(exclude={"element"})
-    row = services.add_risk(element, fields, expected_version=expected, actor=access.user)
-    row = _get_risk(access, row.pk)
-    response["ETag"] = _tag(access, row)
-    response.status_code = 201
-    return serialize.risk(access, row)
+    def change(access: Access, element, expected):
+        fields = payload.model_dump(exclude={"element"})
+        return services.add_risk(element, fields, expected_version=expected, actor=access.user)
+
+    return writes.write(
+        request, response, load=lambda access: get_element(access, payload.element.kind, payload.element.id),
+        change=change, reread=lambda access, row: _get_risk(access, row.pk), etag=_tag, status=201,
+        present=serialize.risk)
 
 
 @risks.patch("/{int:risk_id}", response=s.RiskSchema, auth=WRITE_AUTH, openapi_extra=IF_MATCH,
@@ -227,17 +218,15 @@ def create_risk(request: HttpRequest, payload: s.RiskCreate, response: HttpRespo
 def update_risk(request: HttpRequest, risk_id: PathId, payload: RiskUpdate, response: HttpResponse):
     from icsplan.strategies import services
 
-    access = Access(request)
-    access.require_writer()
-    row = _get_risk(access, risk_id)
-    access.require(Action.EDIT, row)
-    expected = _check_if_match(request, access, row)
-    changes = payload.model_dump(exclude_unset=True)
-    reason = changes.pop("reason", "") or ""
-    services.update_risk(row, changes, expected_version=expected, actor=access.user, reason=reason)
-    row = _get_risk(access, risk_id)
-    response["ETag"] = _tag(access, row)
-    return serialize.risk(access, row)
+    def change(access: Access, row, expected):
+        changes = payload.model_dump(exclude_unset=True)
+        reason = changes.pop("reason", "") or ""
+        services.update_risk(row, changes, expected_version=expected, actor=access.user, reason=reason)
+
+    return writes.write(
+        request, response, load=lambda access: _get_risk(access, risk_id),
+        if_match=lambda access, row: _check_if_match(request, access, row), change=change,
+        reread=lambda access, _row: _get_risk(access, risk_id), etag=_tag, present=serialize.risk)
 
 
 @risks.delete("/{int:risk_id}", response=s.DeletedSchema, auth=WRITE_AUTH, openapi_extra=IF_MATCH,
@@ -245,10 +234,8 @@ def update_risk(request: HttpRequest, risk_id: PathId, payload: RiskUpdate, resp
 def delete_risk(request: HttpRequest, risk_id: PathId):
     from icsplan.strategies import services
 
-    access = Access(request)
-    access.require_writer()
-    row = _get_risk(access, risk_id)
-    access.require(Action.EDIT, row)
-    expected = _check_if_match(request, access, row)
-    services.remove_risk(row, expected_version=expected, actor=access.user)
-    return {"deleted": True, "id": risk_id}
+    return writes.write(
+        request, load=lambda access: _get_risk(access, risk_id),
+        if_match=lambda access, row: _check_if_match(request, access, row),
+        change=lambda access, row, expected: services.remove_risk(row, expected_version=expected, actor=access.user),
+        present=lambda access, _none: {"deleted": True, "id": risk_id})

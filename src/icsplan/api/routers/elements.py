@@ -15,16 +15,15 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
-from icsplan.accounts.roles import Action
 from icsplan.core import inputs
 from icsplan.strategies import models as sm
 
 from .. import schemas as s
 from ..schemas import MAX_ID, PathId
-from .. import serialize
+from .. import serialize, writes
 from ..access import Access
 from ..auth import WRITE_AUTH
-from ..etag import IF_MATCH, require_if_match, resource_tag
+from ..etag import IF_MATCH, resource_tag
 from ..pagination import PageParams, apply_ordering, page_of, paginate
 
 ElementOrdering = Literal["number", "-number", "position", "-position", "title", "-title", "updated_at", "-updated_at"]
@@ -162,17 +161,14 @@ def _make_router(kind: str) -> Router:
     def update_one(request: HttpRequest, element_id: PathId, payload: update_schema, response: HttpResponse):
         from icsplan.strategies import services
 
-        access = Access(request)
-        access.require_writer()
-        row = get_element(access, kind, element_id)
-        access.require(Action.EDIT, row)
-        expected = require_if_match(request, row)
-        changes = payload.model_dump(exclude_unset=True)
-        reason = changes.pop("reason", "") or ""
-        services.update_element(row, changes, expected_version=expected, actor=access.user, reason=reason)
-        row = get_element(access, kind, element_id)
-        response["ETag"] = element_tag(access, row)
-        return to_dict(access, row)
+        def change(access: Access, row, expected):
+            changes = payload.model_dump(exclude_unset=True)
+            reason = changes.pop("reason", "") or ""
+            services.update_element(row, changes, expected_version=expected, actor=access.user, reason=reason)
+
+        return writes.write(request, response, load=lambda access: get_element(access, kind, element_id),
+                            change=change, reread=lambda access, _row: get_element(access, kind, element_id),
+                            etag=element_tag, present=to_dict)
 
     update_one.__name__ = f"update_{kind}"
     router.patch("/{int:element_id}", response=out_schema, auth=WRITE_AUTH, openapi_extra=IF_MATCH,
@@ -182,29 +178,32 @@ def _make_router(kind: str) -> Router:
         from icsplan.errors import ValidationError
         from icsplan.strategies import services
 
-        access = Access(request)
-        access.require_writer()
         data: dict[str, Any] = payload.model_dump()
         reason = data.pop("reason", "") or ""
         parent = None
-        if kind in ("goal", "management_objective"):
-            strategy = _visible_parent(access, sm.Strategy, data.pop("strategy"), "strategy")
-        elif kind == "objective":
-            parent = _visible_parent(access, sm.Goal, data.pop("goal"), "goal")
-            strategy = parent.strategy
-        else:
+
+        def load(access: Access):
+            # The strategy the new element joins (the permission is checked on it), through the
+            # parent the caller named, which they must be able to see.
+            nonlocal parent
+            if kind in ("goal", "management_objective"):
+                return _visible_parent(access, sm.Strategy, data.pop("strategy"), "strategy")
+            if kind == "objective":
+                parent = _visible_parent(access, sm.Goal, data.pop("goal"), "goal")
+                return parent.strategy
             objective_id, mo_id = data.pop("objective"), data.pop("management_objective")
             if (objective_id is None) == (mo_id is None):
                 raise ValidationError("Give exactly one of objective or management_objective.")
             parent = (_visible_parent(access, sm.Objective, objective_id, "objective") if objective_id
                       else _visible_parent(access, sm.ManagementObjective, mo_id, "management_objective"))
-            strategy = parent.strategy
-        access.require(Action.EDIT, strategy)
-        row = services.create_element(model, data, strategy=strategy, parent=parent, actor=access.user, reason=reason)
-        row = get_element(access, kind, row.pk)
-        response["ETag"] = element_tag(access, row)
-        response.status_code = 201
-        return to_dict(access, row)
+            return parent.strategy
+
+        return writes.write(
+            request, response, load=load, if_match=None,
+            change=lambda access, strategy, _expected: services.create_element(
+                model, data, strategy=strategy, parent=parent, actor=access.user, reason=reason),
+            reread=lambda access, row: get_element(access, kind, row.pk), etag=element_tag, status=201,
+            present=to_dict)
 
     create_one.__name__ = f"create_{kind}"
     router.post("", response={201: out_schema}, auth=WRITE_AUTH, summary=f"Create a {label}")(create_one)
@@ -212,13 +211,11 @@ def _make_router(kind: str) -> Router:
     def delete_one(request: HttpRequest, element_id: PathId):
         from icsplan.strategies import services
 
-        access = Access(request)
-        access.require_writer()
-        row = get_element(access, kind, element_id)
-        access.require(Action.EDIT, row)
-        expected = require_if_match(request, row)
-        services.delete_element(row, expected_version=expected, actor=access.user)
-        return {"deleted": True, "id": element_id}
+        return writes.write(
+            request, load=lambda access: get_element(access, kind, element_id),
+            change=lambda access, row, expected: services.delete_element(row, expected_version=expected,
+                                                                          actor=access.user),
+            present=lambda access, _none: {"deleted": True, "id": element_id})
 
     delete_one.__name__ = f"delete_{kind}"
     router.delete("/{int:element_id}", response=s.DeletedSchema, auth=WRITE_AUTH, openapi_extra=IF_MATCH,

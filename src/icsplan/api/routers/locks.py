@@ -20,9 +20,10 @@ from icsplan.indicators import models as im
 from icsplan.strategies import models as sm
 
 from .. import schemas as s
+from .. import writes
 from ..access import Access
 from ..auth import WRITE_AUTH
-from ..etag import IF_MATCH, require_if_match, resource_tag
+from ..etag import IF_MATCH, resource_tag
 from ..pagination import PageParams, apply_ordering, page_of, paginate
 from ..schemas import MAX_ID, PathId
 
@@ -102,15 +103,19 @@ def get_period_lock(request: HttpRequest, lock_id: PathId, response: HttpRespons
 def lock_period(request: HttpRequest, payload: PeriodLockCreate, response: HttpResponse):
     from icsplan.indicators import services
 
-    access = Access(request)
-    access.require_writer()
-    strategy = access.get(sm.Strategy.objects.select_related("mission"), pk=payload.strategy)
-    access.require(Action.APPROVE, strategy)
-    existed = im.PeriodLock.objects.filter(strategy=strategy, period=payload.period).exists()
-    row = services.lock_period(strategy, payload.period, reason=payload.reason, actor=access.user)
-    row = access.get(_queryset(), pk=row.pk)
-    response["ETag"] = _tag(access, row)
-    return Status(200 if existed else 201, lock_dict(access, row))
+    existed: list[bool] = []
+
+    def change(access: Access, strategy, _expected):
+        existed.append(im.PeriodLock.objects.filter(strategy=strategy, period=payload.period).exists())
+        return services.lock_period(strategy, payload.period, reason=payload.reason, actor=access.user)
+
+    # Locking guards nothing the caller read (locking twice is harmless): no If-Match.
+    return writes.write(
+        request, response, load=lambda access: access.get(sm.Strategy.objects.select_related("mission"),
+                                                          pk=payload.strategy),
+        action=Action.APPROVE, if_match=None, change=change, reread=lambda access, row: access.get(_queryset(),
+                                                                                                  pk=row.pk),
+        etag=_tag, present=lambda access, row: Status(200 if existed[0] else 201, lock_dict(access, row)))
 
 
 @router.delete("/{int:lock_id}", response=s.DeletedSchema, auth=WRITE_AUTH, openapi_extra=IF_MATCH,
@@ -119,10 +124,8 @@ def lock_period(request: HttpRequest, payload: PeriodLockCreate, response: HttpR
 def unlock_period(request: HttpRequest, lock_id: PathId):
     from icsplan.indicators import services
 
-    access = Access(request)
-    access.require_writer()
-    row = access.get(_queryset(), pk=lock_id)
-    access.require(Action.APPROVE, row.strategy)
-    require_if_match(request, row, tag=_tag(access, row))
-    services.unlock_period(row.strategy, row.period, actor=access.user)
-    return {"deleted": True, "id": lock_id}
+    return writes.write(
+        request, load=lambda access: access.get(_queryset(), pk=lock_id), action=Action.APPROVE,
+        permission_on=lambda row: row.strategy, match_tag=_tag,
+        change=lambda access, row, _expected: services.unlock_period(row.strategy, row.period, actor=access.user),
+        present=lambda access, _none: {"deleted": True, "id": lock_id})

@@ -21,9 +21,10 @@ from icsplan.errors import NotFoundError
 from icsplan.reviews import services
 from icsplan.reviews.models import Assessment
 
+from .. import writes
 from ..access import Access
 from ..auth import WRITE_AUTH
-from ..etag import IF_MATCH, require_if_match, resource_tag
+from ..etag import IF_MATCH, resource_tag
 from ..pagination import PageParams, page_of, paginate
 from ..schemas import MAX_ID, PathId
 
@@ -152,6 +153,13 @@ def _answer(access: Access, review_id: int, response: HttpResponse) -> dict[str,
     return _full(access, row)
 
 
+def _step(request: HttpRequest, review_id: int, response: HttpResponse, change) -> dict[str, Any]:
+    """One step of a review's workflow; the service decides who may take it."""
+    return writes.write(request, response, load=lambda access: _review(access, review_id), action=None,
+                        change=change, reread=lambda access, _row: _review(access, review_id), etag=_tag,
+                        present=_full)
+
+
 @router.get("", response=page_of(ReviewSummarySchema), summary="List reviews")
 def list_reviews(request: HttpRequest, filters: Query[ReviewFilters], page: Query[PageParams]):
     """Reviews the caller may read: approved ones for the public, every one for the mission."""
@@ -220,49 +228,36 @@ def get_assessment(request: HttpRequest, assessment_id: PathId, response: HttpRe
             openapi_extra=IF_MATCH, summary="Record an objective's rating, narrative, decisions and action items")
 def assess(request: HttpRequest, assessment_id: PathId, payload: AssessRequest, response: HttpResponse):
     """The objective's owner (or the coordinator) rates it; ``action_items`` replaces the list."""
-    access = Access(request)
-    access.require_writer()
-    row = _assessment_row(access, assessment_id)
-    expected = require_if_match(request, row)
-    items = None if payload.action_items is None else [i.model_dump(mode="json") for i in payload.action_items]
-    services.record_assessment(row, rating=payload.rating, narrative=payload.narrative,
-                               narrative_sensitivity=None if payload.narrative_sensitivity is None
-                               else payload.narrative_sensitivity.value, decisions=payload.decisions,
-                               action_items=items, expected_version=expected, actor=access.user,
-                               reason=payload.reason)
-    row = _assessment_row(access, assessment_id)
-    response["ETag"] = _tag(access, row)
-    return _assessment_out(access, row)
+    def change(access: Access, row, expected):
+        items = None if payload.action_items is None else [i.model_dump(mode="json") for i in payload.action_items]
+        services.record_assessment(row, rating=payload.rating, narrative=payload.narrative,
+                                   narrative_sensitivity=None if payload.narrative_sensitivity is None
+                                   else payload.narrative_sensitivity.value, decisions=payload.decisions,
+                                   action_items=items, expected_version=expected, actor=access.user,
+                                   reason=payload.reason)
+
+    # The service decides who may assess (the objective's owner or the coordinator).
+    return writes.write(request, response, load=lambda access: _assessment_row(access, assessment_id), action=None,
+                        change=change, reread=lambda access, _row: _assessment_row(access, assessment_id),
+                        etag=_tag, present=_assessment_out)
 
 
 @router.post("/{int:review_id}/submit", response=ReviewSchema, auth=WRITE_AUTH, openapi_extra=IF_MATCH,
              summary="Send a review to the approver (coordinator)")
 def submit_review(request: HttpRequest, review_id: PathId, response: HttpResponse):
-    access = Access(request)
-    access.require_writer()
-    row = _review(access, review_id)
-    expected = require_if_match(request, row)
-    services.submit_review(row, expected_version=expected, actor=access.user)
-    return _answer(access, review_id, response)
+    return _step(request, review_id, response,
+                 lambda access, row, expected: services.submit_review(row, expected_version=expected, actor=access.user))
 
 
 @router.post("/{int:review_id}/return", response=ReviewSchema, auth=WRITE_AUTH, openapi_extra=IF_MATCH,
              summary="Send a submitted review back to the coordinator (approver)")
 def return_review(request: HttpRequest, review_id: PathId, payload: DecisionRequest, response: HttpResponse):
-    access = Access(request)
-    access.require_writer()
-    row = _review(access, review_id)
-    expected = require_if_match(request, row)
-    services.return_review(row, reason=payload.comment, expected_version=expected, actor=access.user)
-    return _answer(access, review_id, response)
+    return _step(request, review_id, response,
+                 lambda access, row, expected: services.return_review(row, reason=payload.comment, expected_version=expected, actor=access.user))
 
 
 @router.post("/{int:review_id}/approve", response=ReviewSchema, auth=WRITE_AUTH, openapi_extra=IF_MATCH,
              summary="Approve a submitted review, freezing its snapshot (approver, not the submitter)")
 def approve_review(request: HttpRequest, review_id: PathId, payload: DecisionRequest, response: HttpResponse):
-    access = Access(request)
-    access.require_writer()
-    row = _review(access, review_id)
-    expected = require_if_match(request, row)
-    services.approve_review(row, expected_version=expected, actor=access.user, reason=payload.comment)
-    return _answer(access, review_id, response)
+    return _step(request, review_id, response,
+                 lambda access, row, expected: services.approve_review(row, expected_version=expected, actor=access.user, reason=payload.comment))

@@ -18,6 +18,7 @@ from icsplan.core import inputs
 from icsplan.errors import InputError, NotFoundError
 from icsplan.strategies import models as sm
 
+from .. import writes
 from ..access import Access
 from ..auth import WRITE_AUTH
 from ..etag import IF_MATCH, require_if_match, resource_tag
@@ -157,15 +158,12 @@ def _decide(request: HttpRequest, revision_id: int, payload: RevisionDecisionReq
             approve: bool) -> dict[str, Any]:
     from icsplan.strategies import services
 
-    access = Access(request)
-    access.require_writer()
-    row = _get(access, revision_id)
-    access.require(Action.APPROVE, row)
-    expected = require_if_match(request, row)
     decide = services.approve_revision if approve else services.reject_revision
-    row = decide(row, actor=access.user, expected_version=expected, reason=payload.reason)
-    response["ETag"] = resource_tag(row)
-    return revision_dict(row)
+    return writes.write(
+        request, response, load=lambda access: _get(access, revision_id), action=Action.APPROVE,
+        change=lambda access, row, expected: decide(row, actor=access.user, expected_version=expected,
+                                                    reason=payload.reason),
+        etag=lambda access, row: resource_tag(row), present=lambda access, row: revision_dict(row))
 
 
 @router.post("/{int:revision_id}/approve", response=RevisionSchema, auth=WRITE_AUTH, openapi_extra=IF_MATCH,

@@ -12,10 +12,10 @@ from ninja.responses import Status
 from icsplan.accounts.roles import Action
 from icsplan.strategies import models as sm
 
-from .. import serialize
+from .. import serialize, writes
 from ..access import Access
 from ..auth import WRITE_AUTH
-from ..etag import IF_MATCH, require_if_match, resource_tag
+from ..etag import IF_MATCH, resource_tag
 from ..pagination import PageParams, apply_ordering, page_of, paginate
 from ..schemas import (
     MAX_ID,
@@ -86,56 +86,47 @@ def get_strategy(request: HttpRequest, strategy_id: PathId, response: HttpRespon
 @router.patch("/{int:strategy_id}", response=StrategySchema, auth=WRITE_AUTH, openapi_extra=IF_MATCH,
               summary="Change an edition's title, priorities or fiscal years")
 def update_strategy(request: HttpRequest, strategy_id: PathId, payload: StrategyUpdate, response: HttpResponse):
-    access = Access(request)
-    access.require_writer()
-    row = get_visible(access, strategy_id)
-    access.require(Action.EDIT, row)
-    expected = require_if_match(request, row)
-    changes = payload.model_dump(exclude_unset=True)
-    reason = changes.pop("reason", "") or ""
     from icsplan.strategies import services
 
-    row = services.update_element(row, changes, expected_version=expected, actor=access.user, reason=reason)
-    row = get_visible(access, strategy_id)
-    response["ETag"] = tag_for(access, row)
-    return serialize.strategy(access, row)
+    def change(access: Access, row, expected):
+        changes = payload.model_dump(exclude_unset=True)
+        reason = changes.pop("reason", "") or ""
+        return services.update_element(row, changes, expected_version=expected, actor=access.user, reason=reason)
+
+    return writes.write(request, response, load=lambda access: get_visible(access, strategy_id), change=change,
+                        reread=lambda access, _row: get_visible(access, strategy_id), etag=tag_for,
+                        present=serialize.strategy)
 
 
 @router.post("/{int:strategy_id}/approve", response=StrategySchema, auth=WRITE_AUTH, openapi_extra=IF_MATCH,
              summary="Approve an edition (Chief of Mission / DCM)")
 def approve_strategy(request: HttpRequest, strategy_id: PathId, payload: ApproveRequest, response: HttpResponse):
-    access = Access(request)
-    access.require_writer()
-    row = get_visible(access, strategy_id)
-    access.require(Action.APPROVE, row)
-    expected = require_if_match(request, row)
     from icsplan.strategies import services
 
-    kwargs: dict[str, Any] = {"actor": access.user}
-    if payload.comment:
-        kwargs["reason"] = payload.comment
-    if payload.approved_date:
-        kwargs["approved_date"] = payload.approved_date
-    services.approve_strategy(row, expected_version=expected, **kwargs)
-    row = get_visible(access, strategy_id)
-    response["ETag"] = tag_for(access, row)
-    return serialize.strategy(access, row)
+    def change(access: Access, row, expected):
+        kwargs: dict[str, Any] = {"actor": access.user}
+        if payload.comment:
+            kwargs["reason"] = payload.comment
+        if payload.approved_date:
+            kwargs["approved_date"] = payload.approved_date
+        services.approve_strategy(row, expected_version=expected, **kwargs)
+
+    return writes.write(request, response, load=lambda access: get_visible(access, strategy_id),
+                        action=Action.APPROVE, change=change,
+                        reread=lambda access, _row: get_visible(access, strategy_id), etag=tag_for,
+                        present=serialize.strategy)
 
 
 def _step(request: HttpRequest, strategy_id: int, payload: TransitionRequest, response: HttpResponse,
           action: Action, service_name: str) -> dict[str, Any]:
     """One life-cycle step: the same shape for submit, return, publish and archive."""
-    access = Access(request)
-    access.require_writer()
-    row = get_visible(access, strategy_id)
-    access.require(action, row)
-    expected = require_if_match(request, row)
     from icsplan.strategies import services
 
-    getattr(services, service_name)(row, expected_version=expected, actor=access.user, reason=payload.comment)
-    row = get_visible(access, strategy_id)
-    response["ETag"] = tag_for(access, row)
-    return serialize.strategy(access, row)
+    return writes.write(
+        request, response, load=lambda access: get_visible(access, strategy_id), action=action,
+        change=lambda access, row, expected: getattr(services, service_name)(
+            row, expected_version=expected, actor=access.user, reason=payload.comment),
+        reread=lambda access, _row: get_visible(access, strategy_id), etag=tag_for, present=serialize.strategy)
 
 
 @router.post("/{int:strategy_id}/submit", response=StrategySchema, auth=WRITE_AUTH, openapi_extra=IF_MATCH,

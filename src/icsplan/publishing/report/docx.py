@@ -12,8 +12,8 @@ from docx.oxml.ns import qn
 from docx.shared import Inches, Pt, RGBColor
 
 from ..content import SBU_BANNER
-from ..docx import (
-    HEADING_FONT, NAVY, SBU_RED, _bookmark, _setup_styles, _shade, _simple_field, _toc_bookmark, write_toc_field,
+from ..docx_parts import (
+    HEADING_FONT, NAVY, SBU_RED, bookmark, setup_styles, shade, simple_field, toc_bookmark, write_toc_field,
 )
 from .outline import SAMPLE_LABEL, STATUS_LABELS, Chart, Heading, Paragraph, ReportOutline, Table
 
@@ -50,7 +50,7 @@ class _Writer:
 
         self.outline = outline
         self.document = Document()
-        _setup_styles(self.document)
+        setup_styles(self.document)
         section = self.document.sections[0]
         section.page_width, section.page_height = Inches(8.5), Inches(11)
         section.left_margin = section.right_margin = Inches(0.9)
@@ -83,9 +83,9 @@ class _Writer:
         line = section.footer.add_paragraph()
         line.alignment = WD_ALIGN_PARAGRAPH.CENTER
         line.add_run(f"Progress Report {cover.period} \u2014 {cover.country}    \u00b7    Page ")
-        _simple_field(line, "PAGE", "1")
+        simple_field(line, "PAGE", "1")
         line.add_run(" of ")
-        _simple_field(line, "NUMPAGES", "1")
+        simple_field(line, "NUMPAGES", "1")
         if cover.sample:
             line.add_run(f"    \u00b7    {SAMPLE_LABEL}")
         for run in line.runs:
@@ -140,7 +140,7 @@ class _Writer:
             paragraph = self.document.add_heading(block.text, level=min(block.level, 4))
         if block.toc:
             self.bookmarks += 1
-            _bookmark(paragraph, _toc_bookmark(block.anchor), self.bookmarks)
+            bookmark(paragraph, toc_bookmark(block.anchor), self.bookmarks)
         if block.status:
             run = paragraph.add_run(f"   [{STATUS_LABELS[block.status]}]")
             run.font.size = Pt(9)
@@ -157,7 +157,7 @@ class _Writer:
             mark = paragraph.add_run("(SBU) ")
             mark.font.color.rgb = SBU_RED
             mark.font.name = HEADING_FONT
-            _shade(paragraph, "FBF1F1", "8A1C1C")
+            shade(paragraph, "FBF1F1", "8A1C1C")
         run = paragraph.add_run(block.text)
         if block.note:
             paragraph.paragraph_format.keep_with_next = True  # details stay with their chart and table

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from icsplan.accounts.models import Bureau, Mission
+from icsplan.accounts.services import find_mission  # noqa: F401 (one lookup of a mission, re-exported)
 from icsplan.errors import InputError, NotFoundError
 
 from .. import models as m
@@ -32,16 +33,6 @@ def get_or_create_mission(country: str, *, post: str | None = None, bureau: str 
         changed = True
     if changed:
         mission.save()
-    return mission
-
-
-def find_mission(country_or_slug: str) -> Mission:
-    mission = (
-        Mission.objects.filter(country__iexact=country_or_slug).first()
-        or Mission.objects.filter(slug=country_or_slug.lower()).first()
-    )
-    if mission is None:
-        raise NotFoundError(f"No mission named {country_or_slug!r}.")
     return mission
 
 

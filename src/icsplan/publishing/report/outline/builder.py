@@ -1,191 +1,40 @@
-"""The reading order of a progress report, independent of any file format.
-
-The report of one strategy edition for one reporting period (a fiscal year, half or quarter):
-a cover, a summary (status counts, the objective-by-period status matrix, a table of every goal
-and objective), the progress of each goal and objective with a chart and a table per indicator
-(baseline, target, approved actual and status per period) and the period's progress narratives,
-and a note on method. DOCX, HTML and PDF walk the same list of blocks built here, as the
-strategy renderers walk ``publishing.outline``.
-
-What may be shown is decided once, here: the canonical document comes from
-``accounts.redaction.document_for`` and the figures from ``indicators.progress.strategy_progress``
-narrowed to the public audience whenever the report is public or its reader may not read SBU text.
-Nothing else in the report reads the database.
-"""
+"""Building the blocks of a report from the (already redacted) document and progress figures."""
 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import Callable
 
-from icsplan.errors import InputError
-
-from ..content import PUBLIC_BANNER, SBU_BANNER, clean_text, fiscal_span, format_date, has_sbu, is_sbu
-
-SAMPLE_LABEL = "Sample data \u2014 illustrative, not official"
-CHART_HEIGHT_IN = 2.6  # indicator charts in documents (the web's are 3.6 in)
-SUMMARY = "1. Summary"
-PROGRESS = "2. Progress by Goal and Objective"
-MANAGEMENT = "3. Management Objectives"
-METHOD_TITLE = "Method"
-
-# Status value -> the label printed in tables (text first; colour is only a third cue).
-STATUS_LABELS = {
-    "on_track": "On track", "at_risk": "At risk", "off_track": "Off track",
-    "no_data": "No data", "not_rated": "Not rated",
-}
-
-
-@dataclass(frozen=True)
-class Cover:
-    """What the cover page of a report shows."""
-
-    title: str
-    strategy_title: str
-    country: str
-    post: str | None
-    edition: str
-    period: str
-    period_span: str
-    banner: str
-    fiscal_span: str | None
-    approved: str | None
-    sample: bool
-
-
-@dataclass(frozen=True)
-class Heading:
-    """Level 1 = numbered section, 2 = goal, 3 = objective, 4 = indicator."""
-
-    level: int
-    text: str
-    anchor: str
-    toc: bool = False
-    status: str | None = None  # a status value ("on_track") shown beside the heading
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    """Narrative or explanatory text, optionally led by a bold label."""
-
-    text: str
-    label: str | None = None
-    sbu: bool = False
-    note: bool = False  # small type: details, sample-data labels
-
-
-@dataclass(frozen=True)
-class Table:
-    """A table with a header row; ``status_column`` holds status labels (shaded by renderers)."""
-
-    columns: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-    caption: str = ""
-    status_column: int | None = None
-    highlight: tuple[int, ...] = ()  # rows of the reporting period, printed in bold
-    widths: tuple[float, ...] = ()  # relative column widths
-
-
-@dataclass(frozen=True)
-class Chart:
-    """A figure, rendered on demand as SVG (web) or PNG (documents), with its alt text."""
-
-    name: str
-    alt: str
-    caption: str
-    make: Callable[[str], bytes] = field(compare=False, repr=False)
-    width_in: float = 6.0
-
-    def render(self, fmt: str) -> bytes:
-        return self.make(fmt)
-
-    def display_width(self, png: bytes, *, scale: float = 0.75, dpi: int = 150) -> float:
-        """Print width in inches: every chart at the same scale (so type sizes match), at most
-        ``width_in``. The width is read from the PNG header."""
-        pixels = int.from_bytes(png[16:20], "big") if png[:8] == b"\x89PNG\r\n\x1a\n" else 0
-        natural = pixels / dpi * scale if pixels else self.width_in
-        return round(min(self.width_in, natural), 2)
-
-
-Block = Heading | Paragraph | Table | Chart
-
-
-@dataclass
-class ReportOutline:
-    """The cover and the blocks of a progress report, in reading order."""
-
-    cover: Cover
-    blocks: list[Block] = field(default_factory=list)
-
-    def toc(self) -> list[Heading]:
-        return [block for block in self.blocks if isinstance(block, Heading) and block.toc]
-
-
-# -- periods ------------------------------------------------------------------------------------
-def report_period(text: str, strategy_row=None) -> str:
-    """The canonical id of a reporting period ("fy2021" -> "FY2021"), checked against the
-    strategy's years; one-sentence ``InputError`` otherwise."""
-    from icsplan.indicators.periods import Period
-    from icsplan.indicators.validation import strategy_years
-
-    try:
-        period = Period.parse(text)
-    except ValueError:
-        raise InputError(
-            f"{str(text or '').strip() or 'an empty value'!r} is not a fiscal period; use FY2021, FY2021H1 or FY2021Q3.",
-            code="bad-period",
-        ) from None
-    years = strategy_years(strategy_row) if strategy_row is not None else None
-    if years and not years[0] <= period.fiscal_year <= years[1]:
-        raise InputError(
-            f"{period.id} is outside the years of this strategy (FY{years[0]}\u2013FY{years[1]}).",
-            code="bad-period",
-        )
-    return period.id
-
-
-def _period_span(period_id: str) -> str:
-    from icsplan.indicators.periods import Period
-
-    period = Period.parse(period_id)
-    return f"{period.start:%B %Y} \u2013 {period.end:%B %Y}"
-
-
-# -- figures --------------------------------------------------------------------------------------
-def _number(value: Decimal | float | None, value_type: str) -> str:
-    if value is None:
-        return ""
-    number = float(value)
-    if value_type == "milestone":
-        return "yes" if number >= 1 else "no"
-    text = f"{number:,.0f}" if number.is_integer() else f"{number:,.2f}".rstrip("0").rstrip(".")
-    return text + ("%" if value_type == "percent" else "")
-
-
-def _written(row, value_type: str) -> str:
-    """A value as people wrote it, with a % for percents."""
-    text = clean_text(row.value).strip()
-    if not text and row.number is not None:
-        return _number(row.number, value_type)
-    if text.isdigit() and len(text) > 4:
-        text = f"{int(text):,}"  # 5000000 -> 5,000,000; figures written with separators stay as written
-    if value_type == "percent" and text and not text.endswith("%"):
-        try:
-            float(text.replace(",", ""))
-            text += "%"
-        except ValueError:
-            pass
-    return text
-
-
-def _sbu_cell(text: str, sbu: bool) -> str:
-    return f"(SBU) {text}" if sbu and text else text
+from ...content import PUBLIC_BANNER, SBU_BANNER, clean_text, format_date, has_sbu, is_sbu
+from .blocks import (
+    CHART_HEIGHT_IN,
+    MANAGEMENT,
+    METHOD_TITLE,
+    PROGRESS,
+    SAMPLE_LABEL,
+    STATUS_LABELS,
+    SUMMARY,
+    Block,
+    Chart,
+    Heading,
+    Paragraph,
+    Table,
+)
+from .figures import (
+    number as _number,
+)
+from .figures import (
+    period_span as _period_span,
+)
+from .figures import (
+    sbu_cell as _sbu_cell,
+)
+from .figures import (
+    written as _written,
+)
 
 
 # -- the builder ----------------------------------------------------------------------------------
-class _Builder:
+class Builder:
     def __init__(self, document, progress, period: str, *, public_only: bool, charts: bool):
         from icsplan.indicators.periods import Period
 
@@ -454,7 +303,7 @@ def _has_baseline(indicator) -> bool:
         return False
 
 
-def _banner(document, progress, public_only: bool) -> str:
+def banner(document, progress, public_only: bool) -> str:
     if public_only:
         return PUBLIC_BANNER
     sbu = has_sbu(document) or any(
@@ -464,54 +313,3 @@ def _banner(document, progress, public_only: bool) -> str:
     if sbu:
         return SBU_BANNER
     return clean_text(document.classification).strip() or "UNCLASSIFIED"
-
-
-def report_periods(strategy_row, period: str) -> list[str]:
-    """The columns of the report's status matrix: the strategy's fiscal years up to the report's
-    year; for a half or a quarter, the years before it and then the period itself."""
-    from icsplan.indicators.periods import Period
-    from icsplan.indicators.progress import strategy_periods
-
-    target = Period.parse(period)
-    # A half or a quarter stands in for its (unfinished) fiscal year: FY2019, FY2020, FY2021Q2.
-    last = target.fiscal_year if target.kind == "" else target.fiscal_year - 1
-    years = [p for p in strategy_periods(strategy_row) if Period.parse(p).fiscal_year <= last]
-    if period not in years:
-        years.append(period)
-    return years
-
-
-def build_report(strategy_row, *, period: str, public: bool, user=None, charts: bool = True) -> ReportOutline:
-    """The outline of the progress report of ``strategy_row`` for ``period``, as ``user`` may read it.
-
-    ``user=None`` is the trusted local operator (the CLI). With ``public=True``, or for a user who
-    may not read the mission's SBU text, nothing marked SBU appears: no SBU narrative, indicator,
-    target or result, and no figure computed from one.
-    """
-    from icsplan.accounts.redaction import PUBLIC_AUDIENCE, audience_for, document_for, wants_public_copy
-    from icsplan.indicators.progress import strategy_progress
-
-    period = report_period(period, strategy_row)
-    public_only = wants_public_copy(user, strategy_row, public)
-    # Raises NotFoundError for people who may not see it; the public copy when ``public_only``.
-    document = document_for(user, strategy_row, public=public_only)
-    audience = PUBLIC_AUDIENCE if public_only else audience_for(user)
-    progress = strategy_progress(strategy_row, report_periods(strategy_row, period), audience=audience)
-    builder = _Builder(document, progress, period, public_only=public_only, charts=charts)
-    builder.summary()
-    builder.body()
-    builder.method()
-    cover = Cover(
-        title="Progress Report",
-        strategy_title=clean_text(document.title).strip() or "Integrated Country Strategy",
-        country=clean_text(document.mission.country).strip(),
-        post=clean_text(document.mission.post).strip() or None,
-        edition=clean_text(strategy_row.edition),
-        period=period,
-        period_span=_period_span(period),
-        banner=_banner(document, progress, public_only),
-        fiscal_span=fiscal_span(document),
-        approved=format_date(document.approved_date),
-        sample=progress.sample,
-    )
-    return ReportOutline(cover, builder.blocks)
