@@ -38,7 +38,7 @@ def test_validation_errors_name_the_field(world):
 
 def test_body_validation_names_the_body_field(world, api_as):
     api = api_as("editor")
-    objective = world.strategy.objectives.order_by("position").first()
+    objective = world.draft.objectives.order_by("position").first()  # the edition in force changes by revision
     tag = api.get(f"objectives/{objective.pk}")["ETag"]
     body = _problem(api.patch(f"objectives/{objective.pk}", {"justification_sensitivity": "secret"},
                               headers={"If-Match": tag}), 422, "validation-failed")
@@ -132,7 +132,7 @@ def test_if_match_needs_the_strong_etag(world, api_as):
     """A weak tag (``W/"…"``) names a representation that may differ in bytes; RFC 9110 says
     If-Match compares strongly, so a weak copy of the current tag is refused with 412."""
     api = api_as("editor")
-    objective = world.strategy.objectives.order_by("position").first()
+    objective = world.draft.objectives.order_by("position").first()  # the edition in force changes by revision
     tag = api.get(f"objectives/{objective.pk}")["ETag"]
     assert not tag.startswith("W/")
     weak = api.patch(f"objectives/{objective.pk}", {"title": "Weakly matched"}, headers={"If-Match": f"W/{tag}"})
@@ -182,7 +182,7 @@ def test_schema_names_are_unique_so_openapi_components_do_not_collide():
 def test_booleans_in_a_body_are_json_booleans(world, api_as):
     """``"cumulative": 0`` is not a boolean: it is refused naming the field (a fuzzer found it accepted)."""
     api = api_as("editor")
-    objective = world.strategy.objectives.order_by("position").first()
+    objective = world.draft.objectives.order_by("position").first()  # the edition in force changes by revision
     body = {"element": {"kind": "objective", "id": objective.pk}, "code": "9.9-Z", "name": "Strict", "cumulative": 0}
     refused = _problem(api.post("indicators", body), 422, "validation-failed")
     assert refused["field"] == "cumulative"

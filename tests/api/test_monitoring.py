@@ -37,8 +37,9 @@ def test_baseline_read_and_set_with_the_indicator_etag(world, api_as):
     assert replaced.status_code == 200 and replaced.json()["value"] == "13" and replaced.json()["version"] == 2
     # A PATCH of the indicator must now use the newest tag too.
     assert editor.patch(f"indicators/{indicator.pk}", {"unit": "people"}, headers={"If-Match": new_tag}).status_code == 412
-    assert editor.patch(f"indicators/{indicator.pk}", {"unit": "people"},
-                        headers={"If-Match": replaced["ETag"]}).status_code == 200
+    # With it the precondition holds, and the edition in force then asks for a revision.
+    current = editor.patch(f"indicators/{indicator.pk}", {"unit": "people"}, headers={"If-Match": replaced["ETag"]})
+    assert current.status_code == 409 and current.json()["errors"][0]["code"] == "revision-required"
 
 
 def test_baseline_validation_and_permissions(world, api_as):

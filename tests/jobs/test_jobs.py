@@ -116,11 +116,13 @@ def test_finished_file_is_served_again_without_recomputing(world, monkeypatch):
 def test_a_change_to_the_edition_or_its_results_makes_a_new_file(world, monkeypatch):
     from icsplan.indicators.models import Result
     from icsplan.strategies import services
+    from icsplan.strategies.services.gate import applying_revision
 
     reader = world.user("reader")
     first = jobs.start(reader, world.strategy, kind="report", fmt="docx", period="FY2023")
     objective = world.strategy.objectives.get(number="1.1")
-    services.update_element(objective, {"title": "A new title"}, expected_version=objective.version, actor=SYSTEM)
+    with applying_revision():  # as an approved revision applies it
+        services.update_element(objective, {"title": "A new title"}, expected_version=objective.version, actor=SYSTEM)
     second = jobs.start(reader, world.strategy, kind="report", fmt="docx", period="FY2023")
     assert second.pk != first.pk and second.key != first.key and second.state == ExportJob.DONE
     assert "A new title" in _docx_text(jobs.file_of(reader, second))

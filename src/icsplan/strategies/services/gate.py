@@ -45,7 +45,7 @@ def revision_gate(strategy: m.Strategy | int, what: str) -> None:
     status, label = row["status"], f"Edition {row['edition']}"
     if status in m.IN_FORCE_STATUSES and not _APPLYING.get():
         raise TransitionError(
-            f"{label} is in force: {what} changes only through a revision approved by an approver. "
+            f"{label} is in force: a change to {what} takes effect only through a revision approved by an approver. "
             "Propose the change as a revision (with a reason) instead.",
             code="revision-required",
         )
