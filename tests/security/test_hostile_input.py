@@ -175,7 +175,7 @@ def test_sql_ish_values_are_stored_verbatim(world):
     from icsplan.strategies.models import Goal, Objective
 
     api = _api(world)
-    objective = world.strategy.objectives.get(number="1.2")
+    objective = world.draft.objectives.get(number="1.2")  # a draft: edited directly
     url = f"/api/v1/objectives/{objective.pk}"
     tag = api("get", url)["ETag"]
     goals = Goal.objects.count()
@@ -193,7 +193,7 @@ MEGA = "x" * 1_000_000
 
 def test_oversized_title_is_refused_by_the_api(world):
     api = _api(world)
-    objective = world.strategy.objectives.get(number="1.2")
+    objective = world.draft.objectives.get(number="1.2")  # a draft: edited directly
     url = f"/api/v1/objectives/{objective.pk}"
     tag = api("get", url)["ETag"]
     before = _snapshot()
@@ -202,7 +202,7 @@ def test_oversized_title_is_refused_by_the_api(world):
     problem = response.json()
     assert response["Content-Type"].startswith("application/problem+json")
     assert "title" in json.dumps(problem.get("errors")) or problem.get("field") == "title"
-    created = api("post", "/api/v1/goals", {"strategy": world.strategy.pk, "number": "9", "title": MEGA})
+    created = api("post", "/api/v1/goals", {"strategy": world.draft.pk, "number": "9", "title": MEGA})
     assert created.status_code == 422 and "title" in created.content.decode()[:2000]
     # Narratives have no schema limit: the service's limit names the field.
     long_text = api("patch", url, {"justification": "y" * 1_000_001}, if_match=tag)

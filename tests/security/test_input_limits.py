@@ -21,7 +21,7 @@ from django.test import Client
 from django.urls import reverse
 
 from icsplan.accounts.actors import SYSTEM
-from icsplan.errors import ConflictError, PermissionDenied, ValidationError
+from icsplan.errors import ConflictError, PermissionDenied, TransitionError, ValidationError
 from icsplan.indicators import models as im
 from icsplan.indicators import services as isv
 
@@ -53,8 +53,8 @@ def _public(world, strategy=None):
     return im.Indicator.objects.get(strategy=strategy or world.strategy, code="1.1-P")
 
 
-def _sbu_indicator(world):
-    return im.Indicator.objects.get(strategy=world.strategy, code="1.1-S")
+def _sbu_indicator(world, strategy=None):
+    return im.Indicator.objects.get(strategy=strategy or world.strategy, code="1.1-S")
 
 
 def _token(user, scope="write"):
@@ -126,8 +126,10 @@ def test_the_largest_storable_number_is_stored(world):
 @pytest.mark.parametrize("path", ["/api/v1/results", "/api/v1/targets"])
 def test_out_of_range_numbers_are_a_422_naming_the_field(world, value, path):
     before = _snapshot()
+    # Targets belong to the edition (the draft is edited directly); results to the edition in force.
+    edition = world.draft if path.endswith("targets") else world.strategy
     response = _api(_token(world.user("editor")), "post", path,
-                    {"indicator": _public(world).pk, "period": "FY2026", "value": value})
+                    {"indicator": _public(world, edition).pk, "period": "FY2026", "value": value})
     assert response.status_code == 422, response.content
     _problem_field(response, "value")
     assert _snapshot() == before
@@ -266,7 +268,7 @@ def test_look_alike_indicator_codes_are_the_same_code(world, code):
 
 
 def test_a_new_code_is_stored_normalised(world):
-    objective = world.strategy.objectives.get(number="1.1")
+    objective = world.draft.objectives.get(number="1.1")
     row = isv.create_indicator(objective, code="９.９-Z\u200b", name="New", actor=world.user("editor"))
     assert row.code == "9.9-Z"
 
@@ -276,10 +278,10 @@ def test_look_alike_element_numbers_are_the_same_number(world, number):
     from icsplan.strategies import models as sm
     from icsplan.strategies import services as ss
 
-    goal = world.strategy.goals.get(number="1")
+    goal = world.draft.goals.get(number="1")
     before = _snapshot()
     with pytest.raises(ValidationError):
-        ss.create_element(sm.Objective, {"number": number, "title": "Spoof"}, strategy=world.strategy, parent=goal,
+        ss.create_element(sm.Objective, {"number": number, "title": "Spoof"}, strategy=world.draft, parent=goal,
                           actor=world.user("editor"))
     assert _snapshot() == before
 
@@ -291,7 +293,7 @@ def test_a_change_reason_has_one_limit_everywhere_and_history_keeps_it_whole(wor
     from icsplan.strategies import services as ss
 
     editor = world.user("editor")
-    objective = world.strategy.objectives.get(number="1.1")
+    objective = world.draft.objectives.get(number="1.1")
     before = _snapshot()
     too_long = "r" * (CHANGE_REASON_MAX + 1)
     with pytest.raises(ValidationError) as caught:
@@ -326,9 +328,9 @@ def test_every_write_needs_the_version_read(world):
     first = isv.submit_result(_public(world), "FY2026", "5", expected_version=0, actor=editor)
     with pytest.raises(ConflictError):  # "there was none" when there is one
         isv.submit_result(_public(world), "FY2026", "6", expected_version=0, actor=editor)
-    target = isv.set_target(_public(world), "FY2026", "7", expected_version=0, actor=editor)
+    target = isv.set_target(_public(world, world.draft), "FY2026", "7", expected_version=0, actor=editor)
     with pytest.raises(ConflictError):
-        isv.set_target(_public(world), "FY2026", "8", expected_version=0, actor=editor)
+        isv.set_target(_public(world, world.draft), "FY2026", "8", expected_version=0, actor=editor)
     with pytest.raises(ConflictError):
         isv.approve_result(first, expected_version=first.version + 1, actor=world.user("approver"))
     assert im.Target.objects.get(pk=target.pk).value == "7"
@@ -425,12 +427,13 @@ def test_a_resave_without_sensitivity_keeps_sbu_in_every_face(world):
 
 def test_a_target_resave_without_sensitivity_keeps_sbu(world):
     editor = world.user("editor")
-    target = isv.set_target(_public(world), "FY2026", "5", sensitivity="sbu", expected_version=0, actor=editor)
-    target = isv.set_target(_public(world), "FY2026", "6", expected_version=target.version, actor=editor)
+    indicator = _public(world, world.draft)
+    target = isv.set_target(indicator, "FY2026", "5", sensitivity="sbu", expected_version=0, actor=editor)
+    target = isv.set_target(indicator, "FY2026", "6", expected_version=target.version, actor=editor)
     assert target.sensitivity == "sbu"
     token = _token(editor)
     etag = _api(token, "get", f"/api/v1/targets/{target.pk}")["ETag"]
-    response = _api(token, "post", "/api/v1/targets", {"indicator": _public(world).pk, "period": "FY2026",
+    response = _api(token, "post", "/api/v1/targets", {"indicator": indicator.pk, "period": "FY2026",
                                                        "value": "7"}, HTTP_IF_MATCH=etag)
     assert response.status_code == 200, response.content
     assert response.json()["sensitivity"] == "sbu"
@@ -439,7 +442,7 @@ def test_a_target_resave_without_sensitivity_keeps_sbu(world):
 def test_new_values_of_an_sbu_indicator_are_sbu(world):
     editor = world.user("editor")
     result = isv.submit_result(_sbu_indicator(world), "FY2026", "5", expected_version=0, actor=editor)
-    target = isv.set_target(_sbu_indicator(world), "FY2026", "5", expected_version=0, actor=editor)
+    target = isv.set_target(_sbu_indicator(world, world.draft), "FY2026", "5", expected_version=0, actor=editor)
     assert result.sensitivity == target.sensitivity == "sbu"
     assert isv.submit_result(_public(world), "FY2025", "5", expected_version=0, actor=editor).sensitivity == "public"
 
@@ -481,8 +484,9 @@ def test_lowering_an_indicator_or_a_narrative_needs_a_reason_and_is_audited(worl
     from icsplan.strategies import services as ss
 
     editor = world.user("editor")
-    indicator = _sbu_indicator(world)
-    objective = world.strategy.objectives.get(number="1.2")
+    # The draft is edited directly (on the edition in force the same lowering is a revision).
+    indicator = _sbu_indicator(world, world.draft)
+    objective = world.draft.objectives.get(number="1.2")
     assert objective.justification_sensitivity == "sbu"
     before = _snapshot()
     with pytest.raises(ValidationError) as caught:
@@ -628,11 +632,18 @@ def test_services_refuse_a_missing_actor_and_take_the_named_system_actor(world):
         with pytest.raises(TypeError, match="actor is required"):
             call()
     assert _snapshot() == before
-    # The trusted operator is named, and may lower a marking (with a reason), recorded by name.
+    # The trusted operator is named, and may lower a marking (with a reason), recorded by name; it
+    # edits the draft directly (the edition in force changes only through a revision, for it too).
+    objective = world.draft.objectives.get(number="1.2")
     ss.update_element(objective, {"justification_sensitivity": "public"}, expected_version=objective.version,
                       actor=SYSTEM, reason="operator clean-up")
     event = AuditEvent.objects.get(action="sensitivity.lower")
     assert event.actor is None and event.actor_name == "local operator"
+    in_force = world.strategy.objectives.get(number="1.2")
+    with pytest.raises(TransitionError) as refused:
+        ss.update_element(in_force, {"justification_sensitivity": "public"}, expected_version=in_force.version,
+                          actor=SYSTEM, reason="operator clean-up")
+    assert refused.value.code == "revision-required"
 
 
 def test_the_baseline_is_guarded_like_every_write(world):
@@ -666,10 +677,10 @@ def _definition_form(indicator, **changes):
 def test_the_web_indicator_form_lowers_only_with_a_reason(world):
     from icsplan.audit.models import AuditEvent
 
-    indicator = _sbu_indicator(world)
+    indicator = _sbu_indicator(world, world.draft)
     client = Client()
     client.force_login(world.user("editor"))
-    url = reverse("web:edit-indicator", args=[world.mission.slug, world.strategy.edition, indicator.pk])
+    url = reverse("web:edit-indicator", args=[world.mission.slug, world.draft.edition, indicator.pk])
     before = _snapshot()
     refused = client.post(url, _definition_form(indicator, sensitivity="public"))
     assert refused.status_code == 422 and b"reason" in refused.content
@@ -682,8 +693,8 @@ def test_the_web_indicator_form_lowers_only_with_a_reason(world):
 
 
 def test_first_web_targets_have_one_winner(world):
-    indicator = _public(world)
-    url = reverse("web:indicator-targets", args=[world.mission.slug, world.strategy.edition, indicator.pk])
+    indicator = _public(world, world.draft)
+    url = reverse("web:indicator-targets", args=[world.mission.slug, world.draft.edition, indicator.pk])
     assert not im.Target.objects.filter(indicator=indicator, period="FY2026").exists()
     first, second = Client(), Client()
     for client in (first, second):

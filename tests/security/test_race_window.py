@@ -37,7 +37,9 @@ def editor_token(world):
 def test_a_create_that_lost_the_race_is_a_conflict_not_an_overwrite(world, editor_token, monkeypatch, path, model):
     from icsplan.api.routers.indicators import values as router
 
-    indicator = Indicator.objects.get(strategy=world.strategy, code="1.1-P")
+    # Targets belong to the edition (the draft is edited directly); results to the edition in force.
+    edition = world.draft if model is Target else world.strategy
+    indicator = Indicator.objects.get(strategy=edition, code="1.1-P")
     first = _post(editor_token, path, {"indicator": indicator.pk, "period": "FY2026", "value": "1"})
     assert first.status_code == 201, first.content
     # The second request read "no such row" just before the first one committed.

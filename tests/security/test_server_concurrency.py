@@ -243,13 +243,23 @@ def test_concurrent_result_submissions_over_http(server):
         assert stored == winner_value, f"the race's stored value {stored!r} is not the accepted one {winner_value!r}"
 
 
+DRAFT_OBJECTIVE_CODE = """
+from icsplan.accounts.actors import SYSTEM
+from icsplan.strategies import models as sm, services
+source = sm.Strategy.objects.filter(mission__country="Mali", status__in=sm.IN_FORCE_STATUSES).order_by("-edition")[0]
+draft = services.copy_edition(source, edition="next", actor=SYSTEM)  # no year: its periods stay as they are
+result = draft.objectives.get(number="1.1").pk
+"""
+
+
 def test_two_editors_one_etag_over_http(server):
     base, env = server["base"], server["env"]
     token_a = _run(env, "users", "token", "mali-editor", "--scope", "write", "--mission", "Mali").strip().splitlines()[-1]
     token_b = _run(env, "users", "token", "mali-editor", "--scope", "write").strip().splitlines()[-1]
+    # The edition in force changes only through a revision: the two editors edit a draft copy of it.
+    objective_id = _django(env, DRAFT_OBJECTIVE_CODE)
     status, _h, listing = _call(base, "GET", "/api/v1/objectives?number=1.1&ordering=-updated_at", token_a)
-    assert status == 200 and listing["items"], listing
-    objective_id = listing["items"][0]["id"]
+    assert status == 200 and objective_id in [item["id"] for item in listing["items"]], listing
     path = f"/api/v1/objectives/{objective_id}"
     status, headers, before = _call(base, "GET", path, token_a)
     etag = headers["ETag"]

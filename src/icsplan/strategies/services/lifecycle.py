@@ -176,6 +176,13 @@ def copy_edition(source: m.Strategy, *, edition: str, actor, reason: str = "") -
     require_edit(actor, source, Action.EDIT)
     data = _without_results(load_strategy(source).model_dump(mode="json", by_alias=True))
     document = doc.Strategy.model_validate(data)
+    # A source without stored fiscal years covers FY(Y+1)-FY(Y+4) of its year label Y; the copy gets
+    # a new label, so it keeps those years explicitly, else its copied targets would fall outside.
+    if not (document.fiscal_year_start and document.fiscal_year_end) and str(source.edition).isdigit() \
+            and len(str(source.edition)) == 4:
+        year = int(source.edition)
+        document.fiscal_year_start = document.fiscal_year_start or year + 1
+        document.fiscal_year_end = document.fiscal_year_end or year + 4
     with transaction.atomic():
         row = import_strategy(document, actor=actor, mission=source.mission, edition=label,
                               source_name=f"copy of edition {source.edition}")
