@@ -15,6 +15,22 @@ MALI_TRUTH = Path(__file__).resolve().parent / "mali-2018.truth.json"
 IATI_SCHEMA = Path(__file__).resolve().parent / "data" / "iati-2.03" / "iati-activities-schema.xsd"
 
 
+def pytest_configure(config):
+    """Cheap Argon2 for the tests' own process.
+
+    Production hashes with Argon2 at Django's cost (100 MiB, several passes: about 0.1 s a password
+    on these cores) and the settings still name Argon2 first (tests/security/test_settings.py). The
+    fixtures create hundreds of accounts with passwords, so in-process tests keep the same algorithm
+    and code path at the smallest cost argon2 accepts. Servers the tests start in a subprocess
+    (browser, server tests) keep the real cost.
+    """
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    Argon2PasswordHasher.time_cost = 1
+    Argon2PasswordHasher.memory_cost = 8  # KiB; argon2's minimum is 8 x parallelism
+    Argon2PasswordHasher.parallelism = 1
+
+
 @pytest.fixture(scope="session")
 def mali_text() -> str:
     return MALI_TEXT.read_text(encoding="utf-8")
@@ -39,6 +55,46 @@ def iati_schema():
     from lxml import etree
 
     return etree.XMLSchema(etree.parse(str(IATI_SCHEMA)))
+
+
+# The suite runs twice (SQLite, then PostgreSQL). A test that never reaches a database gives the same
+# answer on both passes, so the PostgreSQL pass selects only the tests marked ``database`` here
+# (``pytest -m database``); the others run once, in the SQLite pass. They are deselected, never
+# skipped, so the CI rule below (a skip is a failure) still holds.
+# A test reaches the database through pytest-django (the marker or one of its database fixtures), or
+# by serving the app against ``DATABASE_URL`` itself (the browser tests). The ``server`` tests start
+# their own PostgreSQL database whatever the pass, so one run of them is enough.
+_DATABASE_FIXTURES = frozenset({
+    "db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server",
+    "_django_db_helper",
+})
+_DATABASE_MARKERS = ("django_db", "browser")
+
+
+def touches_database(item: pytest.Item) -> bool:
+    """Whether ``item`` can reach the database of the pass it runs in."""
+    if any(item.get_closest_marker(name) for name in _DATABASE_MARKERS):
+        return True
+    if _DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+        return True
+    cls = getattr(item, "cls", None)
+    if cls is not None:
+        from django.test import SimpleTestCase
+
+        # Django's own test classes declare their databases (pytest-django reads the same attribute).
+        return issubclass(cls, SimpleTestCase) and bool(cls.databases)
+    return False
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Mark the tests that reach a database; ``-m database`` (the PostgreSQL pass) then selects them.
+
+    ``tryfirst`` so the marks exist before pytest applies ``-m``.
+    """
+    for item in items:
+        if touches_database(item):
+            item.add_marker(pytest.mark.database)
 
 
 # Skips that stay skips under CI: a test written for the other database of the two suites (the
