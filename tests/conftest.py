@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import json
 import os
 from pathlib import Path
@@ -41,12 +43,22 @@ def mali_truth() -> dict:
     return json.loads(MALI_TRUTH.read_text(encoding="utf-8"))
 
 
-@pytest.fixture()
-def mali_document():
-    """The Mali strategy parsed from the in-repo demo text (a fresh copy per test)."""
+@pytest.fixture(scope="session")
+def mali_parsed():
+    """The Mali strategy parsed once per test process; tests take copies (``mali_document``).
+
+    Parsing runs in a sandboxed child process (ingest/pipeline.py), so parsing once instead of once
+    per test saves a process start and a parse for every test that imports Mali.
+    """
     from icsplan.ingest import parse_file
 
     return parse_file(MALI_TEXT).strategy
+
+
+@pytest.fixture()
+def mali_document(mali_parsed):
+    """The Mali strategy parsed from the in-repo demo text (a fresh deep copy per test)."""
+    return mali_parsed.model_copy(deep=True)
 
 
 @pytest.fixture(scope="session")
@@ -55,6 +67,62 @@ def iati_schema():
     from lxml import etree
 
     return etree.XMLSchema(etree.parse(str(IATI_SCHEMA)))
+
+
+@contextlib.contextmanager
+def built_once(django_db_blocker, build):
+    """``build()`` run once in an outer transaction, rolled back when the caller's scope ends.
+
+    This is what Django's ``TestCase.setUpTestData`` does: a module-scoped fixture builds its rows
+    once; each test then runs in pytest-django's transaction, which nests inside this one as a
+    savepoint, so every test starts from the same rows and its own writes are rolled back. Tests
+    take ``copy.deepcopy`` of the built objects, so changes to Python objects don't leak either.
+    The module fixture must be set up before ``db`` (a higher scope is, when requested by name).
+    Not for transactional tests (``transaction=True``): they commit and flush.
+    """
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            built = build()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    try:
+        yield built
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def fresh_copy(request, built):
+    """A deep copy of module-built objects for one test, refusing transactional tests."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or "transactional_db" in request.fixturenames):
+        pytest.fail(f"{request.node.nodeid}: a transactional test cannot use rows built once per module; "
+                    "build them in the test")
+    return copy.deepcopy(built)
+
+
+@pytest.fixture(scope="module")
+def world_built(django_db_setup, django_db_blocker):
+    """The access-control world (tests/security/world.py), built once per test module."""
+    from tests.security.world import build_world
+
+    with built_once(django_db_blocker, build_world) as built:
+        yield built
+
+
+@pytest.fixture()
+def world(request, world_built, db):
+    """The access-control world: two missions, three editions, one user per persona.
+
+    Built once per module and rolled back after each test (see ``built_once``)."""
+    return fresh_copy(request, world_built)
 
 
 # The suite runs twice (SQLite, then PostgreSQL). A test that never reaches a database gives the same
