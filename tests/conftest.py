@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
-import copy
 import json
 import os
 from pathlib import Path
 
 import pytest
+
+from tests.shared_rows import built_once, fresh_copy
 
 REPO = Path(__file__).resolve().parent.parent
 MALI_TEXT = REPO / "src" / "icsplan" / "demo" / "mali-2018.txt"
@@ -69,45 +69,6 @@ def iati_schema():
     return etree.XMLSchema(etree.parse(str(IATI_SCHEMA)))
 
 
-@contextlib.contextmanager
-def built_once(django_db_blocker, build):
-    """``build()`` run once in an outer transaction, rolled back when the caller's scope ends.
-
-    This is what Django's ``TestCase.setUpTestData`` does: a module-scoped fixture builds its rows
-    once; each test then runs in pytest-django's transaction, which nests inside this one as a
-    savepoint, so every test starts from the same rows and its own writes are rolled back. Tests
-    take ``copy.deepcopy`` of the built objects, so changes to Python objects don't leak either.
-    The module fixture must be set up before ``db`` (a higher scope is, when requested by name).
-    Not for transactional tests (``transaction=True``): they commit and flush.
-    """
-    from django.db import transaction
-
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            built = build()
-        except BaseException:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            raise
-    try:
-        yield built
-    finally:
-        with django_db_blocker.unblock():
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-
-
-def fresh_copy(request, built):
-    """A deep copy of module-built objects for one test, refusing transactional tests."""
-    marker = request.node.get_closest_marker("django_db")
-    if marker and (marker.kwargs.get("transaction") or "transactional_db" in request.fixturenames):
-        pytest.fail(f"{request.node.nodeid}: a transactional test cannot use rows built once per module; "
-                    "build them in the test")
-    return copy.deepcopy(built)
-
-
 @pytest.fixture(scope="module")
 def world_built(django_db_setup, django_db_blocker):
     """The access-control world (tests/security/world.py), built once per test module."""
@@ -154,15 +115,35 @@ def touches_database(item: pytest.Item) -> bool:
     return False
 
 
-@pytest.hookimpl(tryfirst=True)
+def _transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(marker and marker.kwargs.get("transaction")) or "transactional_db" in fixtures or "live_server" in fixtures
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
+    """Within each test module, the tests that use rows built once per module (``*_built``) run last.
+
+    Such rows stay in the database from the first test that asks for them to the end of the module
+    (tests/shared_rows.py), so the module's other tests run before, on a database without them.
+    ``trylast``: runs after pytest-django's ordering and keeps its rule that transactional tests
+    (which commit, then empty the tables) run after all the others.
+    """
+    first_seen: dict[str, int] = {}
+    for item in items:
+        first_seen.setdefault(item.nodeid.split("::")[0], len(first_seen))
+    items.sort(key=lambda item: (_transactional(item), first_seen[item.nodeid.split("::")[0]],
+                                 any(name.endswith("_built") for name in getattr(item, "fixturenames", ()))))
+
+
+def pytest_itemcollected(item):
     """Mark the tests that reach a database; ``-m database`` (the PostgreSQL pass) then selects them.
 
-    ``tryfirst`` so the marks exist before pytest applies ``-m``.
+    Marked as each test is collected, so the marks exist before pytest applies ``-m``.
     """
-    for item in items:
-        if touches_database(item):
-            item.add_marker(pytest.mark.database)
+    if touches_database(item):
+        item.add_marker(pytest.mark.database)
 
 
 # Skips that stay skips under CI: a test written for the other database of the two suites (the
