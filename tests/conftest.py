@@ -8,11 +8,29 @@ from pathlib import Path
 
 import pytest
 
+from tests.shared_rows import built_once, fresh_copy
+
 REPO = Path(__file__).resolve().parent.parent
 MALI_TEXT = REPO / "src" / "icsplan" / "demo" / "mali-2018.txt"
 MALI_TRUTH = Path(__file__).resolve().parent / "mali-2018.truth.json"
 # The IATI 2.03 activity schema, shipped with the tests so a plain clone validates the IATI export.
 IATI_SCHEMA = Path(__file__).resolve().parent / "data" / "iati-2.03" / "iati-activities-schema.xsd"
+
+
+def pytest_configure(config):
+    """Cheap Argon2 for the tests' own process.
+
+    Production hashes with Argon2 at Django's cost (100 MiB, several passes: about 0.1 s a password
+    on these cores) and the settings still name Argon2 first (tests/security/test_settings.py). The
+    fixtures create hundreds of accounts with passwords, so in-process tests keep the same algorithm
+    and code path at the smallest cost argon2 accepts. Servers the tests start in a subprocess
+    (browser, server tests) keep the real cost.
+    """
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    Argon2PasswordHasher.time_cost = 1
+    Argon2PasswordHasher.memory_cost = 8  # KiB; argon2's minimum is 8 x parallelism
+    Argon2PasswordHasher.parallelism = 1
 
 
 @pytest.fixture(scope="session")
@@ -25,12 +43,22 @@ def mali_truth() -> dict:
     return json.loads(MALI_TRUTH.read_text(encoding="utf-8"))
 
 
-@pytest.fixture()
-def mali_document():
-    """The Mali strategy parsed from the in-repo demo text (a fresh copy per test)."""
+@pytest.fixture(scope="session")
+def mali_parsed():
+    """The Mali strategy parsed once per test process; tests take copies (``mali_document``).
+
+    Parsing runs in a sandboxed child process (ingest/pipeline.py), so parsing once instead of once
+    per test saves a process start and a parse for every test that imports Mali.
+    """
     from icsplan.ingest import parse_file
 
     return parse_file(MALI_TEXT).strategy
+
+
+@pytest.fixture()
+def mali_document(mali_parsed):
+    """The Mali strategy parsed from the in-repo demo text (a fresh deep copy per test)."""
+    return mali_parsed.model_copy(deep=True)
 
 
 @pytest.fixture(scope="session")
@@ -39,6 +67,83 @@ def iati_schema():
     from lxml import etree
 
     return etree.XMLSchema(etree.parse(str(IATI_SCHEMA)))
+
+
+@pytest.fixture(scope="module")
+def world_built(django_db_setup, django_db_blocker):
+    """The access-control world (tests/security/world.py), built once per test module."""
+    from tests.security.world import build_world
+
+    with built_once(django_db_blocker, build_world) as built:
+        yield built
+
+
+@pytest.fixture()
+def world(request, world_built, db):
+    """The access-control world: two missions, three editions, one user per persona.
+
+    Built once per module and rolled back after each test (see ``built_once``)."""
+    return fresh_copy(request, world_built)
+
+
+# The suite runs twice (SQLite, then PostgreSQL). A test that never reaches a database gives the same
+# answer on both passes, so the PostgreSQL pass selects only the tests marked ``database`` here
+# (``pytest -m database``); the others run once, in the SQLite pass. They are deselected, never
+# skipped, so the CI rule below (a skip is a failure) still holds.
+# A test reaches the database through pytest-django (the marker or one of its database fixtures), or
+# by serving the app against ``DATABASE_URL`` itself (the browser tests). The ``server`` tests start
+# their own PostgreSQL database whatever the pass, so one run of them is enough.
+_DATABASE_FIXTURES = frozenset({
+    "db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server",
+    "_django_db_helper",
+})
+_DATABASE_MARKERS = ("django_db", "browser")
+
+
+def touches_database(item: pytest.Item) -> bool:
+    """Whether ``item`` can reach the database of the pass it runs in."""
+    if any(item.get_closest_marker(name) for name in _DATABASE_MARKERS):
+        return True
+    if _DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+        return True
+    cls = getattr(item, "cls", None)
+    if cls is not None:
+        from django.test import SimpleTestCase
+
+        # Django's own test classes declare their databases (pytest-django reads the same attribute).
+        return issubclass(cls, SimpleTestCase) and bool(cls.databases)
+    return False
+
+
+def _transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(marker and marker.kwargs.get("transaction")) or "transactional_db" in fixtures or "live_server" in fixtures
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Within each test module, the tests that use rows built once per module (``*_built``) run last.
+
+    Such rows stay in the database from the first test that asks for them to the end of the module
+    (tests/shared_rows.py), so the module's other tests run before, on a database without them.
+    ``trylast``: runs after pytest-django's ordering and keeps its rule that transactional tests
+    (which commit, then empty the tables) run after all the others.
+    """
+    first_seen: dict[str, int] = {}
+    for item in items:
+        first_seen.setdefault(item.nodeid.split("::")[0], len(first_seen))
+    items.sort(key=lambda item: (_transactional(item), first_seen[item.nodeid.split("::")[0]],
+                                 any(name.endswith("_built") for name in getattr(item, "fixturenames", ()))))
+
+
+def pytest_itemcollected(item):
+    """Mark the tests that reach a database; ``-m database`` (the PostgreSQL pass) then selects them.
+
+    Marked as each test is collected, so the marks exist before pytest applies ``-m``.
+    """
+    if touches_database(item):
+        item.add_marker(pytest.mark.database)
 
 
 # Skips that stay skips under CI: a test written for the other database of the two suites (the

@@ -7,14 +7,7 @@ import json as jsonlib
 import pytest
 from django.test import Client
 
-from tests.security.world import build_world
-
 from icsplan.accounts.actors import SYSTEM
-
-
-@pytest.fixture()
-def world(db):
-    return build_world()
 
 
 class Api:

@@ -8,15 +8,29 @@ import pytest
 from icsplan.accounts.actors import SYSTEM
 
 
-@pytest.fixture()
-def mali(db, mali_document):
-    """Mali 2018, approved, with sample indicators FY2019–FY2022."""
+@pytest.fixture(scope="module")
+def mali_built(django_db_setup, django_db_blocker, mali_parsed):
     from icsplan.indicators.demo import demo_stage
     from icsplan.strategies import services
+    from tests.shared_rows import built_once
 
-    row = services.import_strategy(mali_document, edition="2018", status="approved", actor=SYSTEM)
-    demo_stage(row)
-    return row
+    def build():
+        row = services.import_strategy(mali_parsed.model_copy(deep=True), edition="2018", status="approved",
+                                       actor=SYSTEM)
+        demo_stage(row)
+        return row
+
+    with built_once(django_db_blocker, build) as built:
+        yield built
+
+
+@pytest.fixture()
+def mali(request, mali_built, db):
+    """Mali 2018, approved, with sample indicators FY2019–FY2022 (built once per module, rolled back
+    after each test: see tests/conftest.py)."""
+    from tests.shared_rows import fresh_copy
+
+    return fresh_copy(request, mali_built)
 
 
 @pytest.fixture()

@@ -62,9 +62,20 @@ def build_site(goals: int = 2, objectives: int = 2, indicators: int = 2, country
     return row
 
 
+@pytest.fixture(scope="module")
+def site_built(django_db_setup, django_db_blocker):
+    from tests.shared_rows import built_once
+
+    with built_once(django_db_blocker, build_site) as built:
+        yield built
+
+
 @pytest.fixture()
-def site(db):
-    return build_site()
+def site(request, site_built, db):
+    """The generated mission with the demo accounts, built once per module (see tests/conftest.py)."""
+    from tests.shared_rows import fresh_copy
+
+    return fresh_copy(request, site_built)
 
 
 @pytest.fixture()
