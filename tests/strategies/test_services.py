@@ -106,3 +106,13 @@ def test_default_edition_is_the_newest_approved_one():
     assert services.find_strategy("Testland", "2026").status == "draft"
     m.Strategy.objects.filter(edition="2022").update(status="archived")
     assert services.find_strategy("Testland").edition == "2026"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_framework_catalogue_survives_a_flush():
+    # `flush` (and every transactional test's teardown) empties all tables; the built-in
+    # frameworks are reference data that linkages resolve against, so they come back.
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)
+    assert set(m.Framework.objects.values_list("code", flat=True)) >= {"NSS", "JRS", "JSP", "CDCS", "SDG"}
