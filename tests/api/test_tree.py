@@ -95,10 +95,12 @@ def test_tree_body_is_exactly_what_its_schema_would_produce(world, api_as):
     the public copy and for readers of SBU, on a tree with breakdowns, baselines and statuses."""
     from icsplan.indicators import services as indicators
     from icsplan.indicators.models import Indicator
+    from icsplan.strategies.services.gate import applying_revision
 
     indicator = Indicator.objects.get(strategy=world.strategy, code="1.1-P")
-    indicators.set_baseline(indicator, "2", expected_version=0, actor=SYSTEM)
-    indicators.define_disaggregation(indicator, "sex", ["female", "male"], expected_version=0, actor=SYSTEM)
+    with applying_revision():  # the edition in force: as an approved revision would set them
+        indicators.set_baseline(indicator, "2", expected_version=0, actor=SYSTEM)
+        indicators.define_disaggregation(indicator, "sex", ["female", "male"], expected_version=0, actor=SYSTEM)
     big = services.import_strategy(_big_document(3, 3), status="approved", actor=SYSTEM)
     callers = [Api(), api_as("viewer", scope="read"), api_as("reader", scope="read"), api_as("admin", scope="read")]
     checked = 0

@@ -78,8 +78,11 @@ def _with_baseline(w):
     from icsplan.indicators.models import Indicator
 
     indicator = Indicator.objects.get(strategy=w.strategy, code="1.2-P")
+    from icsplan.strategies.services.gate import applying_revision
+
     baseline = getattr(indicator, "baseline", None)  # RelatedObjectDoesNotExist is an AttributeError
-    services.set_baseline(indicator, "3", expected_version=baseline.version if baseline else 0, actor=SYSTEM)
+    with applying_revision():  # the edition in force: as an approved revision would set it
+        services.set_baseline(indicator, "3", expected_version=baseline.version if baseline else 0, actor=SYSTEM)
     return indicator
 
 
@@ -640,10 +643,14 @@ def _indicator_form(code: str) -> dict:
 
 
 def _breakdown(indicator):
-    """A breakdown to remove (created by the trusted operator inside the cell)."""
+    """A breakdown to remove (created by the trusted operator inside the cell, through the path an
+    approved revision takes when the indicator belongs to the edition in force)."""
     from icsplan.indicators import services
+    from icsplan.strategies.services.gate import applying_revision
 
-    return services.define_disaggregation(indicator, "region", ["north", "south"], expected_version=0, actor=SYSTEM)
+    with applying_revision():
+        return services.define_disaggregation(indicator, "region", ["north", "south"], expected_version=0,
+                                              actor=SYSTEM)
 
 
 def _lock_to_remove(w):
@@ -763,6 +770,12 @@ BODIES: dict[tuple, Callable] = {
     ("POST", "api:define_disaggregation"): lambda w, u: Call(
         {"indicator_id": _public_indicator(w).pk}, json={"category": "sex", "values": ["female", "male"]},
         if_match=_public_indicator(w)),
+    ("PUT", "api:set_baseline", "draft"): lambda w, u: Call(
+        {"indicator_id": _public_indicator(w, w.draft).pk}, json={"value": "4", "date": "2021-09-30"},
+        if_match=_public_indicator(w, w.draft)),
+    ("POST", "api:define_disaggregation", "draft"): lambda w, u: Call(
+        {"indicator_id": _public_indicator(w, w.draft).pk}, json={"category": "sex", "values": ["female", "male"]},
+        if_match=_public_indicator(w, w.draft)),
     ("POST", "api:lock_period"): lambda w, u: Call(
         json={"strategy": w.strategy.pk, "period": "FY2024Q3", "reason": "Quarter closed."}),
     ("DELETE", "api:unlock_period"): lambda w, u: (lambda lock: Call({"lock_id": lock.pk}, if_match=lock))(
@@ -939,8 +952,10 @@ WRITE_MATRIX: dict[tuple, dict] = {
     # A submitted result is visible to the mission's members only.
     ('POST', 'api:approve_result'): api_write(APPROVERS, hidden=OUTSIDERS),
     ('POST', 'api:return_result'): api_write(APPROVERS, hidden=OUTSIDERS),
-    ('PUT', 'api:set_baseline'): api_write(EDITORS, ok=201),
-    ('POST', 'api:define_disaggregation'): api_write(EDITORS, ok=201),
+    ('PUT', 'api:set_baseline'): api_write(EDITORS, ok=IN_FORCE),
+    ('PUT', 'api:set_baseline', 'draft'): api_write(EDITORS, ok=201, hidden=DRAFT_HIDDEN),
+    ('POST', 'api:define_disaggregation'): api_write(EDITORS, ok=IN_FORCE),
+    ('POST', 'api:define_disaggregation', 'draft'): api_write(EDITORS, ok=201, hidden=DRAFT_HIDDEN),
     ('POST', 'api:lock_period'): api_write(APPROVERS, ok=201),
     ('DELETE', 'api:unlock_period'): api_write(APPROVERS),
     ('POST', 'api:create_preview'): api_write(EDITORS, ok=201),
@@ -962,10 +977,10 @@ WRITE_MATRIX: dict[tuple, dict] = {
     ('POST', 'web:delete-element'): page_in_force(EDITORS),
     ('POST', 'web:add-indicator'): page_in_force(EDITORS),
     ('POST', 'web:edit-indicator'): page_in_force(EDITORS),
-    ('POST', 'web:indicator-baseline'): page_write(EDITORS),
+    ('POST', 'web:indicator-baseline'): page_in_force(EDITORS),
     ('POST', 'web:indicator-targets'): page_in_force(EDITORS),
-    ('POST', 'web:indicator-breakdowns'): page_write(EDITORS),
-    ('POST', 'web:remove-breakdown'): page_write(EDITORS),
+    ('POST', 'web:indicator-breakdowns'): page_in_force(EDITORS),
+    ('POST', 'web:remove-breakdown'): page_in_force(EDITORS),
     ('POST', 'web:delete-indicator'): page_in_force(EDITORS),
     ('POST', 'web:period-lock'): page_write(APPROVERS),
     # Reviews: personas who cannot see an open review get 404, those who see it but may not act 403.

@@ -647,10 +647,10 @@ def test_services_refuse_a_missing_actor_and_take_the_named_system_actor(world):
 
 
 def test_the_baseline_is_guarded_like_every_write(world):
-    indicator = _public(world)
+    indicator = _public(world, world.draft)  # a draft: its baseline is written directly
     client = Client()
     client.force_login(world.user("editor"))
-    url = reverse("web:indicator-baseline", args=[world.mission.slug, world.strategy.edition, indicator.pk])
+    url = reverse("web:indicator-baseline", args=[world.mission.slug, world.draft.edition, indicator.pk])
     first = client.post(url, {"b-value": "3", "b-version": "0"})
     assert first.status_code == 302
     late = client.post(url, {"b-value": "4", "b-version": "0"})  # read before the first save
@@ -707,12 +707,12 @@ def test_first_web_targets_have_one_winner(world):
 
 
 def test_a_breakdown_defined_meanwhile_is_a_conflict_on_the_web(world):
-    indicator = _public(world)
-    url = reverse("web:indicator-breakdowns", args=[world.mission.slug, world.strategy.edition, indicator.pk])
+    indicator = _public(world, world.draft)  # a draft: its breakdowns are written directly
+    url = reverse("web:indicator-breakdowns", args=[world.mission.slug, world.draft.edition, indicator.pk])
     first, second = Client(), Client()
     for client in (first, second):
         client.force_login(world.user("editor"))
-    read = second.get(reverse("web:edit-indicator", args=[world.mission.slug, world.strategy.edition, indicator.pk]))
+    read = second.get(reverse("web:edit-indicator", args=[world.mission.slug, world.draft.edition, indicator.pk]))
     shown = re.search(rb'name="c-read" value="([^"]*)"', read.content).group(1).decode().replace("&quot;", '"')
     assert first.post(url, {"c-category": "region", "c-values": "north, south", "c-read": shown}).status_code == 302
     late = second.post(url, {"c-category": "region", "c-values": "east, west", "c-read": shown})

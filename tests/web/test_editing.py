@@ -118,6 +118,7 @@ def test_service_problems_land_next_to_the_field(login, site):
     assert baseline.status_code == 422 and re.search(rb'field-error">\s*<label for="id_b-value"', baseline.content)
 
 
+@pytest.mark.usefixtures("as_draft")
 def test_breakdowns_add_and_remove(login, site):
     client = login("mali-editor")
     indicator = im.Indicator.objects.get(strategy=site, code="1.1-A")

@@ -17,6 +17,7 @@ from icsplan.errors import ValidationError
 from icsplan.indicators import services
 from icsplan.indicators.due import send_due_notices, work_for
 from icsplan.indicators.models import Indicator, Result
+from icsplan.strategies.services.gate import applying_revision
 
 pytestmark = pytest.mark.django_db
 
@@ -180,8 +181,9 @@ def test_the_queue_is_paginated_and_light(db, login):
 
 def test_breakdowns_are_entered_with_the_result_and_their_sum_is_checked(site, login):
     indicator = Indicator.objects.get(strategy=site, code="1.1-B")
-    breakdown = services.define_disaggregation(indicator, "sex", ["female", "male"], expected_version=0,
-                                                actor=SYSTEM)
+    with applying_revision():  # the edition in force: as an approved revision would define it
+        breakdown = services.define_disaggregation(indicator, "sex", ["female", "male"], expected_version=0,
+                                                    actor=SYSTEM)
     reporter = login("mali-reporter")
     page = reporter.get(reverse("web:results", args=[site.mission.slug]) + "?period=FY2024").content.decode()
     assert "By sex" in page and f'name="i{indicator.pk}-bd-{breakdown.pk}-0"' in page

@@ -27,7 +27,7 @@ from ..schemas import PathId
 router = Router(tags=["revisions"])
 
 RevisionKind = Literal["strategy", "goal", "objective", "sub_objective", "management_objective", "linkage", "risk",
-                       "indicator", "target"]
+                       "indicator", "target", "baseline", "disaggregation"]
 Operation = Literal["update", "create", "delete"]
 
 
@@ -60,10 +60,12 @@ class ProposeRequest(Schema):
     ``operation`` "update" (the default) changes the row ``element_id``; "delete" removes it; "create"
     adds a row under ``parent_kind``/``parent_id`` (an objective under its goal, a linkage, risk or
     indicator under its element). A target is set with kind "target", operation "update", the
-    indicator as parent and ``changes`` {"period", "value", ...}. A change to an element's fields
+    indicator as parent and ``changes`` {"period", "value", ...}; likewise the baseline (kind "baseline",
+    ``changes`` {"value", "date", "note"}) and a breakdown (kind "disaggregation", operation "update"
+    to define or redefine it with {"category", "values", "exhaustive"}, "delete" with {"category"}). A change to an element's fields
     sends the element's ETag in If-Match; any other change sends ``expected_version``: the version
     the direct edit would check (the element's for its linkages and risks, the indicator's, the
-    target's; 0 for a new row)."""
+    target's, the baseline's or breakdown's; 0 for a new row)."""
 
     kind: RevisionKind
     operation: Operation = "update"

@@ -1,5 +1,5 @@
 """Indicators themselves: create, update, delete, baseline and disaggregation categories
-(editors)."""
+(editors). On the edition in force each of these writes passes ``revision_gate`` first."""
 
 from __future__ import annotations
 
@@ -151,7 +151,7 @@ def delete_indicator(indicator: m.Indicator, *, expected_version: int, actor) ->
 
 
 def set_baseline(indicator: m.Indicator, value, *, date=None, note: str | None = None, expected_version: int,
-                 actor) -> m.Baseline:
+                 actor, reason: str = "") -> m.Baseline:
     """Set (or replace) an indicator's baseline value and date.
 
     ``expected_version`` is the version of the baseline read (``NEW_ROW`` when there was none).
@@ -164,6 +164,7 @@ def set_baseline(indicator: m.Indicator, value, *, date=None, note: str | None =
         parsed = parse_value(indicator.value_type, value)
     except ValueError as exc:
         raise _invalid(str(exc), field="baseline", element=indicator.code) from None
+    revision_gate(indicator.strategy_id, f"the baseline of indicator {indicator.code}")
     with transaction.atomic():
         baseline = m.Baseline.objects.select_for_update().filter(indicator=indicator).first()
         _check_version(baseline, expected_version)
@@ -171,11 +172,11 @@ def set_baseline(indicator: m.Indicator, value, *, date=None, note: str | None =
         if baseline is None:  # new
             baseline = m.Baseline(indicator=indicator)
         baseline.value, baseline.number, baseline.date, baseline.note = parsed.value, parsed.number, date, note
-        return (_insert if new else _save)(baseline, actor)
+        return (_insert if new else _save)(baseline, actor, reason=reason)
 
 
 def define_disaggregation(indicator: m.Indicator, category: str, values: Iterable[str], *,
-                          exhaustive: bool = True, expected_version: int, actor) -> m.Disaggregation:
+                          exhaustive: bool = True, expected_version: int, actor, reason: str = "") -> m.Disaggregation:
     """Define (or redefine) a breakdown of an indicator: a category and its values.
 
     ``expected_version`` is the version of the category's breakdown read (``NEW_ROW`` for a new
@@ -189,6 +190,7 @@ def define_disaggregation(indicator: m.Indicator, category: str, values: Iterabl
         raise _invalid("a breakdown needs a category and at least one value", field="category", element=indicator.code)
     if len(set(values)) != len(values):
         raise _invalid(f"the values of {category} repeat", field="values", element=indicator.code)
+    revision_gate(indicator.strategy_id, f"the breakdowns of indicator {indicator.code}")
     with transaction.atomic():
         row = m.Disaggregation.objects.select_for_update().filter(indicator=indicator, category=category).first()
         _check_version(row, expected_version)
@@ -197,14 +199,16 @@ def define_disaggregation(indicator: m.Indicator, category: str, values: Iterabl
             row = m.Disaggregation(indicator=indicator, category=category,
                                    position=m.Disaggregation.objects.filter(indicator=indicator).count())
         row.values, row.exhaustive = values, exhaustive
-        return (_insert if new else _save)(row, actor)
+        return (_insert if new else _save)(row, actor, reason=reason)
 
 
-def remove_disaggregation(disaggregation: m.Disaggregation, *, expected_version: int | None, actor) -> None:
+def remove_disaggregation(disaggregation: m.Disaggregation, *, expected_version: int | None, actor,
+                          reason: str = "") -> None:
     """Remove a breakdown of an indicator (as read at ``expected_version``; None is refused); refused while targets
     or results use it."""
     indicator = disaggregation.indicator
     _authorize(actor, Action.EDIT, indicator)
+    revision_gate(indicator.strategy_id, f"the breakdowns of indicator {indicator.code}")
     with transaction.atomic():
         current = m.Disaggregation.objects.select_for_update().filter(pk=disaggregation.pk).first()
         _check_version(current, expected_version)
@@ -213,4 +217,4 @@ def remove_disaggregation(disaggregation: m.Disaggregation, *, expected_version:
         if used:
             raise _invalid(f"{disaggregation.category} has targets or results; remove them first",
                            field="category", element=indicator.code, code="in-use")
-        _stamp(disaggregation, actor).delete()
+        _stamp(disaggregation, actor, reason).delete()
