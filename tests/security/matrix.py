@@ -817,8 +817,9 @@ BODIES: dict[tuple, Callable] = {
         form={**_element_form(w, _obj(w)), "number": "9", "title": "A goal added by the matrix"}),
     ("POST", "web:add-child"): lambda w, u: Call(
         _el(w, "goal", "1"), form={**_element_form(w, _obj(w)), "number": "1.9", "title": "An added objective"}),
-    ("POST", "web:delete-element"): lambda w, u: Call(_el(w), form={"version": _obj(w).version}),
-    ("POST", "web:add-indicator"): lambda w, u: Call(_el(w), form=_indicator_form(code="1.2-M")),
+    ("POST", "web:delete-element"): lambda w, u: Call(_el(w), form={"version": _obj(w).version, "reason": "Merged"}),
+    ("POST", "web:add-indicator"): lambda w, u: Call(_el(w), form={**_indicator_form(code="1.2-M"),
+                                                                   "d-reason": "A new measure"}),
     ("POST", "web:edit-indicator"): lambda w, u: (lambda i: Call(
         _indicator_args(i), form={**_indicator_form(code=i.code), "d-version": i.version}))(_public_indicator(w)),
     ("POST", "web:indicator-baseline"): lambda w, u: Call(
@@ -832,7 +833,7 @@ BODIES: dict[tuple, Callable] = {
     ("POST", "web:remove-breakdown"): lambda w, u: (lambda i: Call(
         {**_indicator_args(i), "breakdown_pk": _breakdown(i).pk}, form={"version": 1}))(_public_indicator(w)),
     ("POST", "web:delete-indicator"): lambda w, u: (lambda i: Call(
-        _indicator_args(i), form={"version": i.version}))(_public_indicator(w)),
+        _indicator_args(i), form={"version": i.version, "reason": "Not measurable"}))(_public_indicator(w)),
     ("POST", "web:revisions"): lambda w, u: (lambda r: Call(
         {"slug": w.mission.slug, "edition": "2022"},
         form={"revision": r.pk, "version": r.version, "action": "approve"}))(_revision(w)),
@@ -972,16 +973,18 @@ WRITE_MATRIX: dict[tuple, dict] = {
     ('POST', 'web:import-preview'): page_write(EDITORS),
     ('POST', 'web:import-results'): page_write(REPORTERS),
     ('POST', 'web:import-results-preview'): page_write(REPORTERS),
-    ('POST', 'web:add-element'): page_in_force(EDITORS),
-    ('POST', 'web:add-child'): page_in_force(EDITORS),
-    ('POST', 'web:delete-element'): page_in_force(EDITORS),
-    ('POST', 'web:add-indicator'): page_in_force(EDITORS),
+    # On the edition in force adding and deleting elements and indicators propose a revision (302 to
+    # the revisions page, a Revision row written; nothing else changes until an approver approves).
+    ('POST', 'web:add-element'): page_write(EDITORS),
+    ('POST', 'web:add-child'): page_write(EDITORS),
+    ('POST', 'web:delete-element'): page_write(EDITORS),
+    ('POST', 'web:add-indicator'): page_write(EDITORS),
     ('POST', 'web:edit-indicator'): page_in_force(EDITORS),
     ('POST', 'web:indicator-baseline'): page_in_force(EDITORS),
     ('POST', 'web:indicator-targets'): page_in_force(EDITORS),
     ('POST', 'web:indicator-breakdowns'): page_in_force(EDITORS),
     ('POST', 'web:remove-breakdown'): page_in_force(EDITORS),
-    ('POST', 'web:delete-indicator'): page_in_force(EDITORS),
+    ('POST', 'web:delete-indicator'): page_write(EDITORS),
     ('POST', 'web:period-lock'): page_write(APPROVERS),
     # Reviews: personas who cannot see an open review get 404, those who see it but may not act 403.
     ('POST', 'api:open_review'): api_write(EDITORS, ok=201),

@@ -118,6 +118,16 @@ def apply_problems(form: forms.Form, exc: ValidationError, field_for=None) -> No
         form.add_error(target, problem.message)
 
 
+PROPOSAL_REASON_LABEL = "Reason (the edition is in force: this proposes a revision)"
+
+
+def proposal_reason(form: forms.Form) -> forms.Form:
+    """On the edition in force a form proposes a revision, which needs a reason: required then."""
+    field = form.fields["reason"]
+    field.required, field.label = True, PROPOSAL_REASON_LABEL
+    return form
+
+
 class NewElementForm(ElementForm):
     """A new framework element: the same fields as ``ElementForm``, without a version to check."""
 

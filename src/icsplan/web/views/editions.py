@@ -94,13 +94,30 @@ def revisions(request: HttpRequest, slug: str, edition: str) -> HttpResponse:
         "proposed_by", "decided_by").order_by("-created_at", "-pk")
     items = [{
         "revision": r,
-        "fields": [{"label": diffs.label(name), "redline": diffs.inline_diff(r.before.get(name), new)}
-                   for name, new in r.changes.items()],
+        "fields": _redline(r),
         "mine": r.proposed_by_id is not None and r.proposed_by_id == request.user.pk,
     } for r in rows]
     context = mission_context(request, mission, row, tab="strategy", allowed=allowed)
     context.update({"items": items, "in_force": services.in_force(row)})
     return render(request, "web/revisions.html", context)
+
+
+def _redline(revision: sm.Revision) -> list[dict]:
+    """A revision as a redline, field by field: a change or a creation shows the proposed values
+    against the current ones; a deletion shows everything deleted struck through."""
+    if revision.operation == "delete":
+        pairs = [(name, old, None) for name, old in revision.before.items()]
+    else:
+        pairs = [(name, revision.before.get(name), new) for name, new in revision.changes.items()]
+    return [{"label": diffs.label(name), "redline": diffs.inline_diff(_shown(old), _shown(new))}
+            for name, old, new in pairs if not (old in (None, "") and new in (None, ""))]
+
+
+def _shown(value):
+    """A field's value as words on the redline (a list of breakdown values joined by commas)."""
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return value
 
 
 def _decide(request: HttpRequest, mission, row: sm.Strategy) -> HttpResponse:

@@ -1,7 +1,9 @@
 """Adding and deleting framework elements for editors: goals, objectives, sub-objectives and
 management objectives. Every change goes through ``strategies.services`` (``create_element``,
 ``delete_element``); a delete is confirmed on its own page, is POST only, and carries the version
-the person confirmed, so an element changed meanwhile is not deleted unseen.
+the person confirmed, so an element changed meanwhile is not deleted unseen. On the edition in force
+the same forms propose the addition or the deletion as a revision (``propose_change``, with a
+required reason); an approver other than the proposer decides on the revisions page.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from icsplan.strategies import models as sm
 from icsplan.strategies import services
 from icsplan.web import access
 from icsplan.web.errors import page
-from icsplan.web.forms import NewElementForm, apply_problems
+from icsplan.web.forms import NewElementForm, apply_problems, proposal_reason
 
 from .common import mission_context
 
@@ -57,15 +59,36 @@ def _suggested_number(strategy, kind: str, parent) -> str:
     return _next_number(numbers, f"{parent.number}.")
 
 
+def revision_kind(model) -> str:
+    """The revision kind of an element model ("sub_objective" for the web's "sub-objective")."""
+    return next(kind for kind, row_model in services.REVISION_MODELS.items() if row_model is model)
+
+
+def proposed(request, revision) -> HttpResponse:
+    """After a proposal on the edition in force: to its revisions page, where it shows as a redline."""
+    messages.success(request, f"Revision proposed ({revision.label}); an approver decides on it.")
+    return redirect(reverse("web:revisions", args=[revision.strategy.mission.slug, revision.strategy.edition])
+                    + f"#revision-{revision.pk}")
+
+
 def _create(request, mission, strategy, kind: str, parent=None) -> HttpResponse:
     model = access.ELEMENT_MODELS[kind]
     back = (element_url(mission, strategy, access.KIND_OF_MODEL[type(parent)], parent.number) if parent is not None
             else reverse("web:strategy", args=[mission.slug, strategy.edition]))
     status = 200
+    proposing = services.in_force(strategy)
     if request.method == "POST":
         form = NewElementForm(request.POST, kind=kind)
+        if proposing:
+            proposal_reason(form)
         if form.is_valid():
             try:
+                if proposing:
+                    revision = services.propose_change(
+                        revision_kind(model), "create", parent=parent if parent is not None else strategy,
+                        changes=form.changes(), expected_version=0, actor=request.user,
+                        reason=form.cleaned_data["reason"])
+                    return proposed(request, revision)
                 row = services.create_element(model, form.changes(), strategy=strategy, parent=parent,
                                               actor=request.user, reason=form.cleaned_data["reason"])
             except ValidationError as exc:
@@ -84,8 +107,11 @@ def _create(request, mission, strategy, kind: str, parent=None) -> HttpResponse:
         form = NewElementForm(kind=kind, initial={"number": _suggested_number(strategy, kind, parent),
                                                   "narrative_sensitivity": "public",
                                                   "linkages_text_sensitivity": "public"})
+        if proposing:
+            proposal_reason(form)
     context = mission_context(request, mission, strategy, tab="strategy")
-    context.update({"form": form, "kind": kind, "label": LABELS[kind], "parent": parent, "back": back})
+    context.update({"form": form, "kind": kind, "label": LABELS[kind], "parent": parent, "back": back,
+                    "proposing": proposing})
     return render(request, "web/add_element.html", context, status=status)
 
 
@@ -144,27 +170,32 @@ def delete_element(request: HttpRequest, slug: str, edition: str, kind: str, pk:
     element = access.element_for(request.user, strategy, kind, pk, "edit")
     conflict = None
     status = 200
+    proposing = services.in_force(strategy)
     if request.method == "POST":
         try:
             version = int(request.POST.get("version", ""))
         except ValueError:
             version = -1
+        reason = (request.POST.get("reason") or "").strip()
         try:
-            services.delete_element(element, expected_version=version, actor=request.user,
-                                    reason=(request.POST.get("reason") or "").strip())
+            if proposing:
+                return proposed(request, services.propose_change(
+                    revision_kind(type(element)), "delete", row=element, expected_version=version,
+                    actor=request.user, reason=reason))
+            services.delete_element(element, expected_version=version, actor=request.user, reason=reason)
         except ConflictError as exc:
             element.refresh_from_db()
             conflict = {"given": exc.given_version, "current": exc.current_version,
                         "who": element.history.select_related("history_user").first()}
             status = 409
         except (ValidationError, InputError) as exc:
-            messages.error(request, f"Not deleted: {exc.message}")
+            messages.error(request, f"Not {'proposed' if proposing else 'deleted'}: {exc.message}")
             return redirect(reverse("web:delete-element", args=[slug, edition, kind, pk]))
         else:
             messages.success(request, f"{element.kind_label} {element.number} deleted.")
             return redirect(reverse("web:strategy", args=[mission.slug, strategy.edition]))
     context = mission_context(request, mission, strategy, tab="strategy")
-    context.update({"element": element, "kind": kind, "conflict": conflict,
+    context.update({"element": element, "kind": kind, "conflict": conflict, "proposing": proposing,
                     "consequences": _consequences(kind, element),
                     "back": element_url(mission, strategy, kind, element.number)})
     return render(request, "web/delete_element.html", context, status=status)

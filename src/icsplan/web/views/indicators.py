@@ -4,6 +4,7 @@ form, saved in one transaction by ``set_targets``), the breakdowns, and deleting
 Every save goes through ``indicators.services``. The definition form and each target row carry the
 version they were read at: a change made meanwhile is refused (``ConflictError``) and the page
 shows both versions, never overwriting silently. A service's problems land next to their field.
+On the edition in force, adding or deleting an indicator is proposed as a revision (with a reason).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from icsplan.indicators import models as im
 from icsplan.indicators import services as isv
 from icsplan.indicators.periods import periods_between
 from icsplan.indicators.validation import strategy_years
+from icsplan.strategies import services as strategy_services
 from icsplan.web import access
 from icsplan.web.errors import page
 from icsplan.web.forms import (
@@ -27,9 +29,11 @@ from icsplan.web.forms import (
     IndicatorForm,
     TargetsForm,
     apply_problems,
+    proposal_reason,
 )
 
 from .common import mission_context
+from .framework import proposed
 
 #: element kinds an indicator may be added to from the web
 INDICATOR_OWNERS = ("objective", "sub-objective", "management-objective")
@@ -126,11 +130,18 @@ def add_indicator(request: HttpRequest, slug: str, edition: str, kind: str, pk: 
         raise NotFoundError("Indicators attach to objectives, sub-objectives and management objectives.")
     element = access.element_for(request.user, strategy, kind, pk, "edit")
     status = 200
+    proposing = strategy_services.in_force(strategy)
     if request.method == "POST":
         form = IndicatorForm(request.POST, prefix="d")
+        if proposing:
+            proposal_reason(form)
         if form.is_valid():
             values = form.values()
             try:
+                if proposing:
+                    return proposed(request, strategy_services.propose_change(
+                        "indicator", "create", parent=element, changes=values, expected_version=0,
+                        actor=request.user, reason=form.cleaned_data["reason"]))
                 indicator = isv.create_indicator(element, code=values.pop("code"), name=values.pop("name"),
                                                  actor=request.user, **values)
             except ValidationError as exc:
@@ -145,8 +156,10 @@ def add_indicator(request: HttpRequest, slug: str, edition: str, kind: str, pk: 
         form = IndicatorForm(prefix="d", initial={
             "code": _suggested_code(strategy, element), "value_type": "number", "direction": "increase",
             "frequency": "annual", "sensitivity": "public"})
+        if proposing:
+            proposal_reason(form)
     context = mission_context(request, mission, strategy, tab="strategy")
-    context.update({"form": form, "element": element, "kind": kind,
+    context.update({"form": form, "element": element, "kind": kind, "proposing": proposing,
                     "back": _strategy_url(mission, strategy, f"{kind}-{element.number}".replace(".", "-"))})
     return render(request, "web/add_indicator.html", context, status=status)
 
@@ -307,13 +320,21 @@ def delete_indicator(request: HttpRequest, slug: str, edition: str, pk: int) -> 
     mission, strategy, indicator = _load(request, slug, edition, pk)
     conflict = None
     status = 200
+    proposing = strategy_services.in_force(strategy)
     if request.method == "POST":
         try:
             version = int(request.POST.get("version", ""))
         except ValueError:
             version = -1
         try:
+            if proposing:
+                return proposed(request, strategy_services.propose_change(
+                    "indicator", "delete", row=indicator, expected_version=version, actor=request.user,
+                    reason=(request.POST.get("reason") or "").strip()))
             isv.delete_indicator(indicator, expected_version=version, actor=request.user)
+        except (ValidationError, InputError) as exc:
+            messages.error(request, f"Not {'proposed' if proposing else 'deleted'}: {exc.message}")
+            return redirect(reverse("web:delete-indicator", args=[slug, edition, pk]))
         except ConflictError as exc:
             indicator.refresh_from_db()
             conflict = {"given": exc.given_version, "current": exc.current_version,
@@ -324,7 +345,7 @@ def delete_indicator(request: HttpRequest, slug: str, edition: str, pk: int) -> 
             return redirect(_strategy_url(mission, strategy))
     context = mission_context(request, mission, strategy, tab="strategy")
     context.update({
-        "indicator": indicator, "owner": _owner(indicator), "conflict": conflict,
+        "indicator": indicator, "owner": _owner(indicator), "conflict": conflict, "proposing": proposing,
         "counts": {"targets": im.Target.objects.filter(indicator=indicator).count(),
                    "results": im.Result.objects.filter(indicator=indicator).count()},
         "back": _edit_url(mission, strategy, indicator),
