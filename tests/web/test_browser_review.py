@@ -18,7 +18,7 @@ page = tb.page
 pytestmark = pytest.mark.browser
 
 
-def _rate_open_forms(page, rating: str, narrative: str) -> list[str]:
+def rate_open_forms(page, rating: str, narrative: str) -> list[str]:
     """Rate every objective on the review page that the signed-in person may assess and that is
     not rated yet; returns the headings rated."""
     rated = []
@@ -57,7 +57,7 @@ def test_coordinator_opens_owner_rates_approver_approves(page):
     assert "Rate Objective 1.1 in the Annual review FY2019" in waiting
     page.get_by_role("link", name="Rate Objective 1.1 in the Annual review FY2019").click()
     page.wait_for_load_state()
-    mine = _rate_open_forms(page, "Some concerns", "Training slipped a quarter.")
+    mine = rate_open_forms(page, "Some concerns", "Training slipped a quarter.")
     assert mine and all(h.startswith("Objective 1.") for h in mine), mine
     page.goto("/missions/mali/")
     assert "Rate Objective" not in page.locator("section.worklist").inner_text()
@@ -65,7 +65,7 @@ def test_coordinator_opens_owner_rates_approver_approves(page):
 
     sign_in(page, "mali-editor")
     page.goto(review_url)
-    _rate_open_forms(page, "On track", "As planned.")
+    rate_open_forms(page, "On track", "As planned.")
     page.get_by_role("button", name="Send to the approver").click()
     page.wait_for_load_state()
     assert "Submitted for approval" in page.locator("p.lead").inner_text()
