@@ -1,7 +1,7 @@
 """The one rule that keeps the edition in force from changing behind its approver's back.
 
-A write to an element, linkage, risk, indicator or target of an edition in force (approved or
-published) is refused with ``revision-required`` unless it is the application of an approved
+A write to an element, linkage, risk, indicator, target, baseline or breakdown (disaggregation
+definition) of an edition in force (approved or published) is refused with ``revision-required`` unless it is the application of an approved
 revision. Every write service of those rows calls :func:`revision_gate` first, inside its
 transaction; :func:`applying_revision` marks the one path that may pass (``revisions``), and the
 dry run that checks a proposal exactly as the direct edit would be checked. Drafts and editions in
