@@ -114,7 +114,10 @@ def _redline(revision: sm.Revision) -> list[dict]:
 
 
 def _shown(value):
-    """A field's value as words on the redline (a list of breakdown values joined by commas)."""
+    """A field's value as words on the redline (a list of breakdown values joined by commas, a
+    yes/no field as yes or no)."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return value
