@@ -62,8 +62,8 @@ def status_matrix(request: HttpRequest, slug: str, edition: str) -> HttpResponse
 
 @page
 def indicator_chart(request: HttpRequest, slug: str, edition: str, pk: int) -> HttpResponse:
-    mission = access.mission_for(request.user, slug)
-    strategy = access.strategy_for(request.user, mission, edition)
+    strategy = access.edition_at(request.user, slug, edition)
+    mission = strategy.mission
     who = audience_for(request.user)
     stamp = edition_stamp(strategy.pk)
     version = chart_cache.edition_version(stamp, public=who.public_only(mission))
