@@ -16,16 +16,15 @@ Keying by the figures rather than by a stamp that services bump has two conseque
 
 Old entries are never read again and age out (``CACHES["charts"]``: a timeout and a bounded size).
 
-**Indicator charts of the web** are looked up before any figure is read: their key is
-``indicator_version_key(edition_version(stamp, public=...), pk)``, where ``stamp`` is the edition's
-``core.stamps.edition_stamp`` (one SQL query; it moves with every change the services make) and
-``public`` whether the reader gets the public copy of the mission's data. Within one edition every
-reader is either a reader of the mission's SBU and unapproved data or its public (see
-``accounts.redaction.Audience``), so those two values, the indicator and the status thresholds
-determine the image. An entry is only ever stored after drawing it from rows narrowed for that
-audience (an indicator the audience may not see is "not found" and stores nothing), so a public
-key never holds an internal figure. ``edition_version`` is also the ``?v=`` of the image URL the
-pages write: a URL whose version is the current one may be cached by the browser for good.
+**Indicator charts of the web** are drawn directly as SVG (``svg_chart``, cheaper than a cache
+write) and are not stored; their ETag is ``indicator_version_key(edition_version(stamp, public=...),
+pk)``, where ``stamp`` is the edition's ``core.stamps.edition_stamp`` (one SQL query; it moves with
+every change the services make) and ``public`` whether the reader gets the public copy of the
+mission's data. Within one edition every reader is either a reader of the mission's SBU and
+unapproved data or its public (see ``accounts.redaction.Audience``), so those two values, the
+indicator and the status thresholds determine the image, and a 304 needs no figure at all.
+``edition_version`` is also the ``?v=`` of the image URL the pages write: a URL whose version is
+the current one may be kept by the browser for good.
 """
 
 from __future__ import annotations

@@ -4,11 +4,12 @@ Images come from ``indicators.chart_cache``: drawn once per change of the figure
 see. The cache key is the ETag, so a browser that already holds the image gets a 304 without any
 drawing.
 
-An indicator chart costs a request little more than its permission checks: after the mission and
-edition lookups (``web.access``, as for every page), its key comes from the edition's stamp and
-whether the reader gets the public copy (``chart_cache.edition_version``), and the cache is read
-before anything else. Only on a miss are the figures read — the edition's progress for this
-audience, computed once per stamp and shared (``progress.shared_progress``) — and the chart drawn.
+An indicator chart costs a request little more than its permission checks: after the edition
+lookup (``web.access.edition_at``), its ETag comes from the edition's stamp and whether the reader
+gets the public copy (``chart_cache.edition_version``), so a 304 reads nothing else. A 200 takes
+the indicator's figures from the edition's progress for this audience — computed once per stamp
+by each process and shared (``progress.shared_progress``), usually by the strategy page itself —
+and draws the chart directly as SVG (``indicators.svg_chart``), which is cheaper than any cache.
 Pages write image URLs with ``?v=<edition_version>``: while that is still the current version for
 the reader, the image is marked immutable, so a browser that may keep it (the public; responses
 to signed-in people stay ``no-store``, ``core.middleware``) does not ask again; any other ``v``
@@ -38,13 +39,16 @@ SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
 IMMUTABLE = "private, max-age=31536000, immutable"
 
 
-def _svg(request: HttpRequest, key: str, draw: Callable[[], bytes], *, immutable: bool = False) -> HttpResponse:
+def _svg(request: HttpRequest, key: str, draw: Callable[[], bytes], *, immutable: bool = False,
+         store: bool = True) -> HttpResponse:
+    """The image under ``key`` (its ETag), a 304 when the browser holds it; ``store=False`` draws
+    it on every 200 instead of keeping it in the shared chart cache (cheaper than a cache write)."""
     etag = f'"chart-{key}"'
     held = {tag.strip().removeprefix("W/") for tag in request.headers.get("If-None-Match", "").split(",")}
     if etag in held or "*" in held:
         response = HttpResponse(status=304)
     else:
-        response = HttpResponse(chart_cache.cached(key, draw), content_type="image/svg+xml")
+        response = HttpResponse(chart_cache.cached(key, draw) if store else draw(), content_type="image/svg+xml")
         response["Content-Security-Policy"] = SVG_POLICY
     response["ETag"] = etag
     response["Cache-Control"] = IMMUTABLE if immutable else "private, no-cache"
@@ -69,12 +73,15 @@ def indicator_chart(request: HttpRequest, slug: str, edition: str, pk: int) -> H
     version = chart_cache.edition_version(stamp, public=who.public_only(mission))
 
     def draw() -> bytes:
-        # Figures narrowed to what the reader may see (accounts.redaction), once per stamp.
+        # Figures narrowed to what the reader may see (accounts.redaction), read once per stamp
+        # and audience by this process (the strategy page has usually just done it) and shared.
         progress = shared_progress(strategy, audience=who, stamp=stamp)
         item = next((i for i in progress.indicators if i.indicator.pk == pk), None)
-        if item is None:  # another edition's, or one this audience may not see: nothing is stored
+        if item is None:  # another edition's, or one this audience may not see
             raise NotFoundError("No such indicator.")
         return charts.indicator_chart(charts.indicator_chart_data(item), "svg")
 
+    # Drawn directly (svg_chart: a twentieth of a millisecond), never stored: writing the shared
+    # cache would cost more than drawing again.
     return _svg(request, chart_cache.indicator_version_key(version, pk), draw,
-                immutable=request.GET.get("v") == version)
+                immutable=request.GET.get("v") == version, store=False)
