@@ -11,6 +11,7 @@ from ninja.responses import Status
 
 from icsplan.accounts.roles import Action
 from icsplan.core.stamps import edition_stamp, remember
+from icsplan.errors import NotFoundError
 from icsplan.strategies import models as sm
 
 from .. import serialize, writes
@@ -240,8 +241,8 @@ def strategy_tree(request: HttpRequest, strategy_id: PathId):
         # What the public may see of an edition depends on the edition's rows alone (its status,
         # its mission), which the stamp covers: the answer is remembered per stamp.
         mission_id = remember(("public-edition", stamp), lambda: _visible_mission_id(access, strategy_id))
-    if mission_id is None:
-        get_visible(access, strategy_id)  # raises the usual "not found"
+    if mission_id is None:  # missing or not visible: the same answer as ``get_visible``
+        raise NotFoundError(f"No {sm.Strategy._meta.verbose_name} matches the request.")
     tag = tree_tag_of(access, strategy_id, mission_id, stamp=stamp)
     if none_match(request, tag):
         not_modified = HttpResponse(status=304)
