@@ -47,3 +47,22 @@ def test_the_tag_follows_the_data_and_the_audience(world, api_as):
 def test_the_tag_is_stable_between_identical_reads(world, api_as, persona):
     url = f"strategies/{world.strategy.pk}/tree"
     assert api_as(persona, scope="read").get(url)["ETag"] == api_as(persona, scope="read").get(url)["ETag"]
+
+
+def test_a_public_304_follows_the_editions_visibility(world):
+    """The public's answer is remembered per stamp: an edition withdrawn from the public (its
+    status changes, so its stamp does) is not found again, whatever tag the caller holds."""
+    from django.db.models import F
+
+    from icsplan.strategies.models import Strategy
+
+    url = f"strategies/{world.strategy.pk}/tree"
+    first = Api().get(url)
+    assert first.status_code == 200
+    assert Api().get(url, headers={"If-None-Match": first["ETag"]}).status_code == 304
+    Strategy.objects.filter(pk=world.strategy.pk).update(status="draft", version=F("version") + 1)
+    assert Api().get(url, headers={"If-None-Match": first["ETag"]}).status_code == 404
+    assert Api().get(url, headers={"If-None-Match": "*"}).status_code == 404
+    # An unreleased edition is not found by the public either, even with "*".
+    assert Api().get(f"strategies/{world.draft.pk}/tree", headers={"If-None-Match": "*"}).status_code == 404
+    assert Api().get("strategies/999999/tree", headers={"If-None-Match": "*"}).status_code == 404

@@ -3,11 +3,17 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.contrib.auth import get_user_model
+from django.db.models import F
+from django.test import Client
 from django.urls import reverse
 
 from icsplan.core.choices import Sensitivity
-from icsplan.indicators import charts
+from icsplan.core import stamps
+from icsplan.indicators import charts, progress
 from icsplan.indicators import models as im
 
 pytestmark = pytest.mark.django_db
@@ -32,11 +38,28 @@ def drawings(monkeypatch):
     return calls
 
 
+@pytest.fixture()
+def figure_reads(monkeypatch):
+    """Counts reads of an edition's figures (``progress.strategy_progress``), from a clean slate."""
+    stamps.forget()  # rows are shared by the module's tests: start without remembered figures
+    calls: list[int] = []
+    original = progress.strategy_progress
+
+    def counted(strategy, *args, **kwargs):
+        calls.append(strategy.pk)
+        return original(strategy, *args, **kwargs)
+
+    monkeypatch.setattr(progress, "strategy_progress", counted)
+    yield calls
+    stamps.forget()
+
+
 def _chart_url(site, indicator) -> str:
     return reverse("web:indicator-chart", args=[site.mission.slug, site.edition, indicator.pk])
 
 
-def test_an_indicator_chart_is_drawn_once_and_revalidated_without_drawing(site, login, drawings):
+def test_an_indicator_chart_reads_its_figures_once_and_revalidates_without_drawing(site, login, drawings,
+                                                                                    figure_reads):
     indicator = site.indicators.order_by("position", "pk").first()
     client = login("mali-reader")
     first = client.get(_chart_url(site, indicator))
@@ -45,17 +68,20 @@ def test_an_indicator_chart_is_drawn_once_and_revalidated_without_drawing(site, 
     etag = first["ETag"]
     second = client.get(_chart_url(site, indicator))
     assert second.content == first.content and second["ETag"] == etag
-    assert drawings == ["indicator"]
+    # Drawn directly each time (cheaper than a cache), from figures read once for this version.
+    assert drawings == ["indicator", "indicator"] and len(figure_reads) == 1
     again = client.get(_chart_url(site, indicator), HTTP_IF_NONE_MATCH=etag)
     assert again.status_code == 304 and again.content == b"" and again["ETag"] == etag
-    assert drawings == ["indicator"]
+    assert drawings == ["indicator", "indicator"] and len(figure_reads) == 1
 
 
 def test_a_change_of_the_figures_changes_the_chart(site, login, drawings):
     indicator = site.indicators.order_by("position", "pk").first()
     client = login("mali-reader")
     before = client.get(_chart_url(site, indicator))
-    im.Target.objects.filter(indicator=indicator, period="FY2024", category="").update(number=987654, value="987654")
+    # As a service saves a change: the row's version moves, and with it the edition's stamp.
+    im.Target.objects.filter(indicator=indicator, period="FY2024", category="").update(
+        number=987654, value="987654", version=F("version") + 1)
     after = client.get(_chart_url(site, indicator), HTTP_IF_NONE_MATCH=before["ETag"])
     assert after.status_code == 200 and after["ETag"] != before["ETag"]
     assert b"987,654" in after.content or b"987654" in after.content
@@ -65,7 +91,7 @@ def test_a_change_of_the_figures_changes_the_chart(site, login, drawings):
 def test_public_and_sbu_readers_never_share_a_chart_that_differs(site, login, drawings):
     indicator = site.indicators.order_by("position", "pk").first()
     im.Result.objects.filter(indicator=indicator, period="FY2023").update(
-        sensitivity=Sensitivity.SBU, number=777, value="777")
+        sensitivity=Sensitivity.SBU, number=777, value="777", version=F("version") + 1)
     reader = login("mali-reader").get(_chart_url(site, indicator))
     viewer = login("mali-viewer").get(_chart_url(site, indicator))
     assert reader.status_code == viewer.status_code == 200
@@ -89,3 +115,68 @@ def test_chart_images_load_lazily_with_their_alt_text(site, login):
     start = page.rindex("<img", 0, page.index("status-matrix.svg"))
     matrix = page[start:page.index(">", start)]
     assert 'loading="lazy"' in matrix and 'alt="Status matrix of' in matrix
+
+
+def _as(username: str) -> Client:
+    """A client of its own signed in as ``username`` (the ``login`` fixture shares one client)."""
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    return client
+
+
+def _page_chart_urls(client, site) -> dict[int, str]:
+    page = client.get(reverse("web:strategy", args=[site.mission.slug, site.edition])).content.decode()
+    found = re.findall(r'<img src="([^"]+/charts/indicators/(\d+)\.svg\?v=([0-9a-f]+))"[^>]*loading="lazy"', page)
+    assert found, "the strategy browser embeds its indicator charts with a version"
+    return {int(pk): url for url, pk, _version in found}
+
+
+def test_page_image_urls_carry_the_version_and_are_immutable_until_it_moves(site, login, figure_reads):
+    public = Client()  # anonymous: the public copy, which may be kept by the browser
+    indicator = site.indicators.order_by("position", "pk").first()
+    url = _page_chart_urls(public, site)[indicator.pk]
+    first = public.get(url)
+    assert first.status_code == 200 and {"private", "immutable"} <= _directives(first)
+    im.Target.objects.filter(indicator=indicator, period="FY2024", category="").update(
+        number=987654, value="987654", version=F("version") + 1)
+    # The old URL no longer names the current version: the current image, to be revalidated.
+    stale = public.get(url)
+    assert stale.status_code == 200 and "immutable" not in _directives(stale)
+    assert b"987,654" in stale.content and stale["ETag"] != first["ETag"]
+    fresh = _page_chart_urls(public, site)[indicator.pk]
+    assert fresh != url and "immutable" in _directives(public.get(fresh))
+    assert len(figure_reads) == 2  # figures read once per version (the page's own read is shared)
+    # Whatever the URL, a signed-in reader's images are never stored (core.middleware: no-store).
+    reader = _as("mali-reader")
+    assert {"private", "no-store"} <= _directives(reader.get(_page_chart_urls(reader, site)[indicator.pk]))
+
+
+def _directives(response) -> set[str]:
+    return {d.strip() for d in response.get("Cache-Control", "").split(",")}
+
+
+def test_another_audiences_version_gives_only_what_the_reader_may_see(site, login):
+    indicator = site.indicators.order_by("position", "pk").first()
+    im.Result.objects.filter(indicator=indicator, period="FY2023").update(
+        sensitivity=Sensitivity.SBU, number=777, value="777", version=F("version") + 1)
+    reader, viewer = _as("mali-reader"), _as("mali-viewer")
+    reader_url = _page_chart_urls(reader, site)[indicator.pk]
+    viewer_url = _page_chart_urls(viewer, site)[indicator.pk]
+    assert reader_url != viewer_url  # the version names the audience too
+    assert b"777" in reader.get(reader_url).content
+    # The viewer asking with the reader's version (warm cache) gets the public image, not for keeps.
+    borrowed = viewer.get(reader_url)
+    assert borrowed.status_code == 200 and b"777" not in borrowed.content
+    assert "immutable" not in _directives(borrowed)
+    assert b"777" not in viewer.get(viewer_url).content
+
+
+def test_an_indicator_the_reader_may_not_see_is_not_found_even_once_drawn_for_others(site, login):
+    indicator = site.indicators.order_by("position", "pk").first()
+    im.Indicator.objects.filter(pk=indicator.pk).update(sensitivity=Sensitivity.SBU, version=F("version") + 1)
+    reader, viewer = _as("mali-reader"), _as("mali-viewer")
+    assert reader.get(_chart_url(site, indicator)).status_code == 200  # drawn and cached for readers
+    assert indicator.pk not in _page_chart_urls(viewer, site)
+    assert viewer.get(_chart_url(site, indicator)).status_code == 404
+    reader_url = _page_chart_urls(reader, site)[indicator.pk]
+    assert viewer.get(reader_url).status_code == 404

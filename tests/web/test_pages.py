@@ -75,7 +75,7 @@ def test_dashboard_offers_the_status_matrix_as_a_table(login, site):
 def test_charts_are_svg_with_alt_text(login, site):
     client = login("mali-reader")
     html = client.get(STRATEGY).content.decode()
-    src = re.search(r'<img src="([^"]+/charts/indicators/\d+\.svg)" alt="([^"]+)"', html)
+    src = re.search(r'<img src="([^"]+/charts/indicators/\d+\.svg\?v=[0-9a-f]+)" alt="([^"]+)"', html)
     assert src and "Chart of indicator" in src.group(2)
     chart = client.get(src.group(1))
     assert chart.status_code == 200 and chart["Content-Type"] == "image/svg+xml"

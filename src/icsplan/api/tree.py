@@ -319,12 +319,18 @@ def tree_tag(access: Access, strategy: sm.Strategy) -> str:
     reads the mission's SBU text and unapproved results (the only way ``accounts.redaction``
     narrows it) and of the status thresholds.
     """
+    return tree_tag_of(access, strategy.pk, strategy.mission_id)
+
+
+def tree_tag_of(access: Access, strategy_id: int, mission_id: int, *, stamp: str | None = None) -> str:
+    """``tree_tag`` from the edition's and its mission's ids (no edition row needed) and, when the
+    caller has it already, the edition's stamp."""
     import hashlib
 
     from icsplan.core.stamps import edition_stamp
     from icsplan.indicators.status import thresholds
 
-    parts: list[Any] = [TREE_FORMAT, edition_stamp(strategy.pk), access.sbu_ok(strategy.mission_id),
+    parts: list[Any] = [TREE_FORMAT, stamp or edition_stamp(strategy_id), access.sbu_ok(mission_id),
                         sorted(thresholds().items())]
     digest = hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:32]
-    return f'"tree-{strategy.pk}-{digest}"'
+    return f'"tree-{strategy_id}-{digest}"'

@@ -11,7 +11,9 @@ Module map:
     services.py   every change (create/update indicators, targets, results workflow, locks)
     document.py   the canonical JSON stages (indicators in and out of ``Strategy``)
     excel.py      template, import and export of results (xlsx and csv)
-    charts.py     matplotlib charts (SVG for the web, PNG for documents) and their alt text
+    charts.py     charts (SVG for the web, PNG for documents) and their alt text; matplotlib
+                  draws the status matrix and every PNG
+    svg_chart.py  the indicator chart written directly as SVG (no matplotlib: the web's per-indicator images)
     demo.py       the Mali sample indicators (sample data, not official)
     cli.py        ``icsplan results ...``
 """

@@ -15,6 +15,16 @@ Keying by the figures rather than by a stamp that services bump has two conseque
   figures, so sharing it reveals nothing).
 
 Old entries are never read again and age out (``CACHES["charts"]``: a timeout and a bounded size).
+
+**Indicator charts of the web** are drawn directly as SVG (``svg_chart``, cheaper than a cache
+write) and are not stored; their ETag is ``indicator_version_key(edition_version(stamp, public=...),
+pk)``, where ``stamp`` is the edition's ``core.stamps.edition_stamp`` (one SQL query; it moves with
+every change the services make) and ``public`` whether the reader gets the public copy of the
+mission's data. Within one edition every reader is either a reader of the mission's SBU and
+unapproved data or its public (see ``accounts.redaction.Audience``), so those two values, the
+indicator and the status thresholds determine the image, and a 304 needs no figure at all.
+``edition_version`` is also the ``?v=`` of the image URL the pages write: a URL whose version is
+the current one may be kept by the browser for good.
 """
 
 from __future__ import annotations
@@ -25,16 +35,27 @@ from collections.abc import Callable
 from django.core.cache import caches
 
 from . import charts
+from .status import thresholds
 
 #: the cache alias (a database cache in settings, so that every worker process shares it)
 CACHE_ALIAS = "charts"
 #: bump when the drawing code changes, so that cached images of the old look are not served
-DRAWING_VERSION = "2"  # 2: status matrix at a fixed width with 12 px text (issue 15)
+DRAWING_VERSION = "3"  # 2: status matrix at a fixed width with 12 px text (issue 15); 3: svg_chart
 
 
 def _digest(*parts: object) -> str:
     text = "\x1f".join(repr(part) for part in (DRAWING_VERSION, *parts))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:40]
+
+
+def edition_version(stamp: str, *, public: bool) -> str:
+    """The version of an edition's charts as one audience sees them (the image URLs' ``?v=``)."""
+    return _digest("edition", stamp, bool(public), tuple(sorted(thresholds().items())))[:20]
+
+
+def indicator_version_key(version: str, pk: int, fmt: str = "svg") -> str:
+    """The cache key (and ETag body) of indicator ``pk``'s chart at ``edition_version`` ``version``."""
+    return _digest("indicator-at", version, int(pk), fmt)
 
 
 def indicator_key(data: charts.IndicatorChart, fmt: str, *, variant: str = "web") -> str:
@@ -71,4 +92,4 @@ def status_matrix_chart(progress, fmt: str = "svg", *, include_goals: bool = Fal
     return cached(key, lambda: charts.status_matrix_chart(progress, fmt, include_goals=include_goals))
 
 
-__all__ = ["CACHE_ALIAS", "cached", "indicator_chart", "indicator_key", "status_matrix_chart", "status_matrix_key"]
+__all__ = ["CACHE_ALIAS", "cached", "edition_version", "indicator_chart", "indicator_key", "indicator_version_key", "status_matrix_chart", "status_matrix_key"]

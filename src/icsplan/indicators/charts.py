@@ -8,7 +8,9 @@ has an alt-text function that states the figures themselves. Sample data is labe
 chart and in the alt text.
 
 Figures are built on ``matplotlib.figure.Figure`` with the Agg backend, never pyplot's global
-state, so rendering is safe in a threaded web server.
+state, so rendering is safe in a threaded web server. The web's indicator chart (SVG, one per
+indicator on the strategy browser) is written directly by ``svg_chart`` instead: the same look,
+a few hundred times cheaper to draw.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch, Rectangle  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
+from . import svg_chart  # noqa: E402
 from .status import Status  # noqa: E402
 
 SAMPLE_LABEL = "Sample data — illustrative, not official"
@@ -148,7 +151,10 @@ def indicator_figure(data: IndicatorChart) -> Figure:
 
 
 def indicator_chart(data: IndicatorChart, fmt: str = "svg") -> bytes:
-    """``indicator_figure`` rendered as SVG (web) or PNG (documents)."""
+    """The chart as SVG (web: drawn directly, well under a millisecond, by ``svg_chart``) or PNG
+    (documents: ``indicator_figure`` through matplotlib)."""
+    if fmt == "svg":
+        return svg_chart.draw(data, _fmt, SAMPLE_LABEL)
     return render(indicator_figure(data), fmt)
 
 

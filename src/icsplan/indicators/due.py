@@ -108,11 +108,16 @@ def _reporter_items(user, strategy, indicators: list, today: dt.date, out: WorkL
     ids = [i.pk for i in indicators]
     results = visible(restrict(m.Result.objects.filter(indicator_id__in=ids, category=""), user, "view"), user)
     by_key = {(r.indicator_id, r.period): r for r in results}
+    # Returned results grouped by indicator once (in the order read), not searched per indicator.
+    returned: dict[int, list] = {}
+    for row in by_key.values():
+        if row.status == ResultStatus.RETURNED:
+            returned.setdefault(row.indicator_id, []).append(row)
+    ordered = sorted(periods, key=sort_key)
     for indicator in indicators:
-        for row in by_key.values():
-            if row.indicator_id == indicator.pk and row.status == ResultStatus.RETURNED:
-                out.returned.append(DueItem(indicator, row.period, calendar.get(row.period), row))
-        for period in sorted(periods, key=sort_key):
+        for row in returned.get(indicator.pk, ()):
+            out.returned.append(DueItem(indicator, row.period, calendar.get(row.period), row))
+        for period in ordered:
             if Period.parse(period).frequency != indicator.frequency:
                 continue
             result = by_key.get((indicator.pk, period))

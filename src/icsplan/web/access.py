@@ -78,6 +78,22 @@ def strategy_for(user, mission: Mission, edition: str | None = None, action: str
     return row
 
 
+def edition_at(user, slug: str, edition: str) -> sm.Strategy:
+    """``strategy_for(user, mission_for(user, slug), edition)`` in one query, for requests that
+    only need the edition (a chart image: a page embeds one per indicator).
+
+    Seeing an edition implies seeing its mission: ``restrict`` shows an edition for
+    ``view_public`` when the person may ``view`` its mission or when it is in force, and either
+    makes the mission visible for ``view_public`` (every role that views also views the public
+    copy; a mission with an edition in force is public).
+    """
+    rows = restrict(sm.Strategy.objects.filter(mission__slug=slug, edition=edition), user, "view_public")
+    row = rows.select_related("mission__bureau").first()
+    if row is None:
+        raise NotFoundError("No such edition.")
+    return row
+
+
 def element_for(user, strategy: sm.Strategy, kind: str, pk: int, action: str = "view_public"):
     model = ELEMENT_MODELS.get(kind)
     if model is None:

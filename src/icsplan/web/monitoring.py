@@ -41,6 +41,9 @@ class Monitoring:
     sample: bool = False
     indicator_ids: dict = field(default_factory=dict)  # indicator code -> pk
     indicator_alt: dict = field(default_factory=dict)  # indicator code -> chart alt text
+    # ``?v=`` of the indicator chart URLs: the edition's version as this audience sees it
+    # (``indicators.chart_cache.edition_version``), so the browser may keep the images for good.
+    chart_version: str = ""
 
 
 def _pick_period(progress, requested: str | None) -> str | None:
@@ -167,6 +170,9 @@ def _facts(strategy, who, stamp: str, period: str | None, indicator_charts: bool
 
     facts.matrix_available = facts.has_indicators
     if facts.has_indicators:
+        from icsplan.indicators.chart_cache import edition_version
+
+        facts.chart_version = edition_version(stamp, public=who.public_only(strategy.mission_id))
         facts.matrix_alt = charts.status_matrix_alt_text(progress)
         facts.matrix_rows = charts.status_matrix_rows(progress)
         facts.matrix_height = charts.status_matrix_height_px(progress)

@@ -10,6 +10,8 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from icsplan.accounts.roles import Action
+from icsplan.core.stamps import edition_stamp, remember
+from icsplan.errors import NotFoundError
 from icsplan.strategies import models as sm
 
 from .. import serialize, writes
@@ -27,7 +29,7 @@ from ..schemas import (
     TransitionRequest,
     TransitionSchema,
 )
-from ..tree import TreeSchema, build_tree, tree_tag
+from ..tree import TreeSchema, build_tree, tree_tag_of
 from .revisions import RevisionSchema, readable_revisions, revision_dict
 
 router = Router(tags=["strategies"])
@@ -50,6 +52,13 @@ def _queryset():
 
 def get_visible(access: Access, strategy_id: int) -> sm.Strategy:
     return access.get(_queryset(), pk=strategy_id)
+
+
+def _visible_mission_id(access: Access, strategy_id: int) -> int | None:
+    """The mission of edition ``strategy_id`` if the caller may see it (``None`` otherwise): the
+    visibility rule of ``get_visible`` without loading the row."""
+    rows = access.visible(sm.Strategy.objects.filter(pk=strategy_id)).order_by().values_list("mission_id", flat=True)
+    return next(iter(rows[:1]), None)
 
 
 def tag_for(access: Access, row: sm.Strategy) -> str:
@@ -220,16 +229,26 @@ def strategy_findings(request: HttpRequest, strategy_id: PathId):
                         "SQL queries whatever the size of the edition.")
 def strategy_tree(request: HttpRequest, strategy_id: PathId):
     access = Access(request)
-    row = get_visible(access, strategy_id)
     from ..api import api, finish_read
     from ..etag import none_match
 
-    # The tag comes from version stamps (aggregate queries), so a 304 never builds the tree.
-    tag = tree_tag(access, row)
+    # The tag comes from version stamps (aggregate queries), so a 304 never builds the tree, nor
+    # even loads the edition row: the same visibility rule, asked for the mission id only.
+    stamp = edition_stamp(strategy_id)
+    if access.principal.is_authenticated or access.principal.token is not None:
+        mission_id = _visible_mission_id(access, strategy_id)
+    else:
+        # What the public may see of an edition depends on the edition's rows alone (its status,
+        # its mission), which the stamp covers: the answer is remembered per stamp.
+        mission_id = remember(("public-edition", stamp), lambda: _visible_mission_id(access, strategy_id))
+    if mission_id is None:  # missing or not visible: the same answer as ``get_visible``
+        raise NotFoundError(f"No {sm.Strategy._meta.verbose_name} matches the request.")
+    tag = tree_tag_of(access, strategy_id, mission_id, stamp=stamp)
     if none_match(request, tag):
         not_modified = HttpResponse(status=304)
         not_modified["ETag"] = tag
         return finish_read(request, not_modified)
+    row = get_visible(access, strategy_id)
     # build_tree returns exactly what TreeSchema would output: serialise it directly rather than
     # have ninja re-validate ~100 kB of nested dicts (most of this endpoint's time before).
     response = api.create_response(request, build_tree(access, row), status=200)
