@@ -246,3 +246,16 @@ def test_a_draft_is_still_edited_directly(world):
     assert im.Baseline.objects.get(indicator=indicator).value == "7"
     assert im.Target.objects.get(indicator=indicator, period="FY2025", category="").value == "15"
     assert not m.Revision.objects.exists()
+
+
+def test_a_stale_target_is_not_proposed_and_the_page_shows_both_figures(world):
+    indicator = _indicator(world)
+    fy2023 = im.Target.objects.get(indicator=indicator, period="FY2023", category="")
+    url = _url(world, "web:indicator-targets", indicator)
+    answer = _client(world, "editor").post(url, {"t-FY2023": "12", "t-v-FY2023": fy2023.version - 1,
+                                                 "t-reason": "Raised"})
+    assert answer.status_code == 409 and b"Targets not saved" in answer.content
+    assert b"Propose these targets" in answer.content  # the form still proposes, with its reason
+    assert not m.Revision.objects.exists()
+    fy2023.refresh_from_db()
+    assert fy2023.value == "10"
