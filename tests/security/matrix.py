@@ -506,13 +506,6 @@ def page_write(allowed) -> dict:
     return only(allowed, ok=302, refused=404, anonymous=LOGIN)
 
 
-def page_in_force(allowed) -> dict:
-    """A form post that writes directly, on the edition in force: a 409 page for those who may edit
-    (revision-required, nothing written), 404 for the other signed-in personas, sign-in for anonymous."""
-    return only(allowed, ok=IN_FORCE_PAGE, refused=404, anonymous=LOGIN)
-
-
-IN_FORCE_PAGE = 409
 EDITORS = ("editor", "admin")
 #: What an editor's direct write to the edition in force answers: 409, code revision-required, nothing
 #: written (the change is proposed with POST /api/revisions instead; the "draft" cells write directly).
@@ -821,17 +814,20 @@ BODIES: dict[tuple, Callable] = {
     ("POST", "web:add-indicator"): lambda w, u: Call(_el(w), form={**_indicator_form(code="1.2-M"),
                                                                    "d-reason": "A new measure"}),
     ("POST", "web:edit-indicator"): lambda w, u: (lambda i: Call(
-        _indicator_args(i), form={**_indicator_form(code=i.code), "d-version": i.version}))(_public_indicator(w)),
+        _indicator_args(i), form={**_indicator_form(code=i.code), "d-version": i.version,
+                                  "d-reason": "Clearer wording"}))(_public_indicator(w)),
     ("POST", "web:indicator-baseline"): lambda w, u: Call(
         _indicator_args(_public_indicator(w)),
-        form={"b-value": "3", "b-date": "2021-09-30", "b-note": "matrix", "b-version": 0}),
-    ("POST", "web:indicator-targets"): lambda w, u: Call(_indicator_args(_public_indicator(w)), form={"t-FY2025": "42"}),
+        form={"b-value": "3", "b-date": "2021-09-30", "b-note": "matrix", "b-version": 0, "b-reason": "Measured"}),
+    ("POST", "web:indicator-targets"): lambda w, u: Call(_indicator_args(_public_indicator(w)), form={"t-FY2025": "42", "t-reason": "Raised"}),
     ("POST", "web:indicator-breakdowns"): lambda w, u: (lambda i: Call(
         _indicator_args(i), form={"c-category": "sex", "c-values": "female, male", "c-exhaustive": "on",
-                                  "c-read": json.dumps({d.category: d.version for d in i.disaggregations.all()})}))(
+                                  "c-read": json.dumps({d.category: d.version for d in i.disaggregations.all()}),
+                                  "c-reason": "Report by sex"}))(
         _public_indicator(w)),
     ("POST", "web:remove-breakdown"): lambda w, u: (lambda i: Call(
-        {**_indicator_args(i), "breakdown_pk": _breakdown(i).pk}, form={"version": 1}))(_public_indicator(w)),
+        {**_indicator_args(i), "breakdown_pk": _breakdown(i).pk}, form={"version": 1, "reason": "Not collected"}))(
+        _public_indicator(w)),
     ("POST", "web:delete-indicator"): lambda w, u: (lambda i: Call(
         _indicator_args(i), form={"version": i.version, "reason": "Not measurable"}))(_public_indicator(w)),
     ("POST", "web:revisions"): lambda w, u: (lambda r: Call(
@@ -973,17 +969,18 @@ WRITE_MATRIX: dict[tuple, dict] = {
     ('POST', 'web:import-preview'): page_write(EDITORS),
     ('POST', 'web:import-results'): page_write(REPORTERS),
     ('POST', 'web:import-results-preview'): page_write(REPORTERS),
-    # On the edition in force adding and deleting elements and indicators propose a revision (302 to
-    # the revisions page, a Revision row written; nothing else changes until an approver approves).
+    # On the edition in force adding and deleting elements and indicators, and changing an indicator's
+    # definition, targets, baseline and breakdowns, propose a revision (302 to the revisions page, a
+    # Revision row written; nothing else changes until an approver approves).
     ('POST', 'web:add-element'): page_write(EDITORS),
     ('POST', 'web:add-child'): page_write(EDITORS),
     ('POST', 'web:delete-element'): page_write(EDITORS),
     ('POST', 'web:add-indicator'): page_write(EDITORS),
-    ('POST', 'web:edit-indicator'): page_in_force(EDITORS),
-    ('POST', 'web:indicator-baseline'): page_in_force(EDITORS),
-    ('POST', 'web:indicator-targets'): page_in_force(EDITORS),
-    ('POST', 'web:indicator-breakdowns'): page_in_force(EDITORS),
-    ('POST', 'web:remove-breakdown'): page_in_force(EDITORS),
+    ('POST', 'web:edit-indicator'): page_write(EDITORS),
+    ('POST', 'web:indicator-baseline'): page_write(EDITORS),
+    ('POST', 'web:indicator-targets'): page_write(EDITORS),
+    ('POST', 'web:indicator-breakdowns'): page_write(EDITORS),
+    ('POST', 'web:remove-breakdown'): page_write(EDITORS),
     ('POST', 'web:delete-indicator'): page_write(EDITORS),
     ('POST', 'web:period-lock'): page_write(APPROVERS),
     # Reviews: personas who cannot see an open review get 404, those who see it but may not act 403.

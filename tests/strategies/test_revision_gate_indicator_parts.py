@@ -159,23 +159,27 @@ def test_a_baseline_or_breakdown_proposal_is_checked_now(world):
     assert not m.Revision.objects.exists()
 
 
-def test_web_pages_refuse_a_direct_write_to_the_edition_in_force(world):
+def test_web_pages_never_write_the_edition_in_force_directly(world):
+    """The web's baseline and breakdown forms propose a revision on the edition in force (see
+    tests/web/test_proposed_indicator_parts.py); without the reason a proposal needs, nothing at all
+    is written."""
     indicator = _indicator(world)
     existing = _with_breakdown(indicator)
     before = _state(indicator)
     client = Client()
     client.force_login(world.user("editor"))
     args = [world.mission.slug, world.strategy.edition, indicator.pk]
-    for url, form in (
-        (reverse("web:indicator-baseline", args=args), {"b-value": "3", "b-version": "0"}),
+    for url, form, status in (
+        (reverse("web:indicator-baseline", args=args), {"b-value": "3", "b-version": "0"}, 422),
         (reverse("web:indicator-breakdowns", args=args),
-         {"c-category": "sex", "c-values": "female, male", "c-exhaustive": "on", "c-read": "{}"}),
-        (reverse("web:remove-breakdown", args=[*args, existing.pk]), {"version": existing.version}),
+         {"c-category": "sex", "c-values": "female, male", "c-exhaustive": "on", "c-read": "{}"}, 422),
+        (reverse("web:remove-breakdown", args=[*args, existing.pk]), {"version": existing.version}, 302),
     ):
-        answer = client.post(url, form)
-        assert answer.status_code == 409, (url, answer.status_code)
-        assert b"revision" in answer.content
+        answer = client.post(url, form, follow=status == 302)
+        assert answer.redirect_chain if status == 302 else answer.status_code == status, (url, answer.status_code)
+        assert b"Not proposed" in answer.content if status == 302 else b"proposes a revision" in answer.content
     assert _state(indicator) == before
+    assert not m.Revision.objects.exists()
 
 
 def test_the_results_import_still_writes_results_on_the_edition_in_force(world, tmp_path):

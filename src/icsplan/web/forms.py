@@ -199,6 +199,14 @@ class BaselineForm(forms.Form):
     value = forms.CharField(label="Baseline value", required=False, max_length=200)
     date = forms.DateField(label="Measured on", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label="Reason for the change (optional)", required=False,
+                             max_length=inputs.CHANGE_REASON_MAX)
+
+    def changes(self) -> dict:
+        """The baseline as a proposed change (``baseline`` ``update``): the date as YYYY-MM-DD."""
+        data = self.cleaned_data
+        return {"value": data["value"].strip() or None, "date": data["date"].isoformat() if data["date"] else None,
+                "note": data["note"].strip() or None}
 
     def field_for(self, model_field: str) -> str | None:
         return "value" if model_field in ("baseline", "value") else (model_field if model_field in self.fields else None)
@@ -206,6 +214,9 @@ class BaselineForm(forms.Form):
 
 class TargetsForm(forms.Form):
     """One target field per period (named by the period id) and the version each was read at."""
+
+    reason = forms.CharField(label="Reason for the change (optional)", required=False,
+                             max_length=inputs.CHANGE_REASON_MAX)
 
     def __init__(self, *args, periods: list[str], current: dict, unit: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -248,17 +259,31 @@ class DisaggregationForm(forms.Form):
     # The breakdowns the page showed, {category: version} as JSON: redefining one changed (or
     # defined) meanwhile is then a conflict. A page without it knows of none.
     read = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20_000)
+    reason = forms.CharField(label="Reason for the change (optional)", required=False,
+                             max_length=inputs.CHANGE_REASON_MAX)
 
     @staticmethod
     def read_value(breakdowns) -> str:
         """The ``read`` field's value for the breakdowns shown."""
         return json.dumps({d.category: d.version for d in breakdowns})
 
+    def category_name(self) -> str:
+        """The category typed, as the service names it (as typed when it is refused: the service says why)."""
+        try:
+            return inputs.normalize_identifier(self.cleaned_data["category"], field="category", required=False)
+        except ValidationError:
+            return self.cleaned_data["category"]
+
+    def changes(self) -> dict:
+        """The breakdown as a proposed change (``disaggregation`` ``update``)."""
+        return {"category": self.category_name(), "values": self.value_list(),
+                "exhaustive": self.cleaned_data["exhaustive"]}
+
     def expected_version(self) -> int:
         """The version the page showed of the category typed (0 when it showed none)."""
         try:
             read = json.loads(self.cleaned_data.get("read") or "{}")
-            category = inputs.normalize_identifier(self.cleaned_data["category"], field="category", required=False)
+            category = self.category_name()
             version = read.get(category, 0) if isinstance(read, dict) else 0
             return version if isinstance(version, int) and not isinstance(version, bool) else 0
         except (ValueError, ValidationError):

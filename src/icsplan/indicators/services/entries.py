@@ -215,6 +215,37 @@ def set_targets(indicator: m.Indicator, values: Mapping[str, Any], *,
         return written
 
 
+def propose_targets(indicator: m.Indicator, values: Mapping[str, Any], *,
+                    expected_versions: Mapping[str, int | None], actor, reason: str) -> list:
+    """On the edition in force, propose the total targets of several periods: one revision per
+    period (``target`` ``update``, through ``strategies.services.propose_change``), all or none.
+
+    ``values`` and ``expected_versions`` are those ``set_targets`` takes. A revision sets a
+    target, it cannot remove one, so a blank value is refused. Each row's problems are reported
+    with ``field`` set to its period id. Returns the revisions proposed, in the order given.
+    """
+    from icsplan.strategies.services import propose_change
+
+    problems: list[Problem] = []
+    proposed = []
+    with transaction.atomic():
+        for given, value in values.items():
+            where = Location(field=str(given), element=indicator.code)
+            if value is None or (isinstance(value, str) and not value.strip()):
+                problems.append(Problem("a revision sets a target, it cannot remove one: give a figure", where))
+                continue
+            expected = expected_versions.get(given)
+            try:
+                proposed.append(propose_change(
+                    "target", "update", parent=indicator, changes={"period": str(given), "value": value},
+                    expected_version=NEW_ROW if expected is None else expected, actor=actor, reason=reason))
+            except ValidationError as exc:
+                problems.extend(Problem(pr.message, where, code=pr.code) for pr in exc.problems)
+        if problems:
+            raise ValidationError(problems)  # rolls back the revisions proposed for the other rows
+    return proposed
+
+
 def _write_result(indicator, period, value, *, numerator, denominator, category, category_value, comment,
                   evidence_url, sensitivity, reason, expected_version, actor, status: str,
                   check_sums: bool = True) -> m.Result:

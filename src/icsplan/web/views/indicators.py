@@ -4,7 +4,9 @@ form, saved in one transaction by ``set_targets``), the breakdowns, and deleting
 Every save goes through ``indicators.services``. The definition form and each target row carry the
 version they were read at: a change made meanwhile is refused (``ConflictError``) and the page
 shows both versions, never overwriting silently. A service's problems land next to their field.
-On the edition in force, adding or deleting an indicator is proposed as a revision (with a reason).
+On the edition in force every one of these forms proposes its change as a revision instead
+(``strategies.services.propose_change``, the path of the API's ``POST /api/revisions``; the reason
+is required then) and lands on the revisions page; drafts are edited directly.
 """
 
 from __future__ import annotations
@@ -88,25 +90,44 @@ def _targets_form(strategy, indicator, data=None, current=None) -> TargetsForm:
                        prefix="t")
 
 
+def _reason_if(proposing: bool, form):
+    """The form, its reason required when it proposes a revision (on the edition in force)."""
+    return proposal_reason(form) if proposing else form
+
+
+def _proposed_targets(request, indicator, revisions) -> HttpResponse:
+    """After proposing targets: to the revisions page (the first of them) — one revision per period."""
+    if len(revisions) == 1:
+        return proposed(request, revisions[0])
+    first = revisions[0]
+    periods = ", ".join(r.changes.get("period", "") for r in revisions)
+    messages.success(request, f"{len(revisions)} revisions proposed (targets {periods} of {indicator.code}); "
+                              "an approver decides on each.")
+    return redirect(reverse("web:revisions", args=[first.strategy.mission.slug, first.strategy.edition])
+                    + f"#revision-{first.pk}")
+
+
 def _page(request, mission, strategy, indicator, *, definition=None, baseline=None, targets=None, breakdown=None,
           conflict=None, status=200) -> HttpResponse:
     base = _baseline(indicator)
+    proposing = strategy_services.in_force(strategy)
     context = mission_context(request, mission, strategy, tab="strategy")
     breakdowns = list(im.Disaggregation.objects.filter(indicator=indicator).order_by("position", "pk"))
     extra = sorted({t.period for t in im.Target.objects.filter(indicator=indicator, category="")}
                    - set(_periods(strategy, indicator)))
     context.update({
-        "indicator": indicator, "owner": _owner(indicator), "conflict": conflict,
-        "form": definition or IndicatorForm(initial=IndicatorForm.initial_for(indicator), prefix="d"),
-        "baseline_form": baseline or BaselineForm(prefix="b", initial={
+        "indicator": indicator, "owner": _owner(indicator), "conflict": conflict, "proposing": proposing,
+        "form": definition or _reason_if(proposing, IndicatorForm(initial=IndicatorForm.initial_for(indicator),
+                                                                  prefix="d")),
+        "baseline_form": baseline or _reason_if(proposing, BaselineForm(prefix="b", initial={
             "version": base.version if base else isv.NEW_ROW,
             "value": base.value if base else "", "date": base.date if base else None,
-            "note": base.note if base else ""}),
+            "note": base.note if base else ""})),
         "baseline": base,
-        "targets_form": targets or _targets_form(strategy, indicator),
+        "targets_form": targets or _reason_if(proposing, _targets_form(strategy, indicator)),
         "other_periods": extra,
-        "breakdowns": breakdowns, "breakdown_form": breakdown or DisaggregationForm(
-            prefix="c", initial={"read": DisaggregationForm.read_value(breakdowns)}),
+        "breakdowns": breakdowns, "breakdown_form": breakdown or _reason_if(proposing, DisaggregationForm(
+            prefix="c", initial={"read": DisaggregationForm.read_value(breakdowns)})),
         "back": _strategy_url(mission, strategy, f"indicator-{indicator.pk}"),
     })
     return render(request, "web/edit_indicator.html", context, status=status)
@@ -170,12 +191,19 @@ def edit_indicator(request: HttpRequest, slug: str, edition: str, pk: int) -> Ht
     mission, strategy, indicator = _load(request, slug, edition, pk)
     if request.method != "POST":
         return _page(request, mission, strategy, indicator)
-    form = IndicatorForm(request.POST, prefix="d")
+    proposing = strategy_services.in_force(strategy)
+    form = _reason_if(proposing, IndicatorForm(request.POST, prefix="d"))
     if not form.is_valid() or form.cleaned_data["version"] is None:
         if form.is_valid():
             form.add_error(None, "The form lost its version; reload the page and make your change again.")
         return _page(request, mission, strategy, indicator, definition=form, status=422)
     try:
+        if proposing:
+            values = form.values()  # the redline shows the fields changed (all of them when none is)
+            changed = {k: v for k, v in values.items() if getattr(indicator, k) != v}
+            return proposed(request, strategy_services.propose_change(
+                "indicator", "update", row=indicator, changes=changed or values,
+                expected_version=form.cleaned_data["version"], actor=request.user, reason=form.cleaned_data["reason"]))
         isv.update_indicator(indicator, form.values(), expected_version=form.cleaned_data["version"],
                              actor=request.user, reason=form.cleaned_data["reason"])
     except ConflictError as exc:
@@ -189,8 +217,8 @@ def edit_indicator(request: HttpRequest, slug: str, edition: str, pk: int) -> Ht
                 for f in INDICATOR_FIELDS]
         conflict = {"current": exc.current_version, "given": exc.given_version, "rows": rows,
                     "who": indicator.history.select_related("history_user").first()}
-        return _page(request, mission, strategy, indicator, definition=IndicatorForm(data, prefix="d"),
-                     conflict=conflict, status=409)
+        return _page(request, mission, strategy, indicator,
+                     definition=_reason_if(proposing, IndicatorForm(data, prefix="d")), conflict=conflict, status=409)
     except ValidationError as exc:
         apply_problems(form, exc, form.field_for)
         return _page(request, mission, strategy, indicator, definition=form, status=422)
@@ -206,10 +234,15 @@ def indicator_baseline(request: HttpRequest, slug: str, edition: str, pk: int) -
     mission, strategy, indicator = _load(request, slug, edition, pk)
     if request.method != "POST":
         return redirect(_edit_url(mission, strategy, indicator))
-    form = BaselineForm(request.POST, prefix="b")
+    proposing = strategy_services.in_force(strategy)
+    form = _reason_if(proposing, BaselineForm(request.POST, prefix="b"))
     if form.is_valid():
         data = form.cleaned_data
         try:
+            if proposing:
+                return proposed(request, strategy_services.propose_change(
+                    "baseline", "update", parent=indicator, changes=form.changes(), expected_version=data["version"],
+                    actor=request.user, reason=data["reason"]))
             isv.set_baseline(indicator, data["value"].strip() or None, date=data["date"],
                              note=data["note"].strip() or None, expected_version=data["version"],
                              actor=request.user)
@@ -233,7 +266,8 @@ def indicator_targets(request: HttpRequest, slug: str, edition: str, pk: int) ->
     if request.method != "POST":
         return redirect(_edit_url(mission, strategy, indicator))
     current = _targets(indicator)
-    form = _targets_form(strategy, indicator, request.POST, current)
+    proposing = strategy_services.in_force(strategy)
+    form = _reason_if(proposing, _targets_form(strategy, indicator, request.POST, current))
     if not form.is_valid():
         return _page(request, mission, strategy, indicator, targets=form, status=422)
     values, versions = form.changed_rows()
@@ -241,6 +275,9 @@ def indicator_targets(request: HttpRequest, slug: str, edition: str, pk: int) ->
         messages.info(request, f"No target of {indicator.code} changed.")
         return redirect(_edit_url(mission, strategy, indicator) + "#targets-h")
     try:
+        if proposing:
+            return _proposed_targets(request, indicator, isv.propose_targets(
+                indicator, values, expected_versions=versions, actor=request.user, reason=form.cleaned_data["reason"]))
         isv.set_targets(indicator, values, expected_versions=versions, actor=request.user)
     except ConflictError:
         fresh = _targets(indicator)
@@ -254,7 +291,8 @@ def indicator_targets(request: HttpRequest, slug: str, edition: str, pk: int) ->
                 changed.append({"period": period, "theirs": target.value if target else None,
                                 "yours": (form.cleaned_data.get(period) or "").strip() or None})
         conflict = {"targets": changed}
-        return _page(request, mission, strategy, indicator, targets=_targets_form(strategy, indicator, data, fresh),
+        return _page(request, mission, strategy, indicator,
+                     targets=_reason_if(proposing, _targets_form(strategy, indicator, data, fresh)),
                      conflict=conflict, status=409)
     except ValidationError as exc:
         apply_problems(form, exc, form.field_for)
@@ -272,9 +310,14 @@ def indicator_breakdowns(request: HttpRequest, slug: str, edition: str, pk: int)
     mission, strategy, indicator = _load(request, slug, edition, pk)
     if request.method != "POST":
         return redirect(_edit_url(mission, strategy, indicator))
-    form = DisaggregationForm(request.POST, prefix="c")
+    proposing = strategy_services.in_force(strategy)
+    form = _reason_if(proposing, DisaggregationForm(request.POST, prefix="c"))
     if form.is_valid():
         try:
+            if proposing:
+                return proposed(request, strategy_services.propose_change(
+                    "disaggregation", "update", parent=indicator, changes=form.changes(),
+                    expected_version=form.expected_version(), actor=request.user, reason=form.cleaned_data["reason"]))
             row = isv.define_disaggregation(indicator, form.cleaned_data["category"], form.value_list(),
                                             exhaustive=form.cleaned_data["exhaustive"],
                                             expected_version=form.expected_version(), actor=request.user)
@@ -303,12 +346,19 @@ def remove_breakdown(request: HttpRequest, slug: str, edition: str, pk: int, bre
         version = int(request.POST.get("version", ""))
     except ValueError:
         version = None  # the service refuses a removal that does not say which version it saw
+    proposing = strategy_services.in_force(strategy)
     try:
+        if proposing:
+            return proposed(request, strategy_services.propose_change(
+                "disaggregation", "delete", parent=indicator, changes={"category": row.category},
+                expected_version=-1 if version is None else version, actor=request.user,
+                reason=(request.POST.get("reason") or "").strip()))
         isv.remove_disaggregation(row, expected_version=version, actor=request.user)
     except ConflictError:
-        messages.error(request, f"Not removed: breakdown {row.category} was changed by someone else meanwhile.")
+        messages.error(request, f"Not {'proposed' if proposing else 'removed'}: breakdown {row.category} was "
+                                "changed by someone else meanwhile.")
     except (ValidationError, InputError) as exc:
-        messages.error(request, f"Not removed: {exc.message}")
+        messages.error(request, f"Not {'proposed' if proposing else 'removed'}: {exc.message}")
     else:
         messages.success(request, f"Breakdown {row.category} of {indicator.code} removed.")
     return redirect(back)
