@@ -20,14 +20,9 @@ query, and the SQL queries each dashboard makes (the same for 5 and 50 missions)
 from __future__ import annotations
 
 import argparse
-import os
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+from _common import best_of, throwaway_site
 
 AGGREGATE = """
 SELECT s.mission_id, g.number, COUNT(DISTINCT i.id),
@@ -47,26 +42,6 @@ GROUP BY s.mission_id, g.number
 BARE_FTS = "SELECT object_id, field_code FROM portfolio_fts WHERE portfolio_fts MATCH %s"
 
 
-def _setup(data_dir: str) -> None:
-    os.environ.pop("DATABASE_URL", None)
-    os.environ.update({"ICSPLAN_DATA_DIR": data_dir, "DJANGO_SETTINGS_MODULE": "icsplan.config.settings"})
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
-
-def _cpu(fn, rounds: int) -> float:
-    best = float("inf")
-    for _ in range(rounds):
-        start = time.process_time()
-        fn()
-        best = min(best, time.process_time() - start)
-    return best
-
-
 def _queries(fn) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -82,8 +57,7 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=5)
     parser.add_argument("--large", type=int, default=50)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="icsplan-bench-") as data_dir:
-        _setup(data_dir)
+    with throwaway_site():
         _run(args.rounds, args.small, args.large)
 
 
@@ -121,7 +95,7 @@ def _run(rounds: int, small: int, large: int) -> None:
     times = {}
     for name, fn in cases.items():
         fn()  # warm caches
-        times[name] = _cpu(fn, rounds)
+        times[name] = best_of(fn, rounds, clock=time.process_time)
         print(f"{name:32} {times[name] * 1000:9.1f} ms", flush=True)
     names = list(cases)
     print(f"dashboard {large}/{small} missions:        {times[names[1]] / times[names[0]]:6.2f}x")

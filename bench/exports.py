@@ -19,43 +19,15 @@ and prints the ratios 10x/1x and progress page (or cached file) / full render.
 from __future__ import annotations
 
 import argparse
-import os
-import sys
-import tempfile
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
-
-
-def _setup(data_dir: str) -> None:
-    os.environ.pop("DATABASE_URL", None)
-    os.environ.update({"ICSPLAN_DATA_DIR": data_dir, "DJANGO_SETTINGS_MODULE": "icsplan.config.settings",
-                       "MPLCONFIGDIR": str(Path(data_dir) / "mpl"), "ICSPLAN_TASKS_BACKEND": "database"})
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
-
-def _wall(fn, rounds: int) -> float:
-    best = float("inf")
-    for _ in range(rounds):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
+from _common import best_of, build_sites, throwaway_site
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=1)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="icsplan-bench-") as data_dir:
-        _setup(data_dir)
+    with throwaway_site(mpl=True, env={"ICSPLAN_TASKS_BACKEND": "database"}):
         _run(max(1, args.rounds))
 
 
@@ -65,22 +37,12 @@ def _run(rounds: int) -> None:
     from django.test import Client
     from django.urls import reverse
 
-    from icsplan.accounts.actors import SYSTEM
-    from icsplan.accounts.demo import create_demo_users
     from icsplan.accounts.redaction import document_for
     from icsplan.jobs.models import ExportJob
     from icsplan.publishing import get_renderer
     from icsplan.publishing.report import render_report
-    from icsplan.strategies import services
-    from tests.web.conftest import make_document
 
-    sizes = {"1x": (2, 3, 3), "10x": (5, 6, 6)}
-    sites = {}
-    for name, (goals, objectives, indicators) in sizes.items():
-        row = services.import_strategy(make_document(f"Bench{name}", goals, objectives, indicators),
-                                       status="approved", actor=SYSTEM)
-        create_demo_users(row)
-        sites[name] = row
+    sites = build_sites()
     reader = Client()
     reader.force_login(get_user_model().objects.get(username="mali-reader"))
 
@@ -118,18 +80,18 @@ def _run(rounds: int) -> None:
              lambda: render_report(row, period="FY2023", fmt="docx", public=False)),
         ]
         for case, url, render in cases:
-            full = _wall(render, rounds)
+            full = best_of(render, rounds)
             figures.setdefault(f"{case}: full render from the database", {})[name] = full
 
             def queued(url=url) -> None:
                 ExportJob.objects.all().delete()  # no cached file: the click must queue the work
                 click(url)
 
-            page = _wall(queued, rounds)
+            page = best_of(queued, rounds)
             figures.setdefault(f"{case}: click -> progress page (queued)", {})[name] = page
             worker()  # make the file, as `icsplan worker` would
             assert ExportJob.objects.filter(state=ExportJob.DONE).exists(), "the worker made nothing"
-            cached = _wall(lambda url=url: click_cached(url), rounds)
+            cached = best_of(lambda url=url: click_cached(url), rounds)
             figures.setdefault(f"{case}: click -> cached file", {})[name] = cached
             ratios.setdefault(f"{case}: progress page / full render", {})[name] = page / full
             ratios.setdefault(f"{case}: cached file / full render", {})[name] = cached / full

@@ -31,6 +31,10 @@ def pytest_configure(config):
     Argon2PasswordHasher.time_cost = 1
     Argon2PasswordHasher.memory_cost = 8  # KiB; argon2's minimum is 8 x parallelism
     Argon2PasswordHasher.parallelism = 1
+    # pytest-xdist's --dist loadfile sends the modules with the most tests first unless told to keep
+    # the collection order, which puts the slowest modules first (``SLOW_MODULES`` below).
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
 
 
 @pytest.fixture(scope="session")
@@ -121,19 +125,49 @@ def _transactional(item: pytest.Item) -> bool:
     return bool(marker and marker.kwargs.get("transaction")) or "transactional_db" in fixtures or "live_server" in fixtures
 
 
+#: The modules that take longest (seconds on two busy cores, measured with ``--durations`` on the
+#: SQLite pass; approximate, only their order matters). pytest-xdist's ``--dist loadfile`` hands
+#: out whole modules in the order they are collected, and the suite's slowest modules (security
+#: walks, served apps, browsers) sit at the end of the alphabet: one worker then ran a long module
+#: alone while the other had finished. Starting the longest first (and filling in with the short
+#: ones) lets the two workers finish together. A module missing here simply keeps its place.
+SLOW_MODULES = {
+    "tests/security/test_canary_unapproved.py": 215,
+    "tests/security/test_matrix.py": 150,
+    "tests/web/test_browser_day.py": 140,
+    "tests/web/test_browser.py": 115,
+    "tests/web/test_browser_review.py": 85,
+    "tests/security/test_server_hostile.py": 80,
+    "tests/web/test_browser_lifecycle.py": 70,
+    "tests/api/test_contract.py": 67,
+    "tests/security/test_server_concurrency.py": 65,
+    "tests/security/test_server_throttle.py": 50,
+    "tests/cli/test_cli.py": 35,
+    "tests/cli/test_export_formats.py": 30,
+    "tests/security/test_reader_limits.py": 28,
+}
+
+
+def _module(item: pytest.Item) -> str:
+    return item.nodeid.split("::")[0]
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    """Within each test module, the tests that use rows built once per module (``*_built``) run last.
+    """The slowest modules first (``SLOW_MODULES``), and within each test module the tests that use
+    rows built once per module (``*_built``) last.
 
     Such rows stay in the database from the first test that asks for them to the end of the module
     (tests/shared_rows.py), so the module's other tests run before, on a database without them.
-    ``trylast``: runs after pytest-django's ordering and keeps its rule that transactional tests
-    (which commit, then empty the tables) run after all the others.
+    ``trylast``: runs after pytest-django's ordering (and pytest-randomly's shuffle of the modules,
+    which the other modules keep) and keeps its rule that transactional tests (which commit, then
+    empty the tables) run after all the others.
     """
     first_seen: dict[str, int] = {}
     for item in items:
-        first_seen.setdefault(item.nodeid.split("::")[0], len(first_seen))
-    items.sort(key=lambda item: (_transactional(item), first_seen[item.nodeid.split("::")[0]],
+        first_seen.setdefault(_module(item), len(first_seen))
+    items.sort(key=lambda item: (_transactional(item), -SLOW_MODULES.get(_module(item), 0),
+                                 first_seen[_module(item)],
                                  any(name.endswith("_built") for name in getattr(item, "fixturenames", ()))))
 
 

@@ -70,3 +70,55 @@ def test_people_who_edit_no_mission_are_refused_before_the_upload_is_parsed(worl
     assert response.status_code == 403, response.content
     assert response["Content-Type"].startswith("application/problem+json")
     assert parsed == []
+
+
+def _replacing_preview(world, editor: Api) -> int:
+    from icsplan.strategies.services import load_strategy
+
+    preview = _upload(editor, "testland.json", load_strategy(world.draft).to_json().encode(), edition="2026")
+    assert preview.status_code == 201, preview.content
+    return preview.json()["id"]
+
+
+def test_replacing_with_a_stale_etag_is_412_and_imports_nothing(world):
+    from icsplan.strategies.models import Strategy
+
+    editor = Api(token_for(world.user("editor")))
+    pid = _replacing_preview(world, editor)
+    stale = editor.get(f"strategies/{world.draft.pk}")["ETag"]
+    Strategy.objects.filter(pk=world.draft.pk).update(version=world.draft.version + 1)
+    refused = editor.post(f"imports/{pid}/confirm", {"replace": True}, headers={"If-Match": stale})
+    assert refused.status_code == 412 and refused.json()["code"] == "precondition-failed"
+    assert editor.get(f"imports/{pid}").json()["confirmed"] is False
+    fresh = editor.get(f"strategies/{world.draft.pk}")["ETag"]
+    assert fresh != stale
+    assert editor.post(f"imports/{pid}/confirm", {"replace": True}, headers={"If-Match": fresh}).status_code == 201
+
+
+def test_an_edition_changed_after_if_match_passed_is_caught_under_the_import_lock(world, monkeypatch):
+    # The API compares If-Match before the service takes its lock; the service looks at the edition
+    # again under the lock, and an edition changed in between is refused there, not overwritten.
+    from django.db.models import F
+
+    from icsplan.imports import services as imports
+    from icsplan.strategies.models import Strategy
+
+    editor = Api(token_for(world.user("editor")))
+    pid = _replacing_preview(world, editor)
+    tag = editor.get(f"strategies/{world.draft.pk}")["ETag"]
+    looks: list[int] = []
+    real = imports.edition_replaced
+
+    def edited_in_between(row, edition=None):
+        looks.append(row.pk)
+        existing = real(row, edition)
+        if len(looks) == 1:  # the API's look: someone saves the edition right after it
+            Strategy.objects.filter(pk=world.draft.pk).update(version=F("version") + 1)
+        return existing
+
+    monkeypatch.setattr(imports, "edition_replaced", edited_in_between)
+    refused = editor.post(f"imports/{pid}/confirm", {"replace": True}, headers={"If-Match": tag})
+    assert looks == [pid, pid]
+    assert refused.status_code == 412 and refused.json()["code"] == "precondition-failed"
+    assert editor.get(f"imports/{pid}").json()["confirmed"] is False
+    assert Strategy.objects.filter(mission=world.draft.mission, edition="2026").count() == 1

@@ -29,6 +29,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.served_static import seed_static
+
 pytestmark = pytest.mark.server
 
 PG_BASE = os.environ.get("ICSPLAN_TEST_PG", "postgresql://postgres@127.0.0.1:5432").rstrip("/")
@@ -59,6 +61,12 @@ def pg_database():
     finally:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
+
+
+def seeded(data_dir: Path) -> Path:
+    """``data_dir`` with the static assets already collected (tests/served_static.py)."""
+    seed_static(data_dir)
+    return data_dir
 
 
 def _free_port() -> int:
@@ -118,7 +126,7 @@ def serving(env: dict, log_path: Path, *options: str):
 @pytest.fixture(scope="module")
 def server(pg_database, tmp_path_factory):
     env = {**os.environ, "DATABASE_URL": f"{PG_BASE}/{pg_database}",
-           "ICSPLAN_DATA_DIR": str(tmp_path_factory.mktemp("server-data")),
+           "ICSPLAN_DATA_DIR": str(seeded(tmp_path_factory.mktemp("server-data"))),
            "SECRET_KEY": secrets.token_urlsafe(40), "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1,localhost"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     _run(env, "migrate")

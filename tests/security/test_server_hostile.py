@@ -20,7 +20,7 @@ import uuid
 import pytest
 
 from .hostile_files import deflate_bomb_pdf
-from .test_server_concurrency import PG_BASE, _django, _run, pg_database, serving  # noqa: F401
+from .test_server_concurrency import PG_BASE, _django, _run, pg_database, seeded, serving  # noqa: F401
 
 pytestmark = pytest.mark.server
 
@@ -33,7 +33,7 @@ REFUSED_WITHIN = 60.0
 @pytest.fixture(scope="module")
 def served(pg_database, tmp_path_factory):  # noqa: F811 - the imported fixture
     env = {**os.environ, "DATABASE_URL": f"{PG_BASE}/{pg_database}",
-           "ICSPLAN_DATA_DIR": str(tmp_path_factory.mktemp("hostile-data")),
+           "ICSPLAN_DATA_DIR": str(seeded(tmp_path_factory.mktemp("hostile-data"))),
            "SECRET_KEY": secrets.token_urlsafe(40), "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1,localhost",
            "ICSPLAN_READ_SECONDS": "3", "ICSPLAN_READ_MEMORY_MB": "768"}
     env.pop("DJANGO_SETTINGS_MODULE", None)

@@ -20,7 +20,7 @@ import urllib.request
 
 import pytest
 
-from .test_server_concurrency import REPO, _run, pg_database, serving  # noqa: F401 (pg_database: a fixture)
+from .test_server_concurrency import REPO, _run, pg_database, seeded, serving  # noqa: F401 (pg_database: a fixture)
 
 pytestmark = pytest.mark.server
 PASSWORD = "a long and unusual password 2026"
@@ -29,7 +29,7 @@ PASSWORD = "a long and unusual password 2026"
 @pytest.fixture(scope="module")
 def two_workers(pg_database, tmp_path_factory):  # noqa: F811 - the imported fixture
     env = {**os.environ, "DATABASE_URL": f"{os.environ.get('ICSPLAN_TEST_PG', 'postgresql://postgres@127.0.0.1:5432').rstrip('/')}/{pg_database}",
-           "ICSPLAN_DATA_DIR": str(tmp_path_factory.mktemp("throttle-data")),
+           "ICSPLAN_DATA_DIR": str(seeded(tmp_path_factory.mktemp("throttle-data"))),
            "SECRET_KEY": secrets.token_urlsafe(40), "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1,localhost"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     _run(env, "migrate")

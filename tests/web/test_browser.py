@@ -26,6 +26,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from tests.served_static import seed_static
+
 from .a11y import record, report, watch
 
 pytestmark = pytest.mark.browser
@@ -69,6 +71,7 @@ def server(tmp_path_factory):
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     data = tmp_path_factory.mktemp("browser-data")
+    seed_static(data)  # the assets collected once per run, not once per module (tests/served_static.py)
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     env.update(ICSPLAN_DATA_DIR=str(data), ICSPLAN_DEMO_PASSWORD=PASSWORD, PYTHONUNBUFFERED="1")
     drop = None

@@ -146,13 +146,26 @@ def document_of(row: StagedImport) -> doc.Strategy:
     return doc.Strategy.model_validate(row.document)
 
 
+def _label(row: StagedImport, edition: str | None) -> str:
+    return (edition or "").strip()[:20] or row.edition
+
+
+def edition_replaced(row: StagedImport, edition: str | None = None):
+    """The edition confirming ``row`` (as ``edition``, else as its own label) would replace, or
+    ``None`` (no such edition yet, or the import creates the mission)."""
+    from icsplan.strategies.models import Strategy
+
+    if row.mission_id is None:
+        return None
+    return Strategy.objects.filter(mission_id=row.mission_id, edition=_label(row, edition)).first()
+
+
 def confirm_strategy(actor, row: StagedImport, *, edition: str | None = None, replace: bool = False,
                      before_replace: Callable | None = None):
     """Import a staged strategy document as an edition, once; the lint gate first.
 
     ``before_replace(existing_edition)`` runs when an edition is being replaced (the API checks
-    If-Match there). Returns the new ``Strategy`` row."""
-    from icsplan.strategies.models import Strategy
+    there,, under this lock, the version its If-Match named). Returns the new ``Strategy`` row."""
     from icsplan.strategies.services import import_strategy
 
     with transaction.atomic():
@@ -163,11 +176,11 @@ def confirm_strategy(actor, row: StagedImport, *, edition: str | None = None, re
         if row.has_errors:
             raise InputError(f"The linter found errors in {row.source_name}; correct the document and upload it "
                              "again.", code="lint-errors", where=Location(file=row.source_name))
-        label = (edition or "").strip()[:20] or row.edition
-        if replace and before_replace is not None and row.mission is not None:
-            existing = Strategy.objects.filter(mission=row.mission, edition=label).first()
+        if replace and before_replace is not None:
+            existing = edition_replaced(row, edition)
             if existing is not None:
                 before_replace(existing)
+        label = _label(row, edition)
         strategy = import_strategy(document_of(row), actor=actor, mission=row.mission, edition=label,
                                    source_name=row.source_name, replace=replace)
         row.confirmed_at = timezone.now()

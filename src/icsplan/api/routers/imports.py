@@ -27,9 +27,10 @@ from icsplan.imports import services as imports
 from icsplan.imports.models import StagedImport
 from icsplan.imports.uploads import read_upload
 
-from .. import serialize
+from .. import serialize, writes
 from ..access import Access
 from ..auth import WRITE_AUTH
+from ..errors import PreconditionFailed
 from ..etag import IF_MATCH, require_if_match, resource_tag
 from ..schemas import PathId, StrategySchema
 
@@ -124,11 +125,27 @@ def get_preview(request: HttpRequest, preview_id: PathId):
 def confirm_preview(request: HttpRequest, preview_id: PathId, payload: ConfirmIn, response: HttpResponse):
     from icsplan.strategies.models import Strategy
 
-    access = Access(request)
-    access.require_writer()
-    row = _get_preview(access, preview_id)
-    strategy = imports.confirm_strategy(access.user, row, replace=payload.replace,
-                                        before_replace=lambda existing: require_if_match(request, existing))
-    strategy = Strategy.objects.select_related("mission__bureau").get(pk=strategy.pk)
-    response["ETag"] = resource_tag(strategy)
-    return Status(201, serialize.strategy(access, strategy))
+    def expected_of(access: Access, row: StagedImport) -> int | None:
+        # Only a replacement guards something: the edition being replaced. A preview the service
+        # will refuse anyway (already confirmed, lint errors) is left to it, so its answer comes first.
+        if not payload.replace or row.confirmed_at is not None or row.has_errors:
+            return None
+        existing = imports.edition_replaced(row)
+        return require_if_match(request, existing) if existing is not None else None
+
+    def change(access: Access, row: StagedImport, expected: int | None):
+        def unchanged(existing: Strategy) -> None:
+            # The service's second look, under its lock: the edition is still the one If-Match named.
+            if existing.version != expected:
+                raise PreconditionFailed(f"The edition {existing.edition} changed while it was being replaced "
+                                         f"(it is now {resource_tag(existing)}); read it again and retry.",
+                                         code="precondition-failed")
+
+        return imports.confirm_strategy(access.user, row, replace=payload.replace, before_replace=unchanged)
+
+    # The permission to import (or to replace an approved edition) is checked in the service.
+    return writes.write(
+        request, response, load=lambda access: _get_preview(access, preview_id), action=None, if_match=expected_of,
+        change=change, reread=lambda access, row: Strategy.objects.select_related("mission__bureau").get(pk=row.pk),
+        etag=lambda access, row: resource_tag(row),
+        present=lambda access, row: Status(201, serialize.strategy(access, row)))

@@ -10,10 +10,10 @@ from ninja import Field, Query, Router, Schema
 
 from icsplan.accounts.models import Mission
 
-from .. import serialize
+from .. import serialize, writes
 from ..access import Access
 from ..auth import WRITE_AUTH
-from ..etag import IF_MATCH, require_if_match, resource_tag
+from ..etag import IF_MATCH, resource_tag
 from ..pagination import PageParams, apply_ordering, page_of, paginate
 from ..schemas import MissionSchema, PathId
 
@@ -92,13 +92,15 @@ def get_mission_metadata(request: HttpRequest, mission_id: PathId, response: Htt
               openapi_extra=IF_MATCH, summary="Set a mission's bureau, post or region (administrators)")
 def update_mission_metadata(request: HttpRequest, mission_id: PathId, payload: MissionMetadataUpdate,
                             response: HttpResponse):
-    access = Access(request)
-    access.require_writer()
-    row = access.get(Mission.objects.select_related("bureau"), pk=mission_id)
-    require_if_match(request, row)
     from icsplan.portfolio.services import set_mission_metadata
 
-    set_mission_metadata(row, actor=access.user, **payload.model_dump(exclude_unset=True))
-    row = access.get(Mission.objects.select_related("bureau"), pk=mission_id)
-    response["ETag"] = resource_tag(row)
-    return _metadata(row)
+    def load(access: Access) -> Mission:
+        return access.get(Mission.objects.select_related("bureau"), pk=mission_id)
+
+    # Who may change a mission's metadata (administrators) is the service's rule.
+    return writes.write(
+        request, response, load=load, action=None,
+        change=lambda access, row, expected: set_mission_metadata(row, actor=access.user,
+                                                                  **payload.model_dump(exclude_unset=True)),
+        reread=lambda access, row: load(access), etag=lambda access, row: resource_tag(row),
+        present=lambda access, row: _metadata(row))

@@ -9,7 +9,6 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Schema
 from ninja.responses import Status
 
-from icsplan.accounts.roles import Action
 from icsplan.core import inputs
 from icsplan.errors import NotFoundError, ValidationError
 from icsplan.indicators import models as im
@@ -18,7 +17,7 @@ from ... import schemas as s
 from ... import writes
 from ...access import Access
 from ...auth import WRITE_AUTH
-from ...etag import IF_MATCH, require_if_match
+from ...etag import IF_MATCH
 from ...pagination import PageParams, apply_ordering, page_of, paginate
 from ...schemas import MAX_ID, PathId
 from ..elements import get_element
@@ -140,18 +139,23 @@ def disaggregation_dict(row: im.Disaggregation) -> dict[str, Any]:
             "updated_at": row.updated_at}
 
 
-def _change_part(request: HttpRequest, access: Access, indicator_id: int, write):
-    """Run ``write(indicator)`` for a baseline or breakdown, checking ``If-Match`` against the
-    indicator's ETag under a lock of the indicator's row, so that of two writers holding the same
-    ETag one wins and the other gets 412. Returns the indicator as it is afterwards."""
-    row = get_indicator(access, indicator_id)
-    access.require(Action.EDIT, row)
-    with transaction.atomic():
+def _write_part(request: HttpRequest, response: HttpResponse, indicator_id: int, change, present):
+    """A write to a baseline or breakdown through :func:`writes.write`: both are part of the
+    indicator, so the guarded row is the indicator and If-Match takes its ETag (which covers its
+    baseline and breakdowns). The indicator's row is locked before it is read and the tag compared,
+    so that of two writers holding the same ETag one wins and the other gets 412; ``change`` then
+    sees the baseline and breakdowns as the caller saw them. ``present(access, indicator)`` builds
+    the body from the indicator as it is afterwards, whose new ETag goes in the header."""
+
+    def load_locked(access: Access) -> im.Indicator:
+        row = get_indicator(access, indicator_id)  # 404 for what the caller may not see, before locking
         list(im.Indicator.objects.select_for_update().filter(pk=row.pk).values_list("pk"))
-        row = get_indicator(access, indicator_id)  # its baseline and breakdowns as they are now
-        require_if_match(request, row, tag=indicator_tag(access, row))
-        write(row)
-    return get_indicator(access, indicator_id)
+        return get_indicator(access, indicator_id)  # its baseline and breakdowns as they are now
+
+    with transaction.atomic():
+        return writes.write(
+            request, response, load=load_locked, match_tag=indicator_tag, change=change,
+            reread=lambda access, written: get_indicator(access, indicator_id), etag=indicator_tag, present=present)
 
 
 def _baseline_of(row: im.Indicator) -> im.Baseline | None:
@@ -182,21 +186,18 @@ def get_baseline(request: HttpRequest, indicator_id: PathId, response: HttpRespo
 def set_baseline(request: HttpRequest, indicator_id: PathId, payload: BaselineIn, response: HttpResponse):
     from icsplan.indicators import services
 
-    access = Access(request)
-    access.require_writer()
     existed: list[bool] = []
 
-    def write(indicator):
-        # If-Match was checked against the indicator's ETag (which covers the baseline) under
-        # its lock, so the baseline read here is the one the caller saw.
+    def change(access: Access, indicator, expected):
+        # ``expected`` is the indicator's version; the baseline read here, under the indicator's
+        # lock, is the one the caller's ETag covered, so its own version guards the service call.
         baseline = _baseline_of(indicator)
         existed.append(baseline is not None)
         services.set_baseline(indicator, payload.value, date=payload.date, note=payload.note,
                               expected_version=baseline.version if baseline else NEW_ROW, actor=access.user)
 
-    row = _change_part(request, access, indicator_id, write)
-    response["ETag"] = indicator_tag(access, row)
-    return Status(200 if existed[0] else 201, baseline_dict(row.baseline))
+    return _write_part(request, response, indicator_id, change,
+                       lambda access, row: Status(200 if existed[0] else 201, baseline_dict(row.baseline)))
 
 
 @indicators.get("/{int:indicator_id}/disaggregations", response=list[DisaggregationSchema],
@@ -220,13 +221,11 @@ def define_disaggregation(request: HttpRequest, indicator_id: PathId, payload: D
                           response: HttpResponse):
     from icsplan.indicators import services
 
-    access = Access(request)
-    access.require_writer()
     saved: list = []
 
-    def write(indicator):
-        # If-Match was checked against the indicator's ETag (which covers its breakdowns) under its
-        # lock, so the breakdown read here is the one the caller saw.
+    def change(access: Access, indicator, expected):
+        # As for the baseline: the breakdown read under the indicator's lock is the one the caller's
+        # ETag covered, and its own version guards the service call.
         category = inputs.normalize_identifier(payload.category, field="category", max_length=60)
         current = next((d for d in indicator.disaggregations.all() if d.category == category), None)
         row = services.define_disaggregation(indicator, payload.category, payload.values,
@@ -235,8 +234,9 @@ def define_disaggregation(request: HttpRequest, indicator_id: PathId, payload: D
                                              actor=access.user)
         saved.append((current is not None, row.pk))
 
-    row = _change_part(request, access, indicator_id, write)
-    existed, pk = saved[0]
-    response["ETag"] = indicator_tag(access, row)
-    breakdown = next(d for d in row.disaggregations.all() if d.pk == pk)
-    return Status(200 if existed else 201, disaggregation_dict(breakdown))
+    def present(access: Access, indicator):
+        existed, pk = saved[0]
+        breakdown = next(d for d in indicator.disaggregations.all() if d.pk == pk)
+        return Status(200 if existed else 201, disaggregation_dict(breakdown))
+
+    return _write_part(request, response, indicator_id, change, present)
