@@ -10,12 +10,15 @@
 * **Who sees what**: the objective itself through ``get_restricted`` (not found and forbidden
   alike), and candidates among the editions in force the actor may read (``restrict``) of *other*
   missions.
-* The optional sentence-embedding extra is out of scope for now; TF-IDF is what runs.
+* **Method**: with the optional ``embeddings`` extra installed (``embeddings.enabled()``) and the
+  objective's embedding stored and current, candidates are ranked by the cosine of their stored
+  sentence embeddings (candidates whose embedding is missing or stale are left out and counted in
+  ``Ranking.pending``); otherwise by TF-IDF. ``Ranking.method`` says which ran, and the page and
+  the API show it.
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 from collections import Counter, defaultdict
@@ -23,12 +26,15 @@ from dataclasses import dataclass
 
 from icsplan.accounts.actors import is_system, require_actor
 from icsplan.accounts.permissions import get_restricted, restrict
-from icsplan.accounts.redaction import PUBLIC
 from icsplan.accounts.roles import Action
 from icsplan.strategies import models as sm
 from icsplan.strategies.services import current_editions
 
+from . import embeddings
 from .models import ObjectiveTerms
+from .objective_text import public_text, text_digest
+
+__all__ = ["Ranking", "Similar", "Suggestion", "public_text", "similar_objectives", "stored_terms", "terms_of"]
 
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 STOP = frozenset("""the and for with that this from into their its are was were will has have had not but all any
@@ -45,18 +51,6 @@ def terms_of(text: str) -> Counter[str]:
                    for w in words if w.casefold() not in STOP)
 
 
-def public_text(objective: sm.Objective) -> str:
-    """The text compared: title, framework title, and the justification when it is public."""
-    parts = [objective.title or "", objective.framework_title or ""]
-    if objective.justification_sensitivity == PUBLIC:
-        parts.append(objective.justification or "")
-    return "\n".join(parts)
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def stored_terms(objectives: list[sm.Objective]) -> dict[int, dict[str, int]]:
     """Term counts of ``objectives``: read from storage, recounted (and stored) where the text changed."""
     stored = {row.objective_id: row for row in ObjectiveTerms.objects.filter(objective__in=objectives)}
@@ -64,7 +58,7 @@ def stored_terms(objectives: list[sm.Objective]) -> dict[int, dict[str, int]]:
     new, changed = [], []
     for objective in objectives:
         text = public_text(objective)
-        digest = _digest(text)
+        digest = text_digest(text)
         row = stored.get(objective.pk)
         if row is not None and row.digest == digest:
             out[objective.pk] = row.terms
@@ -118,9 +112,61 @@ class Suggestion:
     used_by: int
 
 
-def similar_objectives(objective_id: int, *, actor, limit: int = 5) -> tuple[sm.Objective, list[Similar], list[Suggestion]]:
+TFIDF = "tf-idf"
+EMBEDDINGS = "embeddings"
+METHOD_LABELS = {TFIDF: "TF-IDF over public text",
+                 EMBEDDINGS: f"sentence embeddings ({embeddings.MODEL_NAME}) of public text"}
+
+
+@dataclass
+class Ranking:
+    """What ``similar_objectives`` found, and how."""
+
+    objective: sm.Objective
+    similar: list[Similar]
+    suggestions: list[Suggestion]
+    method: str  # TFIDF or EMBEDDINGS
+    pending: int = 0  # candidates left out: their embedding is not computed yet (EMBEDDINGS only)
+
+    @property
+    def method_label(self) -> str:
+        return METHOD_LABELS[self.method]
+
+
+def _by_tfidf(objective: sm.Objective, candidates: list[sm.Objective]) -> list[Similar]:
+    vectors = _vectors(stored_terms([objective, *candidates]))
+    mine = vectors[objective.pk]
+    scored = []
+    for candidate in candidates:
+        other = vectors[candidate.pk]
+        shared = {t: mine[t] * other[t] for t in mine.keys() & other.keys()}
+        score = sum(shared.values())
+        if score > 0:
+            heaviest = [t for t, _w in sorted(shared.items(), key=lambda kv: -kv[1])[:5]]
+            scored.append(Similar(candidate, round(score, 4), heaviest))
+    return scored
+
+
+def _by_embeddings(objective: sm.Objective, candidates: list[sm.Objective]) -> tuple[list[Similar], int] | None:
+    """Ranked by stored embeddings, or None when the objective's own is not current."""
+    import numpy as np
+
+    vectors = embeddings.current_vectors([objective, *candidates])
+    mine = vectors.get(objective.pk)
+    if mine is None:
+        return None
+    ready = [c for c in candidates if c.pk in vectors]
+    if not ready:
+        return [], len(candidates)
+    scores = np.stack([vectors[c.pk] for c in ready]) @ mine
+    found = [Similar(c, round(float(score), 4), []) for c, score in zip(ready, scores, strict=True) if score > 0]
+    return found, len(candidates) - len(ready)
+
+
+def similar_objectives(objective_id: int, *, actor, limit: int = 5) -> Ranking:
     """The objective, the ``limit`` most similar objectives of other missions the actor may read,
-    and (when the objective links to nothing) linkages suggested from those of similar objectives."""
+    (when the objective links to nothing) linkages suggested from those of similar objectives, and
+    the method that ranked them."""
     require_actor(actor)
     base = sm.Objective.objects.select_related("strategy__mission")
     if is_system(actor):
@@ -134,17 +180,12 @@ def similar_objectives(objective_id: int, *, actor, limit: int = 5) -> tuple[sm.
     candidates = list(sm.Objective.objects.filter(strategy_id__in=by_id))
     for candidate in candidates:
         candidate.strategy = by_id[candidate.strategy_id]
-    terms = stored_terms([objective, *candidates])
-    vectors = _vectors(terms)
-    mine = vectors[objective.pk]
-    scored = []
-    for candidate in candidates:
-        other = vectors[candidate.pk]
-        shared = {t: mine[t] * other[t] for t in mine.keys() & other.keys()}
-        score = sum(shared.values())
-        if score > 0:
-            heaviest = [t for t, _w in sorted(shared.items(), key=lambda kv: -kv[1])[:5]]
-            scored.append(Similar(candidate, round(score, 4), heaviest))
+    method, pending = TFIDF, 0
+    ranked = _by_embeddings(objective, candidates) if embeddings.enabled() else None
+    if ranked is not None:
+        (scored, pending), method = ranked, EMBEDDINGS
+    else:
+        scored = _by_tfidf(objective, candidates)
     scored.sort(key=lambda s: (-s.score, s.objective.strategy.mission.country, s.objective.number))
     suggestions: list[Suggestion] = []
     if not sm.Linkage.objects.filter(objective=objective).exists():
@@ -157,4 +198,4 @@ def similar_objectives(objective_id: int, *, actor, limit: int = 5) -> tuple[sm.
             users[link["tag"]] += 1
         suggestions = [Suggestion(tag, round(weight, 4), users[tag])
                        for tag, weight in sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:5]]
-    return objective, scored[:limit], suggestions
+    return Ranking(objective, scored[:limit], suggestions, method, pending)
