@@ -63,12 +63,20 @@ def encode(texts: list[str]) -> np.ndarray:
     return np.asarray(vectors, dtype="<f4")
 
 
-def current_vectors(objectives: Iterable[sm.Objective]) -> dict[int, np.ndarray]:
-    """The stored embeddings still current (same text digest, same model) of ``objectives``."""
+def current_vectors(objectives: Iterable[Any], *, strategies: Iterable[int] | None = None
+                    ) -> dict[int, np.ndarray]:
+    """The stored embeddings still current (same text digest, same model) of ``objectives``.
+    ``strategies``, the editions they belong to, narrows the query by edition instead of by
+    objective: a shorter ``IN`` list (Django prepares each value of one, ~30 µs apiece)."""
     digests = {o.pk: text_digest(public_text(o)) for o in objectives}
-    rows = ObjectiveEmbedding.objects.filter(objective_id__in=digests, model=MODEL_NAME).values_list(
-        "objective_id", "digest", "vector")
-    return {pk: np.frombuffer(bytes(vector), dtype="<f4") for pk, digest, vector in rows if digests.get(pk) == digest}
+    rows = ObjectiveEmbedding.objects.filter(model=MODEL_NAME)
+    if strategies is not None:
+        rows = rows.filter(objective__strategy_id__in=list(strategies))
+    else:
+        rows = rows.filter(objective_id__in=digests)
+    return {pk: np.frombuffer(bytes(vector), dtype="<f4")
+            for pk, digest, vector in rows.values_list("objective_id", "digest", "vector")
+            if digests.get(pk) == digest}
 
 
 def embed_stale(objectives: Iterable[sm.Objective] | None = None, *, batch: int = 256,

@@ -5,12 +5,13 @@ SBU text to someone who may not read it."""
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from icsplan.accounts.redaction import PUBLIC
 from icsplan.strategies import models as sm
 
 
-def public_text(objective: sm.Objective) -> str:
+def public_text(objective: sm.Objective | Any) -> str:
     """The text compared: title, framework title, and the justification when it is public."""
     parts = [objective.title or "", objective.framework_title or ""]
     if objective.justification_sensitivity == PUBLIC:

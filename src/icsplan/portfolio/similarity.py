@@ -23,6 +23,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from icsplan.accounts.actors import is_system, require_actor
 from icsplan.accounts.permissions import get_restricted, restrict
@@ -51,9 +52,10 @@ def terms_of(text: str) -> Counter[str]:
                    for w in words if w.casefold() not in STOP)
 
 
-def stored_terms(objectives: list[sm.Objective]) -> dict[int, dict[str, int]]:
+def stored_terms(objectives: list[Any]) -> dict[int, dict[str, int]]:
+    # Objectives, or rows with the same columns (``_Candidate``).
     """Term counts of ``objectives``: read from storage, recounted (and stored) where the text changed."""
-    stored = {row.objective_id: row for row in ObjectiveTerms.objects.filter(objective__in=objectives)}
+    stored = {row.objective_id: row for row in ObjectiveTerms.objects.filter(objective_id__in=[o.pk for o in objectives])}
     out: dict[int, dict[str, int]] = {}
     new, changed = [], []
     for objective in objectives:
@@ -66,7 +68,7 @@ def stored_terms(objectives: list[sm.Objective]) -> dict[int, dict[str, int]]:
         terms = dict(terms_of(text))
         out[objective.pk] = terms
         if row is None:
-            new.append(ObjectiveTerms(objective=objective, digest=digest, terms=terms))
+            new.append(ObjectiveTerms(objective_id=objective.pk, digest=digest, terms=terms))
         else:
             row.digest, row.terms = digest, terms
             changed.append(row)
@@ -133,7 +135,28 @@ class Ranking:
         return METHOD_LABELS[self.method]
 
 
-def _by_tfidf(objective: sm.Objective, candidates: list[sm.Objective]) -> list[Similar]:
+_COMPARED = ("id", "strategy_id", "number", "title", "framework_title", "justification", "justification_sensitivity")
+
+
+@dataclass
+class _Candidate:
+    """The columns of a candidate objective that ranking reads (no model instance: a Department has
+    2,000 of them, and only the few shown become ``Objective`` rows)."""
+
+    id: int
+    strategy_id: int
+    number: str
+    title: str
+    framework_title: str
+    justification: str
+    justification_sensitivity: str
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+def _by_tfidf(objective: sm.Objective, candidates: list[Any]) -> list[Similar]:
     vectors = _vectors(stored_terms([objective, *candidates]))
     mine = vectors[objective.pk]
     scored = []
@@ -147,11 +170,12 @@ def _by_tfidf(objective: sm.Objective, candidates: list[sm.Objective]) -> list[S
     return scored
 
 
-def _by_embeddings(objective: sm.Objective, candidates: list[sm.Objective]) -> tuple[list[Similar], int] | None:
+def _by_embeddings(objective: sm.Objective, candidates: list[Any]) -> tuple[list[Similar], int] | None:
     """Ranked by stored embeddings, or None when the objective's own is not current."""
     import numpy as np
 
-    vectors = embeddings.current_vectors([objective, *candidates])
+    vectors = embeddings.current_vectors([objective, *candidates],
+                                         strategies={objective.strategy_id, *(c.strategy_id for c in candidates)})
     mine = vectors.get(objective.pk)
     if mine is None:
         return None
@@ -173,20 +197,27 @@ def similar_objectives(objective_id: int, *, actor, limit: int = 5) -> Ranking:
         objective = base.get(pk=objective_id)
     else:
         objective = get_restricted(base, actor, Action.VIEW_PUBLIC, pk=objective_id)
-    editions = sm.Strategy.objects.select_related("mission").exclude(mission_id=objective.strategy.mission_id)
+    # Only the columns read: a Department's 2,000 objectives are loaded on every call.
+    editions = (sm.Strategy.objects.select_related("mission").exclude(mission_id=objective.strategy.mission_id)
+                .only("id", "mission_id", "edition", "status", "created_at", "mission__id", "mission__country",
+                      "mission__slug"))
     if not is_system(actor):
         editions = restrict(editions, actor, Action.VIEW_PUBLIC)
     by_id = {s.pk: s for s in current_editions(editions).values()}
-    candidates = list(sm.Objective.objects.filter(strategy_id__in=by_id))
-    for candidate in candidates:
-        candidate.strategy = by_id[candidate.strategy_id]
+    candidates = [_Candidate(*row) for row in sm.Objective.objects.filter(strategy_id__in=by_id).values_list(*_COMPARED)]
+    countries = {pk: s.mission.country for pk, s in by_id.items()}
     method, pending = TFIDF, 0
     ranked = _by_embeddings(objective, candidates) if embeddings.enabled() else None
     if ranked is not None:
         (scored, pending), method = ranked, EMBEDDINGS
     else:
         scored = _by_tfidf(objective, candidates)
-    scored.sort(key=lambda s: (-s.score, s.objective.strategy.mission.country, s.objective.number))
+    scored.sort(key=lambda s: (-s.score, countries[s.objective.strategy_id], s.objective.number))
+    scored = scored[:max(limit, 20)]  # the shown ones, and the nearest 20 for suggestions
+    rows = sm.Objective.objects.in_bulk([s.objective.pk for s in scored])
+    for found in scored:
+        found.objective = rows[found.objective.pk]
+        found.objective.strategy = by_id[found.objective.strategy_id]
     suggestions: list[Suggestion] = []
     if not sm.Linkage.objects.filter(objective=objective).exists():
         weights: dict[str, float] = defaultdict(float)
