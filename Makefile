@@ -15,7 +15,9 @@ $(STAMP): pyproject.toml
 	@bash scripts/system-deps
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip==25.3
-	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	# torch first, alone: pip takes the CPU wheel on disk, and nothing later pulls a CUDA build.
+	$(VENV)/bin/pip install --quiet torch==2.13.0
+	$(VENV)/bin/pip install --quiet -e '.[dev,embeddings]'
 	@touch $(STAMP)
 
 install: $(STAMP)

@@ -258,6 +258,26 @@ def synth(
 
 @app.command()
 @handle_errors
+def embeddings():
+    """Compute the sentence embeddings of objectives whose text changed (the embeddings extra)."""
+    setup_django()
+    from icsplan.errors import InputError
+    from icsplan.portfolio import embeddings as vectors
+
+    if not vectors.enabled():
+        raise InputError("The sentence-embedding extra is not installed (pip install 'icsplan[embeddings]', "
+                         "torch first) or is switched off (ICSPLAN_EMBEDDINGS=off).", code="extra-missing")
+
+    def progress(done: int, total: int) -> None:
+        err.print(f"{done}/{total} objective embeddings computed", markup=False)
+
+    computed = vectors.embed_stale(progress=progress)
+    out.print(f"{computed} objective embeddings computed ({vectors.MODEL_NAME}); the others were current.",
+              markup=False)
+
+
+@app.command()
+@handle_errors
 def serve(
     host: str = typer.Option("127.0.0.1", "--host"),
     port: int = typer.Option(8000, "--port"),

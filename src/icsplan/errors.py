@@ -46,6 +46,7 @@ ERROR_CODES: dict[str, str] = {
     "empty": "An empty file.",
     "empty-document": "A document with no text.",
     "error": "Base of every icsplan error (never raised as such).",
+    "extra-missing": "A command needs an optional extra that is not installed (pip install 'icsplan[embeddings]').",
     "forbidden": "The caller may see the object but not do this (HTTP 403).",
     "iati-no-dates": "An IATI export needs the edition's fiscal years (or at least its year) for activity dates.",
     "in-use": "The row is used by others (a breakdown with values) and cannot be removed.",

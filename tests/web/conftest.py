@@ -88,3 +88,11 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture(scope="module")
+def prepare_served():
+    """What a browser test module adds to the served demo (``test_browser.server``) before the
+    server starts: a callable given the server's environment (it runs commands against the same
+    database), or None. A module overrides it (test_browser_analyst.py)."""
+    return None

@@ -67,7 +67,7 @@ def _postgres_database(url: str):
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, prepare_served):  # prepare_served: tests/web/conftest.py
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     data = tmp_path_factory.mktemp("browser-data")
@@ -80,6 +80,8 @@ def server(tmp_path_factory):
     else:
         env.pop("DATABASE_URL", None)
     subprocess.run([*ICSPLAN, "demo"], env=env, check=True, capture_output=True, timeout=300)
+    if prepare_served is not None:
+        prepare_served(env)
     port = _free_port()
     log = open(data / "serve.log", "wb")
     proc = subprocess.Popen([*ICSPLAN, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
 
@@ -125,7 +125,7 @@ def indicator_rows(strategy: Strategy, *, audience=None):
     return indicator_rows_of([strategy.pk], audience=audience)
 
 
-def indicator_rows_of(strategy_ids, *, audience=None, statuses_only: bool = False):
+def indicator_rows_of(strategy_ids, *, audience=None, statuses_only: bool = False, with_figures: bool = True):
     """``indicator_rows`` for several editions at once (in one query per table).
 
     ``statuses_only`` reads just what the statuses are computed from (``series_of``): total
@@ -143,15 +143,50 @@ def indicator_rows_of(strategy_ids, *, audience=None, statuses_only: bool = Fals
         figures = ("indicator_id", "strategy_id", "period", "category", "category_value", "value", "number",
                    "numerator", "denominator", "sensitivity")
         targets, results = targets.only(*figures), results.only(*figures, "status")
+    prefetch: list[Prefetch[Any, Any, Any]] = [Prefetch("disaggregations", queryset=m.Disaggregation.objects.order_by("position", "pk"))]
+    if with_figures:  # without: the caller reads them with ``status_figures_of``
+        # Entry order (pk), so a document's lists come back in the order they were written.
+        prefetch += [Prefetch("targets", queryset=targets.order_by("pk")),
+                     Prefetch("results", queryset=results.order_by("pk"))]
     qs = (m.Indicator.objects.filter(strategy_id__in=list(strategy_ids)).visible_to(audience)
-          .select_related("baseline")
-          .prefetch_related(
-              Prefetch("disaggregations", queryset=m.Disaggregation.objects.order_by("position", "pk")),
-              # Entry order (pk), so a document's lists come back in the order they were written.
-              Prefetch("targets", queryset=targets.order_by("pk")),
-              Prefetch("results", queryset=results.order_by("pk")),
-          ).order_by("position", "pk"))
+          .select_related("baseline").prefetch_related(*prefetch).order_by("position", "pk"))
     return qs
+
+
+class Figure(NamedTuple):
+    """A target or result as the status rules read it (``status_figures_of``): a plain tuple."""
+
+    period: str
+    category: str
+    category_value: str
+    value: str
+    number: Any
+    numerator: Any
+    denominator: Any
+    sensitivity: str
+    status: str
+
+
+FIGURE_COLUMNS = ("period", "category", "category_value", "value", "number", "numerator", "denominator", "sensitivity")
+
+
+def status_figures_of(strategy_ids, *, audience=None) -> dict[int, tuple[list[Figure], list[Figure]]]:
+    """The rows ``indicator_rows_of(statuses_only=True)`` prefetches (total targets, approved
+    results, breakdowns only where no approved total), as plain tuples by indicator id: two queries
+    and no model instance per row, for pages over many editions (the bureau dashboard reads tens of
+    thousands). ``progress_of(figures=...)`` takes them instead of the prefetched rows."""
+    ids = list(strategy_ids)
+    targets = m.Target.objects.visible_to(audience).filter(strategy_id__in=ids, category="")
+    approved = m.Result.objects.visible_to(audience).filter(strategy_id__in=ids, status=ResultStatus.APPROVED)
+    total = m.Result.objects.visible_to(audience).filter(
+        status=ResultStatus.APPROVED, indicator_id=OuterRef("indicator_id"), period=OuterRef("period"), category="")
+    results = approved.filter(Q(category="") | ~Exists(total))
+    out: dict[int, tuple[list[Figure], list[Figure]]] = defaultdict(lambda: ([], []))
+    for row in targets.order_by("pk").values_list("indicator_id", *FIGURE_COLUMNS):
+        out[row[0]][0].append(Figure._make((*row[1:], "")))
+    for row in results.order_by("pk").values_list("indicator_id", *FIGURE_COLUMNS, "status"):
+        out[row[0]][1].append(Figure._make(row[1:]))
+    return out
 
 
 def strategy_progress(strategy: Strategy, periods: list[str] | None = None, *, audience=None,
@@ -185,17 +220,20 @@ def shared_progress(strategy: Strategy, *, audience=None, stamp: str | None = No
 
 def progress_of(strategy: Strategy, indicators: list, *, goals: list, objectives: list, sub_objectives: list,
                 management_objectives: list, periods: list[str] | None = None,
-                limits: dict | None = None) -> StrategyProgress:
+                limits: dict | None = None, figures: dict | None = None) -> StrategyProgress:
     """``strategy_progress`` over rows already loaded (indicators with their targets, results and
     breakdowns prefetched, as ``indicator_rows`` gives them; elements in document order), so a
     page over many editions (the bureau dashboard) loads them all in a constant number of
-    queries and applies exactly the same rule."""
+    queries and applies exactly the same rule. ``figures`` (``status_figures_of``) replaces the
+    prefetched targets and results when given."""
     limits = thresholds(limits)
     periods = periods or strategy_periods(strategy)
     items = []
     for indicator in indicators:
-        targets = list(indicator.targets.all())
-        results = list(indicator.results.all())
+        if figures is not None:
+            targets, results = (list(rows) for rows in figures.get(indicator.pk, ((), ())))
+        else:
+            targets, results = list(indicator.targets.all()), list(indicator.results.all())
         series = series_of(indicator, targets, results, list(indicator.disaggregations.all()))
         item = IndicatorProgress(indicator, series, targets=targets, results=results)
         for period in periods:

@@ -13,7 +13,14 @@ class PortfolioConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from django.db.models.signals import post_save
+
+        from icsplan.strategies.models import Objective
+
+        from .tasks import objective_saved
+
         post_migrate.connect(_ensure_search_index, sender=self, dispatch_uid="icsplan_portfolio_fts")
+        post_save.connect(objective_saved, sender=Objective, dispatch_uid="icsplan_portfolio_embeddings")
 
 
 def _ensure_search_index(sender, using="default", **kwargs) -> None:

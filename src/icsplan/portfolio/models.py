@@ -34,3 +34,15 @@ class ObjectiveTerms(models.Model):
                                      primary_key=True)
     digest = models.CharField(max_length=64)
     terms = models.JSONField(default=dict)
+
+
+class ObjectiveEmbedding(models.Model):
+    """The stored sentence embedding of an objective's public text (the optional ``embeddings``
+    extra), with the digest of the text and the name of the model it came from: a changed text or
+    another model makes it stale, and it is computed again by the background task or the CLI."""
+
+    objective = models.OneToOneField("strategies.Objective", on_delete=models.CASCADE, related_name="+",
+                                     primary_key=True)
+    digest = models.CharField(max_length=64)
+    model = models.CharField(max_length=80)
+    vector = models.BinaryField(help_text="float32 values, unit length, little-endian")

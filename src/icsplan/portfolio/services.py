@@ -44,7 +44,7 @@ from icsplan.accounts.roles import Action
 from icsplan.errors import NotFoundError, PermissionDenied, Problem, ValidationError
 from icsplan.indicators.choices import ResultStatus
 from icsplan.indicators.periods import Period, fiscal_year_of, sort_key
-from icsplan.indicators.progress import StrategyProgress, indicator_rows_of, progress_of
+from icsplan.indicators.progress import StrategyProgress, indicator_rows_of, progress_of, status_figures_of
 from icsplan.strategies import models as sm
 from icsplan.strategies.services import current_editions
 
@@ -238,8 +238,10 @@ def _rows(actor, missions: list[Mission], *, theme: str = "", framework: str = "
                         ("mos", sm.ManagementObjective)):
         for element in model.objects.filter(strategy_id__in=ids).order_by("strategy_id", "position", "pk"):
             by_strategy[name][element.strategy_id].append(element)
-    for indicator in indicator_rows_of(ids, audience=_audience(actor), statuses_only=True):
+    for indicator in indicator_rows_of(ids, audience=_audience(actor), statuses_only=True, with_figures=False):
         by_strategy["indicators"][indicator.strategy_id].append(indicator)
+    # Tens of thousands of targets and results: plain tuples, not model instances (~75% of the time).
+    figures = status_figures_of(ids, audience=_audience(actor))
     for link in sm.Linkage.objects.filter(strategy_id__in=ids).values(
             "strategy_id", "tag", "framework__code", "goal_id", "objective_id", "sub_objective_id",
             "management_objective_id"):
@@ -259,7 +261,7 @@ def _rows(actor, missions: list[Mission], *, theme: str = "", framework: str = "
         objectives = by_strategy["objectives"][strategy.pk]
         progress = progress_of(strategy, by_strategy["indicators"][strategy.pk], goals=goals,
                                objectives=objectives, sub_objectives=by_strategy["subs"][strategy.pk],
-                               management_objectives=by_strategy["mos"][strategy.pk])
+                               management_objectives=by_strategy["mos"][strategy.pk], figures=figures)
         shown_period = _pick_period(progress, period)
         linked = _linked(by_strategy["links"][strategy.pk], framework) if framework else set()
 

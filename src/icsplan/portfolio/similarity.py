@@ -10,25 +10,32 @@
 * **Who sees what**: the objective itself through ``get_restricted`` (not found and forbidden
   alike), and candidates among the editions in force the actor may read (``restrict``) of *other*
   missions.
-* The optional sentence-embedding extra is out of scope for now; TF-IDF is what runs.
+* **Method**: with the optional ``embeddings`` extra installed (``embeddings.enabled()``) and the
+  objective's embedding stored and current, candidates are ranked by the cosine of their stored
+  sentence embeddings (candidates whose embedding is missing or stale are left out and counted in
+  ``Ranking.pending``); otherwise by TF-IDF. ``Ranking.method`` says which ran, and the page and
+  the API show it.
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from icsplan.accounts.actors import is_system, require_actor
 from icsplan.accounts.permissions import get_restricted, restrict
-from icsplan.accounts.redaction import PUBLIC
 from icsplan.accounts.roles import Action
 from icsplan.strategies import models as sm
 from icsplan.strategies.services import current_editions
 
+from . import embeddings
 from .models import ObjectiveTerms
+from .objective_text import public_text, text_digest
+
+__all__ = ["Ranking", "Similar", "Suggestion", "public_text", "similar_objectives", "stored_terms", "terms_of"]
 
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 STOP = frozenset("""the and for with that this from into their its are was were will has have had not but all any
@@ -45,26 +52,15 @@ def terms_of(text: str) -> Counter[str]:
                    for w in words if w.casefold() not in STOP)
 
 
-def public_text(objective: sm.Objective) -> str:
-    """The text compared: title, framework title, and the justification when it is public."""
-    parts = [objective.title or "", objective.framework_title or ""]
-    if objective.justification_sensitivity == PUBLIC:
-        parts.append(objective.justification or "")
-    return "\n".join(parts)
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def stored_terms(objectives: list[sm.Objective]) -> dict[int, dict[str, int]]:
+def stored_terms(objectives: list[Any]) -> dict[int, dict[str, int]]:
+    # Objectives, or rows with the same columns (``_Candidate``).
     """Term counts of ``objectives``: read from storage, recounted (and stored) where the text changed."""
-    stored = {row.objective_id: row for row in ObjectiveTerms.objects.filter(objective__in=objectives)}
+    stored = {row.objective_id: row for row in ObjectiveTerms.objects.filter(objective_id__in=[o.pk for o in objectives])}
     out: dict[int, dict[str, int]] = {}
     new, changed = [], []
     for objective in objectives:
         text = public_text(objective)
-        digest = _digest(text)
+        digest = text_digest(text)
         row = stored.get(objective.pk)
         if row is not None and row.digest == digest:
             out[objective.pk] = row.terms
@@ -72,7 +68,7 @@ def stored_terms(objectives: list[sm.Objective]) -> dict[int, dict[str, int]]:
         terms = dict(terms_of(text))
         out[objective.pk] = terms
         if row is None:
-            new.append(ObjectiveTerms(objective=objective, digest=digest, terms=terms))
+            new.append(ObjectiveTerms(objective_id=objective.pk, digest=digest, terms=terms))
         else:
             row.digest, row.terms = digest, terms
             changed.append(row)
@@ -118,24 +114,50 @@ class Suggestion:
     used_by: int
 
 
-def similar_objectives(objective_id: int, *, actor, limit: int = 5) -> tuple[sm.Objective, list[Similar], list[Suggestion]]:
-    """The objective, the ``limit`` most similar objectives of other missions the actor may read,
-    and (when the objective links to nothing) linkages suggested from those of similar objectives."""
-    require_actor(actor)
-    base = sm.Objective.objects.select_related("strategy__mission")
-    if is_system(actor):
-        objective = base.get(pk=objective_id)
-    else:
-        objective = get_restricted(base, actor, Action.VIEW_PUBLIC, pk=objective_id)
-    editions = sm.Strategy.objects.select_related("mission").exclude(mission_id=objective.strategy.mission_id)
-    if not is_system(actor):
-        editions = restrict(editions, actor, Action.VIEW_PUBLIC)
-    by_id = {s.pk: s for s in current_editions(editions).values()}
-    candidates = list(sm.Objective.objects.filter(strategy_id__in=by_id))
-    for candidate in candidates:
-        candidate.strategy = by_id[candidate.strategy_id]
-    terms = stored_terms([objective, *candidates])
-    vectors = _vectors(terms)
+TFIDF = "tf-idf"
+EMBEDDINGS = "embeddings"
+METHOD_LABELS = {TFIDF: "TF-IDF over public text",
+                 EMBEDDINGS: f"sentence embeddings ({embeddings.MODEL_NAME}) of public text"}
+
+
+@dataclass
+class Ranking:
+    """What ``similar_objectives`` found, and how."""
+
+    objective: sm.Objective
+    similar: list[Similar]
+    suggestions: list[Suggestion]
+    method: str  # TFIDF or EMBEDDINGS
+    pending: int = 0  # candidates left out: their embedding is not computed yet (EMBEDDINGS only)
+
+    @property
+    def method_label(self) -> str:
+        return METHOD_LABELS[self.method]
+
+
+_COMPARED = ("id", "strategy_id", "number", "title", "framework_title", "justification", "justification_sensitivity")
+
+
+@dataclass
+class _Candidate:
+    """The columns of a candidate objective that ranking reads (no model instance: a Department has
+    2,000 of them, and only the few shown become ``Objective`` rows)."""
+
+    id: int
+    strategy_id: int
+    number: str
+    title: str
+    framework_title: str
+    justification: str
+    justification_sensitivity: str
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+def _by_tfidf(objective: sm.Objective, candidates: list[Any]) -> list[Similar]:
+    vectors = _vectors(stored_terms([objective, *candidates]))
     mine = vectors[objective.pk]
     scored = []
     for candidate in candidates:
@@ -145,7 +167,57 @@ def similar_objectives(objective_id: int, *, actor, limit: int = 5) -> tuple[sm.
         if score > 0:
             heaviest = [t for t, _w in sorted(shared.items(), key=lambda kv: -kv[1])[:5]]
             scored.append(Similar(candidate, round(score, 4), heaviest))
-    scored.sort(key=lambda s: (-s.score, s.objective.strategy.mission.country, s.objective.number))
+    return scored
+
+
+def _by_embeddings(objective: sm.Objective, candidates: list[Any]) -> tuple[list[Similar], int] | None:
+    """Ranked by stored embeddings, or None when the objective's own is not current."""
+    import numpy as np
+
+    vectors = embeddings.current_vectors([objective, *candidates],
+                                         strategies={objective.strategy_id, *(c.strategy_id for c in candidates)})
+    mine = vectors.get(objective.pk)
+    if mine is None:
+        return None
+    ready = [c for c in candidates if c.pk in vectors]
+    if not ready:
+        return [], len(candidates)
+    scores = np.stack([vectors[c.pk] for c in ready]) @ mine
+    found = [Similar(c, round(float(score), 4), []) for c, score in zip(ready, scores, strict=True) if score > 0]
+    return found, len(candidates) - len(ready)
+
+
+def similar_objectives(objective_id: int, *, actor, limit: int = 5) -> Ranking:
+    """The objective, the ``limit`` most similar objectives of other missions the actor may read,
+    (when the objective links to nothing) linkages suggested from those of similar objectives, and
+    the method that ranked them."""
+    require_actor(actor)
+    base = sm.Objective.objects.select_related("strategy__mission")
+    if is_system(actor):
+        objective = base.get(pk=objective_id)
+    else:
+        objective = get_restricted(base, actor, Action.VIEW_PUBLIC, pk=objective_id)
+    # Only the columns read: a Department's 2,000 objectives are loaded on every call.
+    editions = (sm.Strategy.objects.select_related("mission").exclude(mission_id=objective.strategy.mission_id)
+                .only("id", "mission_id", "edition", "status", "created_at", "mission__id", "mission__country",
+                      "mission__slug"))
+    if not is_system(actor):
+        editions = restrict(editions, actor, Action.VIEW_PUBLIC)
+    by_id = {s.pk: s for s in current_editions(editions).values()}
+    candidates = [_Candidate(*row) for row in sm.Objective.objects.filter(strategy_id__in=by_id).values_list(*_COMPARED)]
+    countries = {pk: s.mission.country for pk, s in by_id.items()}
+    method, pending = TFIDF, 0
+    ranked = _by_embeddings(objective, candidates) if embeddings.enabled() else None
+    if ranked is not None:
+        (scored, pending), method = ranked, EMBEDDINGS
+    else:
+        scored = _by_tfidf(objective, candidates)
+    scored.sort(key=lambda s: (-s.score, countries[s.objective.strategy_id], s.objective.number))
+    scored = scored[:max(limit, 20)]  # the shown ones, and the nearest 20 for suggestions
+    rows = sm.Objective.objects.in_bulk([s.objective.pk for s in scored])
+    for found in scored:
+        found.objective = rows[found.objective.pk]
+        found.objective.strategy = by_id[found.objective.strategy_id]
     suggestions: list[Suggestion] = []
     if not sm.Linkage.objects.filter(objective=objective).exists():
         weights: dict[str, float] = defaultdict(float)
@@ -157,4 +229,4 @@ def similar_objectives(objective_id: int, *, actor, limit: int = 5) -> tuple[sm.
             users[link["tag"]] += 1
         suggestions = [Suggestion(tag, round(weight, 4), users[tag])
                        for tag, weight in sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:5]]
-    return objective, scored[:limit], suggestions
+    return Ranking(objective, scored[:limit], suggestions, method, pending)

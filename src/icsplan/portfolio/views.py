@@ -124,6 +124,6 @@ def similar(request: HttpRequest, pk: int) -> HttpResponse:
     """Objectives of other missions similar to one objective, and suggested linkages."""
     from . import similarity
 
-    objective, found, suggestions = similarity.similar_objectives(pk, actor=request.user, limit=10)
-    return render(request, "portfolio/similar.html", {"objective": objective, "similar": found,
-                                                      "suggestions": suggestions})
+    ranking = similarity.similar_objectives(pk, actor=request.user, limit=10)
+    return render(request, "portfolio/similar.html", {"objective": ranking.objective, "similar": ranking.similar,
+                                                      "suggestions": ranking.suggestions, "ranking": ranking})

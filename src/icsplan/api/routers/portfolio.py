@@ -7,7 +7,7 @@ one that does not exist.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
@@ -236,8 +236,8 @@ class SimilarObjectiveSchema(Schema):
     edition: str
     number: str
     title: str
-    score: float = Field(..., description="Cosine similarity of the TF-IDF vectors of public text, 0 to 1")
-    shared: list[str] = Field(..., description="The terms that weigh most in the match")
+    score: float = Field(..., description="Cosine similarity of public text (by `method`), 0 to 1")
+    shared: list[str] = Field(..., description="The terms that weigh most in the match (TF-IDF; empty for embeddings)")
 
 
 class SuggestionSchema(Schema):
@@ -250,6 +250,9 @@ class SimilarSchema(Schema):
     id: int
     number: str
     title: str
+    method: Literal["tf-idf", "embeddings"] = Field(
+        ..., description="What ranked them: stored sentence embeddings (the optional extra) or TF-IDF")
+    pending: int = Field(..., description="Objectives left out because their embedding is not computed yet")
     similar: list[SimilarObjectiveSchema]
     suggested_linkages: list[SuggestionSchema] = Field(
         ..., description="For an objective that links to nothing: linkages of the similar objectives")
@@ -262,9 +265,11 @@ def similar_objectives(request: HttpRequest, objective_id: PathId, limit: int = 
     from icsplan.portfolio import similarity
 
     access = Access(request)
-    objective, similar, suggestions = similarity.similar_objectives(objective_id, actor=access.user, limit=limit)
+    ranking = similarity.similar_objectives(objective_id, actor=access.user, limit=limit)
+    objective, similar, suggestions = ranking.objective, ranking.similar, ranking.suggestions
     return {
         "id": objective.pk, "number": objective.number, "title": objective.title,
+        "method": ranking.method, "pending": ranking.pending,
         "similar": [{"id": s.objective.pk, "mission_id": s.objective.strategy.mission_id,
                      "country": s.objective.strategy.mission.country, "strategy_id": s.objective.strategy_id,
                      "edition": s.objective.strategy.edition, "number": s.objective.number,
