@@ -1,10 +1,11 @@
 # Two commands do all set-up on a fresh machine:
 #   make run    creates .venv, installs, migrates, loads the Mali demo, serves http://127.0.0.1:8000
-#   make test   creates .venv, installs with dev extras, runs the whole suite on SQLite and PostgreSQL
+#   make test   creates .venv, installs with dev and embeddings extras, runs the whole suite on SQLite and PostgreSQL
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export ICSPLAN_DATA_DIR ?= $(CURDIR)/data
@@ -15,12 +16,17 @@ $(STAMP): pyproject.toml
 	@bash scripts/system-deps
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip==25.3
-	# torch first, alone: pip takes the CPU wheel on disk, and nothing later pulls a CUDA build.
-	$(VENV)/bin/pip install --quiet torch==2.13.0
-	$(VENV)/bin/pip install --quiet -e '.[dev,embeddings]'
+	$(VENV)/bin/pip install --quiet -e .
 	@touch $(STAMP)
 
-install: $(STAMP)
+# The tests and benches also need the optional sentence-embedding extra (similar objectives).
+# torch first, alone: pip takes the pinned CPU wheel, and nothing later pulls a CUDA build.
+$(DEV_STAMP): $(STAMP)
+	$(VENV)/bin/pip install --quiet torch==2.13.0
+	$(VENV)/bin/pip install --quiet -e '.[dev,embeddings]'
+	@touch $(DEV_STAMP)
+
+install: $(DEV_STAMP)
 
 system-deps:
 	@bash scripts/system-deps
@@ -30,10 +36,10 @@ run: $(STAMP)
 	@echo "icsplan: open http://$(HOST):$(PORT)/"
 	$(VENV)/bin/icsplan serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP)
+test: $(DEV_STAMP)
 	@bash scripts/test
 
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	@for b in bench/[!_]*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 clean:
