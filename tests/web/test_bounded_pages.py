@@ -71,7 +71,7 @@ def test_results_entry_is_paged(site, login, monkeypatch):
 
 
 def test_the_approvers_overview_is_paged(site, login, monkeypatch):
-    monkeypatch.setattr(results, "ENTRY_PER_PAGE", 3)
+    monkeypatch.setattr(results, "OVERVIEW_PER_PAGE", 3)
     url = reverse("web:results", args=[site.mission.slug]) + "?period=FY2023"
     page = login("mali-approver").get(url).content.decode()
     overview = page[page.index('id="overview-h"'):]
