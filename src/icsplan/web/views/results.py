@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from icsplan.accounts.permissions import can_report, get_restricted, restrict
+from icsplan.accounts.permissions import get_restricted, reportable, restrict
 from icsplan.accounts.redaction import visible
 from icsplan.core import inputs
 from icsplan.errors import ConflictError, IcsplanError, NotFoundError, ValidationError
@@ -94,16 +94,14 @@ def _my_indicators(user, mission, strategy) -> list:
     """The indicators of an edition the person may report on (assignments for reporters), as
     light rows: enough to check the permission, count, order and page them, nothing to render.
 
-    Each row passes the same ``can_report`` check as a full one would; the edition (and its
-    mission) are the ones already read, so the check costs no query per row."""
-    rows = visible(restrict(im.Indicator.objects.filter(strategy=strategy), user, "report"), user)
-    rows = rows.select_related("sub_objective").only(*LIGHT_FIELDS).order_by("position", "pk")
-    out = []
+    Each row passes the same check as a full one would (``reportable``: ``can_report`` with the
+    person's scope read once); the edition (and its mission) are the ones already read, so the
+    check costs no query per row."""
+    rows = list(visible(restrict(im.Indicator.objects.filter(strategy=strategy), user, "report"), user)
+                .select_related("sub_objective").only(*LIGHT_FIELDS).order_by("position", "pk"))
     for row in rows:
         row.strategy = strategy  # the rows are of this edition: share its (and its mission's) instance
-        if can_report(user, row):
-            out.append(row)
-    return out
+    return reportable(user, rows)
 
 
 def _full_rows(shown: list, strategy) -> list:
