@@ -18,6 +18,9 @@ embeds (``<img src>``, with its ``?v=`` version), in three situations:
 - a returning public (anonymous) browser: it keeps the images whose URL named the current version
   (``immutable``) and revalidates the others with ``If-None-Match``.
 
+Results entry is measured for a reporter (their assignments: fewer forms than a page at 1x) and
+for an editor (every indicator: a full page at 1x as at 10x); the forms each shows are noted.
+
 Issue 14's figures are printed at the end: the strategy browser with all its images at 10x
 (target <= 1 s of server CPU) and a 304 of the API tree against a 200 (target <= 0.1x).
 """
@@ -35,6 +38,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 #: the chart images a page embeds (indicator charts carry ``?v=<version>``)
 IMAGES = re.compile(r'<img src="([^"]+\.svg(?:\?[^"]*)?)"')
+#: one result form of the results entry page (the page shows at most ``ENTRY_PER_PAGE`` of them)
+RESULT_FORM = 'class="card rrow"'
 STRATEGY_FIRST = "strategy browser + its images, first reader after a change"
 STRATEGY_LATER = "strategy browser + its images, later reader (reader)"
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
@@ -101,6 +106,7 @@ def _run(rounds: int) -> None:
         return client
 
     reader, reporter, anonymous = client_for("mali-reader"), client_for("mali-reporter"), Client()
+    editor = client_for("mali-editor")  # reports on every indicator: a full page of forms at 1x too
 
     def get(client: Client, url: str, **headers) -> bytes:
         response = client.get(url, **headers)
@@ -150,6 +156,9 @@ def _run(rounds: int) -> None:
         notes.append(f"{name}: {row.indicators.count()} indicators, {with_images(reader, strategy_url)} chart "
                      f"images on the strategy page; a returning public browser asks for "
                      f"{_asked(returning_browser(strategy_url))} of them")
+        notes.append(f"{name}: results entry shows " + ", ".join(
+            f"{who} {get(client, results_url).decode().count(RESULT_FORM)} forms"
+            for who, client in (("reporter", reporter), ("editor", editor))) + " on its first page")
         tag = anonymous.get(tree_url)["ETag"]
         public_visit = returning_browser(strategy_url)
         cold_cases = {
@@ -163,6 +172,7 @@ def _run(rounds: int) -> None:
             "strategy browser page alone (reader)": lambda: get(reader, strategy_url),
             "dashboard + status matrix (reader)": lambda: with_images(reader, dashboard_url),
             "results entry (reporter)": lambda: get(reporter, results_url),
+            "results entry (editor: every indicator)": lambda: get(editor, results_url),
             "API tree 200 (public)": lambda: get(anonymous, tree_url),
             "API tree 304 (public)": lambda: get(anonymous, tree_url, HTTP_IF_NONE_MATCH=tag),
             "status matrix drawn by matplotlib (uncached)": lambda: _matrix(strategy_progress(row)),

@@ -108,6 +108,24 @@ def test_reporter_reports_only_on_assignments(world):
     assert p.reporter_scope(world.user("editor"), world.mission) is None
 
 
+def test_reportable_keeps_what_can_report_allows(world):
+    """``reportable`` (a list, the scope read once per mission) answers as ``can_report`` does for
+    each object, for every persona and across missions, in the list's order."""
+    from icsplan.indicators.models import Indicator
+
+    rows = list(Indicator.objects.filter(strategy__in=[world.strategy, world.other_strategy])
+                .select_related("strategy__mission", "sub_objective").order_by("strategy_id", "position", "pk"))
+    rows = rows + list(world.strategy.objectives.all()) + list(world.strategy.management_objectives.all())
+    assert rows
+    for persona in PERSONAS:
+        user = world.user(persona) or _anon()
+        expected = [o for o in rows if p.can_report(user, o)]
+        assert p.reportable(user, rows) == expected, persona
+    reporter = world.user("reporter")
+    mine = p.reportable(reporter, rows)
+    assert mine and len(mine) < len(rows)  # the reporter's assignments narrow the list
+
+
 def test_document_for_redacts_for_public_readers(world):
     for persona in PERSONAS:
         document = document_for(world.user(persona) if world.user(persona) else _anon(), world.strategy)

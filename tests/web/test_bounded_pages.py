@@ -3,6 +3,7 @@ counts the approval queue in SQL and lists a few; history and results entry are 
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -71,9 +72,46 @@ def test_results_entry_is_paged(site, login, monkeypatch):
 
 
 def test_the_approvers_overview_is_paged(site, login, monkeypatch):
-    monkeypatch.setattr(results, "ENTRY_PER_PAGE", 3)
+    monkeypatch.setattr(results, "OVERVIEW_PER_PAGE", 3)
     url = reverse("web:results", args=[site.mission.slug]) + "?period=FY2023"
     page = login("mali-approver").get(url).content.decode()
     overview = page[page.index('id="overview-h"'):]
     assert overview.count('<tr><th scope="row">') == 3
     assert re.search(r"Showing 1–3 of (\d+)", overview)
+
+
+def _entry_pages(client, url: str) -> list[str]:
+    """Every page of a results entry, reached as without JavaScript: by the pager's plain links."""
+    pages = [client.get(url).content.decode()]
+    while (link := re.search(r'href="([^"]*)" rel="next"', pages[-1])) is not None:
+        assert len(pages) < 50, "the pager does not end"
+        response = client.get(url.split("?")[0] + html.unescape(link.group(1)))
+        assert response.status_code == 200
+        pages.append(response.content.decode())
+    return pages
+
+
+def test_a_reporter_sees_only_their_indicators_on_every_page(site, login, monkeypatch):
+    from django.contrib.auth import get_user_model
+
+    from icsplan.accounts.permissions import can_report
+
+    monkeypatch.setattr(results, "ENTRY_PER_PAGE", 2)
+    reporter = get_user_model().objects.get(username="mali-reporter")
+    annual = list(site.indicators.filter(frequency="annual").order_by("position", "pk"))
+    assigned = [i.pk for i in annual if can_report(reporter, i)]
+    assert 2 < len(assigned) < len(annual)  # several pages, and something the reporter may not touch
+    pages = _entry_pages(login("mali-reporter"), reverse("web:results", args=[site.mission.slug]) + "?period=FY2023")
+    assert len(pages) == (len(assigned) + 1) // 2
+    shown = [int(pk) for page in pages for pk in re.findall(r'id="result-(\d+)"', page)]
+    assert all(page.count('class="card rrow"') <= 2 for page in pages)
+    assert shown == assigned  # each assigned indicator once, in order, and nothing else on any page
+    others = [i.code for i in annual if i.pk not in assigned]
+    for page in pages:
+        assert not [code for code in others if f'<span class="fw-num">{code}</span>' in page]
+
+def test_an_editor_pages_through_every_indicator(site, login, monkeypatch):
+    monkeypatch.setattr(results, "ENTRY_PER_PAGE", 3)
+    annual = [i.pk for i in site.indicators.filter(frequency="annual").order_by("position", "pk")]
+    pages = _entry_pages(login("mali-editor"), reverse("web:results", args=[site.mission.slug]) + "?period=FY2023")
+    assert [int(pk) for page in pages for pk in re.findall(r'id="result-(\d+)"', page)] == annual

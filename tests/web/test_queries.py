@@ -26,6 +26,8 @@ def _pages(row) -> list[tuple[str, str]]:
         ("mali-reader", reverse("web:element-history", args=[slug, edition, *element])),
         ("mali-editor", reverse("web:edit-element", args=[slug, edition, *element])),
         ("mali-reporter", reverse("web:results", args=[slug]) + "?period=FY2023"),
+        # The second page of the reporter's forms (past the end, so the last one, in the small strategy).
+        ("mali-reporter", reverse("web:results", args=[slug]) + "?period=FY2023&page=2"),
         ("mali-editor", reverse("web:results", args=[slug]) + "?period=FY2023"),
         ("mali-approver", reverse("web:approvals", args=[slug])),
         ("mali-reader", reverse("web:exports", args=[slug, edition])),

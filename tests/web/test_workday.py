@@ -57,6 +57,24 @@ def test_the_reporter_sees_what_is_due_overdue_and_returned(site, login):
     assert "Waiting for you" in dashboard and "returned to you" in dashboard
 
 
+
+def test_the_work_list_reads_returned_results_of_any_period_and_drafts_of_due_ones(site):
+    """Only the due periods' results and the returned ones are read, and that is all the list
+    needs: a result returned in a period with no deadline still comes back to the reporter, a
+    draft of a due period is shown as such, and a draft of another period is not listed."""
+    reporter = _user("mali-reporter")
+    returned = _submit(site, "1.1-A", period="FY2025")
+    services.return_result(returned, "Wrong unit.", actor=_user("mali-approver"), expected_version=returned.version)
+    draft = services.save_result(Indicator.objects.get(strategy=site, code="1.1-B"), "FY2024", "12",
+                                 expected_version=0, actor=reporter)
+    services.save_result(Indicator.objects.get(strategy=site, code="2.1-A"), "FY2025", "3", expected_version=0,
+                         actor=reporter)
+    work = work_for(reporter, site, today=dt.date(2024, 6, 1))  # no calendar: FY2024 is the period due
+    assert [(i.indicator.code, i.period, i.reason) for i in work.returned] == [("1.1-A", "FY2025", "Wrong unit.")]
+    due = {(i.indicator.code, i.period): i.result for i in work.due}
+    assert due[("1.1-B", "FY2024")] == draft
+    assert due[("2.1-A", "FY2024")] is None and not any(period == "FY2025" for _, period in due)
+
 def test_the_calendar_is_refused_in_sentences(site):
     with pytest.raises(ValidationError, match="cannot fall before the period starts"):
         services.set_due_date(site, "FY2024", dt.date(2023, 1, 1), actor=_user("mali-editor"))

@@ -364,12 +364,35 @@ def can_report(user, obj) -> bool:
     """Whether ``user`` may enter results and progress narratives for ``obj``: an objective, a
     management objective, a sub-objective, or an indicator (anything with those foreign keys and a
     ``responsible`` section), or something that belongs to one (``indicator`` attribute)."""
+    target = _report_target(obj)
+    return _scope_covers(reporter_scope(user, mission_of(target)), target)
+
+
+def reportable(user, objs) -> list:
+    """The objects of ``objs`` that ``user`` may report on, in their order: ``can_report`` for
+    each, with the person's scope in each mission read once rather than once per object (a
+    list of an edition's indicators)."""
+    scopes: dict[int, ReporterScope | None] = {}
+    out = []
+    for obj in objs:
+        target = _report_target(obj)
+        mission = mission_of(target)
+        if mission.pk not in scopes:
+            scopes[mission.pk] = reporter_scope(user, mission)
+        if _scope_covers(scopes[mission.pk], target):
+            out.append(obj)
+    return out
+
+
+def _report_target(obj):
+    """What a report permission is judged on: a result or target belongs to an indicator."""
     target = obj
-    # A result or target belongs to an indicator: judge the indicator.
     while getattr(target, "indicator", None) is not None and not hasattr(target, "responsible"):
         target = target.indicator
-    mission = mission_of(target)
-    scope = reporter_scope(user, mission)
+    return target
+
+
+def _scope_covers(scope: ReporterScope | None, target) -> bool:
     if scope is None:
         return True
     objective_id, mo_id, sub_id = _element_ids(target)

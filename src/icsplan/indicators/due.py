@@ -15,6 +15,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Q
+
 from icsplan.accounts.permissions import can_report, restrict
 from icsplan.accounts.redaction import visible
 
@@ -106,7 +108,10 @@ def _reporter_items(user, strategy, indicators: list, today: dt.date, out: WorkL
     # Periods that have started: their deadline applies; with no calendar, the current year is due.
     periods = [p for p in calendar if Period.parse(p).start <= today] or [current]
     ids = [i.pk for i in indicators]
-    results = visible(restrict(m.Result.objects.filter(indicator_id__in=ids, category=""), user, "view"), user)
+    # Only what the lists below read: the results of the due periods, and the returned ones.
+    rows = m.Result.objects.filter(Q(period__in=periods) | Q(status=ResultStatus.RETURNED), indicator_id__in=ids,
+                                   category="")
+    results = visible(restrict(rows, user, "view"), user)
     by_key = {(r.indicator_id, r.period): r for r in results}
     # Returned results grouped by indicator once (in the order read), not searched per indicator.
     returned: dict[int, list] = {}

@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from icsplan.accounts.permissions import can_report, get_restricted, restrict
+from icsplan.accounts.permissions import get_restricted, reportable, restrict
 from icsplan.accounts.redaction import visible
 from icsplan.core import inputs
 from icsplan.errors import ConflictError, IcsplanError, NotFoundError, ValidationError
@@ -29,8 +29,11 @@ from icsplan.web.paging import page_of
 
 from .common import mission_context
 
-#: result forms per page of results entry (reporters) and rows of the approver's overview
-ENTRY_PER_PAGE = 50
+#: result forms per page of results entry (reporters): a page shows the same few forms whatever
+#: the size of the edition (one form, with its breakdowns, costs far more than a table row)
+ENTRY_PER_PAGE = 20
+#: rows per page of the approver's overview of a period (a table: one line per indicator)
+OVERVIEW_PER_PAGE = 50
 
 
 class ResultForm(forms.Form):
@@ -79,12 +82,36 @@ def _periods(strategy, indicators) -> list[str]:
     return out
 
 
+#: what the whole list of a person's indicators is read with: the permission check
+#: (``can_report``: the element keys and the responsible section), the periods and the pager
+#: (frequency, order) and the work list (code); the page's own rows are read in full afterwards
+LIGHT_FIELDS = ("id", "code", "frequency", "position", "responsible", "strategy", "objective",
+                "management_objective", "sub_objective", "sub_objective__objective",
+                "sub_objective__management_objective")
+
+
 def _my_indicators(user, mission, strategy) -> list:
-    """The indicators of an edition the person may report on (assignments for reporters)."""
-    rows = visible(restrict(im.Indicator.objects.filter(strategy=strategy), user, "report"), user)
+    """The indicators of an edition the person may report on (assignments for reporters), as
+    light rows: enough to check the permission, count, order and page them, nothing to render.
+
+    Each row passes the same check as a full one would (``reportable``: ``can_report`` with the
+    person's scope read once); the edition (and its mission) are the ones already read, so the
+    check costs no query per row."""
+    rows = list(visible(restrict(im.Indicator.objects.filter(strategy=strategy), user, "report"), user)
+                .select_related("sub_objective").only(*LIGHT_FIELDS).order_by("position", "pk"))
+    for row in rows:
+        row.strategy = strategy  # the rows are of this edition: share its (and its mission's) instance
+    return reportable(user, rows)
+
+
+def _full_rows(shown: list, strategy) -> list:
+    """The full rows (with what a result form shows) of the indicators of one page, in its order."""
+    if not shown:
+        return []
+    rows = im.Indicator.objects.filter(strategy=strategy, pk__in=[i.pk for i in shown])
     rows = rows.select_related("strategy__mission", "sub_objective", "objective", "management_objective", "baseline")
-    rows = rows.prefetch_related("disaggregations")
-    return [i for i in rows.order_by("position", "pk") if can_report(user, i)]
+    by_pk = {i.pk: i for i in rows.prefetch_related("disaggregations")}
+    return [by_pk[i.pk] for i in shown if i.pk in by_pk]
 
 
 def _row(indicator, period: str | None, targets: dict, results: dict, form=None, note: str = "", ok: bool = True,
@@ -161,7 +188,7 @@ def _overview(request, strategy, period: str | None):
         return [], None
     rows = visible(restrict(im.Indicator.objects.filter(strategy=strategy, frequency=Period.parse(period).frequency),
                             request.user, "view"), request.user)
-    pager = page_of(request, rows.order_by("position", "pk"), per_page=ENTRY_PER_PAGE)
+    pager = page_of(request, rows.order_by("position", "pk"), per_page=OVERVIEW_PER_PAGE)
     targets, results = _tables(pager.items, period)
     return [{"indicator": i, "target": targets.get((i.pk, period)), "result": results.get((i.pk, period))}
             for i in pager.items], pager
@@ -196,7 +223,7 @@ def results_entry(request: HttpRequest, slug: str) -> HttpResponse:
     due = [i for i in indicators if period and i.frequency == Period.parse(period).frequency]
     # One page of forms at a time: each row saves on its own, so paging loses nothing.
     pager = page_of(request, due, per_page=ENTRY_PER_PAGE)
-    shown = pager.items
+    shown = _full_rows(pager.items, strategy)
     targets, results = _tables(shown, period)
     context = mission_context(request, mission, strategy, tab="results", allowed=allowed)
     lock = _lock_of(strategy, period)
