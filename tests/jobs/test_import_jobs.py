@@ -178,3 +178,60 @@ def test_database_backend_queues_and_the_worker_imports(settings):
     assert job.state == ImportJob.DONE, job.error
     assert set(_results(world)) == {"9"}
     assert b"Imported" in client.get(job_url).content
+
+
+# -- the API ---------------------------------------------------------------------------------------
+
+def _api_start(client, world, data: bytes, name="results.csv"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post("/api/v1/import-jobs", {"mission": world.mission.pk, "file": SimpleUploadedFile(name, data)})
+
+
+def test_api_small_import_answers_the_finished_job(world):
+    client = _client(world.user("reporter"))
+    response = _api_start(client, world, _results_csv(world, "4"))
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["state"] == "done" and "1 result" in body["summary"] and set(_results(world)) == {"4"}
+    assert response["Location"] == body["status_url"]
+    assert client.get(body["status_url"]).json()["state"] == "done"
+
+
+def test_api_big_import_is_accepted_and_polled(world, big, settings):
+    settings.TASKS = DUMMY
+    client = _client(world.user("reporter"))
+    response = _api_start(client, world, _results_csv(world, "6"))
+    assert response.status_code == 202, response.content
+    job = response.json()
+    assert job["state"] == "queued" and response["Location"] == job["status_url"] and not _results(world)
+    from icsplan.jobs.imports import run
+
+    run(ImportJob.objects.get(token=job["id"]).pk)  # what the worker does
+    polled = client.get(job["status_url"])
+    assert polled.status_code == 200 and polled.json()["state"] == "done" and set(_results(world)) == {"6"}
+    assert "no-store" in polled["Cache-Control"]
+    for persona in ("viewer", "other_member"):
+        assert _client(world.user(persona)).get(job["status_url"]).status_code == 404
+    assert _client().get(job["status_url"]).status_code == 404
+
+
+def test_api_refused_workbook_is_a_failed_job_with_one_sentence(world, big):
+    client = _client(world.user("reporter"))
+    data = _results_csv(world, "7").decode().replace(",7,", ",seven,", 1).encode()
+    job = _api_start(client, world, data).json()
+    assert job["state"] == "failed" and "row 2" in job["error"] and not _results(world)
+
+
+def test_api_import_needs_the_reporting_right(world):
+    assert _api_start(_client(world.user("reader")), world, _results_csv(world)).status_code == 403
+    # Testland's published edition is public: others see the mission, and are refused the write.
+    assert _api_start(_client(world.user("other_member")), world, _results_csv(world)).status_code == 403
+    assert _api_start(_client(), world, _results_csv(world)).status_code == 401
+    assert not ImportJob.objects.exists()
+
+
+def test_api_import_jobs_are_in_the_openapi_document(world):
+    schema = _client().get("/api/v1/openapi.json").json()
+    assert "/api/v1/import-jobs" in schema["paths"] and "/api/v1/import-jobs/{job_id}" in schema["paths"]
+    assert "202" in schema["paths"]["/api/v1/import-jobs"]["post"]["responses"]

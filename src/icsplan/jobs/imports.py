@@ -35,27 +35,26 @@ def in_background(size: int) -> bool:
     return size >= settings.ICSPLAN_IMPORT_BACKGROUND_BYTES
 
 
-def start(actor, staged) -> ImportJob:
-    """Queue the import of the staged results workbook ``staged`` (``imports.models.StagedImport``,
-    read through ``imports.services.get_staged``) as ``actor``; the staged row is used up.
-
-    Under the immediate backend the import has run (done or failed) when this returns."""
+def start(actor, mission, name: str, data: bytes, *, background: bool = True, submit: bool = True) -> ImportJob:
+    """The import of the results workbook ``data`` (already checked: ``imports.services``) for
+    ``mission`` as ``actor``, recorded as a job: queued as a task (``background``), or run here at
+    once. Under the immediate backend a queued import has also run when this returns."""
     from icsplan.accounts.actors import require_actor
     from icsplan.accounts.permissions import Action, require
 
     require_actor(actor)
     if not (getattr(actor, "is_authenticated", False) and getattr(actor, "pk", None)):
-        raise InputError("A background import is started by a signed-in person; the CLI imports at once.",
+        raise InputError("A recorded import is started by a signed-in person; the CLI imports at once.",
                          code="invalid-input")
-    if staged.mission is None or staged.kind != "results":
-        raise InputError(f"{staged.source_name} is not a results workbook waiting for its import.",
-                         code="invalid-input")
-    require(actor, Action.REPORT, staged.mission)
+    require(actor, Action.REPORT, mission)
     with transaction.atomic():
         job = ImportJob.objects.create(
-            token=secrets.token_urlsafe(24), mission=staged.mission, requested_by=actor,
-            source_name=staged.source_name[:255], data=bytes(staged.data), size=len(staged.data))
-        _enqueue(job)
+            token=secrets.token_urlsafe(24), mission=mission, requested_by=actor, source_name=name[:255],
+            data=bytes(data), size=len(data), submit=submit)
+        if background:
+            _enqueue(job)
+    if not background:
+        run(job.pk)
     job.refresh_from_db()
     return job
 

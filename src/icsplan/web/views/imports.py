@@ -182,7 +182,7 @@ def import_results_preview(request: HttpRequest, slug: str, token: str) -> HttpR
         if background.in_background(len(pending.data)):
             # A big workbook: a task imports it (same service, same person, all or nothing) and
             # the person gets its progress page at once.
-            job = background.start(request.user, pending)
+            job = background.start(request.user, mission, pending.name, bytes(pending.data))
             uploads.forget(request, pending)
             return redirect("web:import-job", mission.slug, job.token)
         from icsplan.indicators.excel import import_results
