@@ -151,6 +151,19 @@ def test_a_job_nobody_runs_is_given_up(world, big, settings):
     assert not _results(world)
 
 
+def test_a_job_whose_worker_died_is_given_up(world, big, settings):
+    import datetime as dt
+
+    settings.TASKS = DUMMY
+    client = _client(world.user("reporter"))
+    job_url = _confirm(client, _upload(client, world, _results_csv(world)))
+    started = ImportJob.objects.get().created_at - dt.timedelta(hours=2)
+    ImportJob.objects.update(state=ImportJob.RUNNING, started_at=started)
+    client.get(job_url)
+    job = ImportJob.objects.get()
+    assert job.state == ImportJob.FAILED and "did not finish" in job.error and job.error.endswith(".")
+
+
 # -- the database backend and `icsplan worker` (PostgreSQL) ---------------------------------------
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (the queue of a multi-user install)")

@@ -114,15 +114,18 @@ def _finish(job: ImportJob, *, summary: str = "", error: str = "") -> None:
 
 
 def _given_up(job: ImportJob) -> ImportJob:
-    """A job still waiting past ``ICSPLAN_EXPORT_JOB_TIMEOUT`` (no worker running) is failed, so
-    that its page stops polling; a worker that comes later leaves it alone."""
+    """A job still waiting, or still running, ``ICSPLAN_EXPORT_JOB_TIMEOUT`` after it was queued or
+    started (no worker running, or one that died: its transaction rolled back) is failed, so that
+    its page stops polling; a worker that comes later leaves a failed job alone."""
     limit = dt.timedelta(seconds=settings.ICSPLAN_EXPORT_JOB_TIMEOUT)
-    if job.state != ImportJob.QUEUED or timezone.now() - job.created_at < limit:
+    since = job.created_at if job.state == ImportJob.QUEUED else job.started_at
+    if job.finished or since is None or timezone.now() - since < limit:
         return job
     minutes = max(1, settings.ICSPLAN_EXPORT_JOB_TIMEOUT // 60)
-    error = (f"Nothing was saved: the import did not start within {minutes} minutes (is `icsplan worker` "
-             "running?). Upload the file again.")
-    if ImportJob.objects.filter(pk=job.pk, state=ImportJob.QUEUED).update(
+    what = "did not start" if job.state == ImportJob.QUEUED else "did not finish"
+    error = (f"Nothing was saved: the import {what} within {minutes} minutes (is `icsplan worker` running?); "
+             "upload the file again.")
+    if ImportJob.objects.filter(pk=job.pk, state=job.state).update(
             state=ImportJob.FAILED, error=error, finished_at=timezone.now(), data=b""):
         job.state, job.error = ImportJob.FAILED, error
     return job
