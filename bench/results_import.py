@@ -9,6 +9,9 @@ a workbook of 10,000 result rows, and prints in one run:
 * the best time of openpyxl merely reading the workbook (read-only mode, every cell value),
 * the best time of a full import (read, validate every row, bulk-write results and history),
   and their ratio;
+* the CPU time of the web requests that start a big import (upload, preview, confirm: the
+  confirmation queues a task, ``icsplan.jobs.imports``) next to the CPU time of the task that
+  imports it (what ``icsplan worker`` runs), and their ratio;
 * the SQL query count of importing 100 rows and 10,000 rows: reads are a fixed handful of
   queries and writes are bulk inserts, so the count grows per batch (1,000 rows on PostgreSQL,
   about 45 on SQLite, where Django caps a statement at 999 parameters), never per row.
@@ -35,6 +38,9 @@ def setup(data_dir: str) -> None:
     from django.core.management import call_command
 
     django.setup()
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()  # the test client's host name is allowed
     call_command("migrate", interactive=False, verbosity=0)
 
 
@@ -112,6 +118,67 @@ def query_count(path: Path, strategy) -> int:
     return len(ctx.captured_queries)
 
 
+def web_requests(strategy, data: bytes, repeat: int, background: bool = True) -> tuple[dict[str, float], float]:
+    """CPU seconds (best of ``repeat``) of each web request of a big import, with the queue as on
+    PostgreSQL (the database backend: the confirmation only queues), and of the task itself.
+    ``background=False``: the threshold raised above the file, as every import ran before (the
+    preview runs a trial import, the confirmation imports); the task's time is then 0."""
+    from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client, override_settings
+    from django.urls import reverse
+
+    from icsplan.indicators import models as m
+    from icsplan.jobs.imports import in_background, run
+    from icsplan.jobs.models import ImportJob
+
+    threshold = 1 if background else len(data) + 1
+    with override_settings(ICSPLAN_IMPORT_BACKGROUND_BYTES=threshold):
+        assert in_background(len(data)) == background
+    user = get_user_model().objects.filter(username="bench-admin").first() or \
+        get_user_model().objects.create_superuser("bench-admin", "bench@example.org", None)
+    client = Client()
+    client.force_login(user)
+    slug = strategy.mission.slug
+    steps: dict[str, list[float]] = {"upload": [], "preview": [], "confirm": []}
+    task: list[float] = []
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}},
+                           ICSPLAN_IMPORT_BACKGROUND_BYTES=threshold):
+        # Warm up (the first request imports modules and compiles templates): upload, preview, cancel.
+        response = client.post(reverse("web:import-results", args=[slug]), {"file": SimpleUploadedFile("w.xlsx", data)})
+        client.get(response["Location"])
+        client.post(response["Location"], {"cancel": "1"})
+        for _ in range(repeat):
+            clear_results(strategy)
+            start = time.process_time()
+            response = client.post(reverse("web:import-results", args=[slug]),
+                                   {"file": SimpleUploadedFile("big.xlsx", data)})
+            steps["upload"].append(time.process_time() - start)
+            assert response.status_code == 302, response.status_code
+            preview_url = response["Location"]
+            start = time.process_time()
+            response = client.get(preview_url)
+            steps["preview"].append(time.process_time() - start)
+            assert response.status_code == 200, response.status_code
+            start = time.process_time()
+            response = client.post(preview_url)
+            steps["confirm"].append(time.process_time() - start)
+            assert response.status_code == 302, response.status_code
+            if not background:
+                assert m.Result.objects.filter(strategy=strategy).count() > 0
+                task.append(0.0)
+                continue
+            assert "/job/" in response["Location"], response["Location"]
+            job = ImportJob.objects.get(token=response["Location"].rstrip("/").rsplit("/", 1)[-1])
+            assert job.state == ImportJob.QUEUED, job.state
+            start = time.process_time()
+            run(job.pk)  # the task's body, as the worker runs it
+            task.append(time.process_time() - start)
+            job.refresh_from_db()
+            assert job.state == ImportJob.DONE, job.error
+    return {k: min(v) for k, v in steps.items()}, min(task)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
@@ -136,6 +203,17 @@ def main() -> None:
         print(f"  openpyxl read-only read  {read_time:8.3f} s")
         print(f"  icsplan results import   {import_time:8.3f} s")
         print(f"  ratio import / read      {import_time / read_time:8.2f}x")
+        data = big.read_bytes()
+        requests, task = web_requests(strategy, data, args.repeat)
+        before, _ = web_requests(strategy, data, args.repeat, background=False)
+        print(f"web import of the same workbook ({len(data) / 1024:.0f} KB), CPU seconds, best of {args.repeat}:")
+        print("  request        in the request (threshold above the file)   off the request path (a task)")
+        for name in requests:
+            print(f"  {name:<8}       {before[name]:8.3f} s                                {requests[name]:8.3f} s")
+        print(f"  import task    {0:8.3f} s                                {task:8.3f} s (icsplan worker)")
+        print(f"  ratio confirm request / import task       {requests['confirm'] / task:.4f}")
+        print(f"  ratio upload+preview+confirm / import task {sum(requests.values()) / task:.4f}")
+        print(f"  ratio upload+preview+confirm, task / in the request {sum(requests.values()) / sum(before.values()):.4f}")
         q_small, q_big = query_count(small, strategy), query_count(big, strategy)
         # Reads are a fixed handful of queries; writes are bulk INSERTs (results and history), one
         # per batch of 1,000 rows (icsplan.core.sqlite lifts Django's old 999-parameter SQLite cap).

@@ -307,16 +307,17 @@ def worker(
     once: bool = typer.Option(False, "--once", help="Make what is queued now, then stop."),
     interval: float = typer.Option(1.0, "--interval", help="Seconds between looks at an empty queue."),
 ):
-    """Make queued PDF/DOCX exports and progress reports (PostgreSQL installs; run beside `serve`)."""
+    """Make queued PDF/DOCX exports and progress reports and run big results imports (PostgreSQL
+    installs; run beside `serve`)."""
     setup_django()
     from django.conf import settings
     from django.core.management import call_command
 
     if settings.ICSPLAN_TASKS_BACKEND != "database":
-        err.print("nothing to do: on this install (SQLite, or ICSPLAN_TASKS_BACKEND=immediate) exports are made "
-                  "by the web server itself", markup=False)
+        err.print("nothing to do: on this install (SQLite, or ICSPLAN_TASKS_BACKEND=immediate) exports and imports "
+                  "are run by the web server itself", markup=False)
         raise typer.Exit(0)
-    err.print("icsplan worker: making queued exports and reports" + (" (once)" if once else ""), markup=False)
+    err.print("icsplan worker: making queued exports and reports, running queued imports" + (" (once)" if once else ""), markup=False)
     args = ["--interval", str(interval), "--no-reload"] + (["--batch", "--no-startup-delay"] if once else [])
     call_command("db_worker", *args, verbosity=0)
 

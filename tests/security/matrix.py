@@ -163,6 +163,22 @@ def _job(w, *, public: bool = True, strategy=None):
     return services.start(SYSTEM, strategy or w.strategy, kind="export", fmt="docx", public=public)
 
 
+def _import_job(w):
+    """A finished, refused results import of Testland started by its reporter; its sentence quotes
+    the workbook, here an SBU canary: only the starter and the mission's readers may see it."""
+    from django.utils import timezone
+
+    from icsplan.jobs.models import ImportJob
+
+    from .world import canary
+
+    job, _created = ImportJob.objects.get_or_create(token="matrix-import-job-7f3a", defaults=dict(
+        mission=w.mission, requested_by=w.user("reporter"), source_name="results.xlsx", state=ImportJob.FAILED,
+        finished_at=timezone.now(), error=f"Nothing was saved: results.xlsx, sheet Results, row 7, column L "
+                                          f"(Result): {canary('import-error')} is not a number."))
+    return job
+
+
 def _job_args(w, *, public: bool = True, draft: bool = False, api: bool = False) -> dict:
     job = _job(w, public=public, strategy=w.draft if draft else None)
     if api:
@@ -178,6 +194,9 @@ ARGS: dict[object, Callable] = {
     "web:export-job-file": lambda w: _job_args(w),
     ("web:export-job-file", "full"): lambda w: _job_args(w, public=False),
     ("web:export-job-file", "draft"): lambda w: _job_args(w, draft=True),
+    # Results imports recorded as jobs (icsplan.jobs.imports): a refused one quoting an SBU canary.
+    "web:import-job": lambda w: {"slug": w.mission.slug, "token": _import_job(w).token},
+    "api:get_import_job": lambda w: {"job_id": _import_job(w).token},
     "api:get_export_job": lambda w: _job_args(w, api=True),
     ("api:get_export_job", "full"): lambda w: _job_args(w, public=False, api=True),
     ("api:get_export_job", "draft"): lambda w: _job_args(w, draft=True, api=True),
@@ -341,6 +360,9 @@ MATRIX: dict[tuple, dict[str, int]] = {
     ('GET', 'web:export-job-file'): everyone(200),
     ('GET', 'web:export-job-file', 'full'): only(MEMBERS, anonymous=LOGIN),
     ('GET', 'web:export-job-file', 'draft'): only(DRAFT_SEERS, anonymous=LOGIN),
+    # An import job: for the person who started it and those who may read the mission's data.
+    ('GET', 'web:import-job'): only(MEMBERS, anonymous=LOGIN),
+    ('GET', 'api:get_import_job'): only(MEMBERS, anonymous=404),
     ('GET', 'api:get_export_job'): everyone(200),
     ('GET', 'api:get_export_job', 'full'): only(MEMBERS, anonymous=404),
     ('GET', 'api:get_export_job', 'draft'): only(DRAFT_SEERS, anonymous=404),
@@ -673,6 +695,9 @@ BODIES: dict[tuple, Callable] = {
         {}, json={"strategy": w.strategy.pk, "kind": "export", "format": "docx", "public": False}),
     ("POST", "api:start_export_job", "draft"): lambda w, u: Call(
         {}, json={"strategy": w.draft.pk, "kind": "export", "format": "docx", "public": True}),
+    # -- API: results workbook imports (small: imported at once, 200 with the finished job) ------
+    ("POST", "api:start_import_job"): lambda w, u: Call(
+        {}, form={"mission": w.mission.pk, "file": _upload("results.csv", _results_csv(w))}),
     # -- API: the framework --------------------------------------------------------------------
     ("PATCH", "api:update_mission_metadata"): lambda w, u: Call(
         {"mission_id": w.mission.pk}, json={"region": "Sahel", "post": "Embassy Testville"}, if_match=w.mission),
@@ -911,6 +936,7 @@ WRITE_MATRIX: dict[tuple, dict] = {
     # Made at once in the tests (immediate backend), so the answer is 200 with the finished job.
     ('POST', 'api:start_export_job'): everyone(200),
     ('POST', 'api:start_export_job', 'draft'): only(DRAFT_SEERS, anonymous=404),
+    ('POST', 'api:start_import_job'): api_write(REPORTERS),
     ('PATCH', 'api:update_strategy'): api_write(EDITORS, ok=IN_FORCE),
     ('PATCH', 'api:update_mission_metadata'): api_write(("admin",)),
     ('POST', 'api:approve_strategy'): api_write(APPROVERS, hidden=DRAFT_HIDDEN),  # an edition in clearance
@@ -1026,7 +1052,7 @@ NON_WRITE_POSTS: dict[tuple, dict] = {
         "web:home", "web:health", "web:frameworks", "web:dashboard", "web:strategy-latest", "web:strategy",
         "web:element-history", "web:status-matrix", "web:indicator-chart", "web:exports", "web:export-download",
         "web:progress-report", "web:review", "web:compare", "web:review-report",
-        "web:export-job", "web:export-job-file",
+        "web:export-job", "web:export-job-file", "web:import-job",
         "portfolio:department", "portfolio:bureau", "portfolio:search",
         "portfolio:crosswalk", "portfolio:similar",
         "web:results", "web:results-template",

@@ -207,6 +207,10 @@ from icsplan.ingest.uploads import ReaderLimits  # noqa: E402 (Django-free)
 ICSPLAN_READER_LIMITS = ReaderLimits.from_env()
 # A staged import (preview) waits this long for its confirmation, on the web and in the API.
 ICSPLAN_IMPORT_EXPIRY_HOURS = int(os.environ.get("ICSPLAN_IMPORT_EXPIRY_HOURS", "24"))
+# A results workbook of this many bytes or more is imported by a background task (icsplan.jobs):
+# the confirmation answers a progress page at once, and its preview does not run a trial import.
+# Smaller ones (the common case) are previewed and imported in the request.
+ICSPLAN_IMPORT_BACKGROUND_BYTES = int(os.environ.get("ICSPLAN_IMPORT_BACKGROUND_BYTES", str(128 * 1024)))
 # IATI: the reporting organisation's identifier in the IATI organisation registry, and sectors a
 # mission chooses ({"Mali": [["1", "15110", "60"], ["1", "15210", "40"]]}: vocabulary, code,
 # percentage); without them the export takes DAC codes from the objectives' themes.

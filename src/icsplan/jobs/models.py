@@ -63,3 +63,50 @@ class ExportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in (self.DONE, self.FAILED)
+
+
+class ImportJob(models.Model):
+    """A results workbook being imported off the request path (``jobs.imports``).
+
+    The row holds the upload's bytes until the task has run (then they are dropped) and, once
+    finished, what the import recorded or the one sentence saying why nothing was saved.
+    """
+
+    QUEUED = ExportJob.QUEUED
+    RUNNING = ExportJob.RUNNING
+    DONE = ExportJob.DONE
+    FAILED = ExportJob.FAILED
+    STATE_CHOICES = [(QUEUED, "Waiting"), (RUNNING, "Being imported"), (DONE, "Imported"), (FAILED, "Failed")]
+
+    #: Random and long: what URLs carry. Permissions are checked on every read anyway.
+    token = models.CharField(max_length=64, unique=True)
+    mission = models.ForeignKey("accounts.Mission", on_delete=models.CASCADE, related_name="+")
+    #: The person importing: the task imports as them (their missions and assignments bound what
+    #: the workbook may report). Null once the account is deleted; such a job is never run.
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    source_name = models.CharField(max_length=255)
+    #: Submit the results for approval (the web's default) or keep them as drafts.
+    submit = models.BooleanField(default=True)
+    data = models.BinaryField(blank=True, default=b"")
+    size = models.PositiveIntegerField(default=0)
+    state = models.CharField(max_length=10, choices=STATE_CHOICES, default=QUEUED)
+    #: What was recorded ("120 results created, 3 updated"), once done.
+    summary = models.TextField(blank=True)
+    #: Why nothing was saved (file, sheet, row, field), once failed; never a traceback.
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    mission_lookup = "mission"  # see accounts.permissions
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"import of {self.source_name} for mission {self.mission_id} ({self.state})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.DONE, self.FAILED)

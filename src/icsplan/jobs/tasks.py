@@ -11,3 +11,11 @@ def make_file(job_id: int) -> None:
     from .services import run
 
     run(job_id)
+
+
+@task()
+def import_workbook(job_id: int) -> None:
+    """Import the results workbook of one import job (``jobs.imports.run``)."""
+    from .imports import run
+
+    run(job_id)

@@ -70,5 +70,6 @@ urlpatterns = [
     path("missions/<slug:slug>/import/", views.import_upload, name="import"),
     path("missions/<slug:slug>/import/results/", views.import_results_upload, name="import-results"),
     path("missions/<slug:slug>/import/results/<str:token>/", views.import_results_preview, name="import-results-preview"),
+    path("missions/<slug:slug>/import/results/job/<str:token>/", views.import_job, name="import-job"),
     path("missions/<slug:slug>/import/<str:token>/", views.import_preview, name="import-preview"),
 ]

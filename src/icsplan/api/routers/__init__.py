@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 def register(api) -> None:
-    from . import (attachments, elements, exports, imports, indicators, jobs, locks, missions, portfolio, reviews, revisions,
+    from . import (attachments, elements, exports, importjobs, imports, indicators, jobs, locks, missions, portfolio, reviews, revisions,
                    search, strategies)
 
     api.add_router("/missions", missions.router)
@@ -19,6 +19,7 @@ def register(api) -> None:
     api.add_router("/exports", exports.router)
     api.add_router("/export-jobs", jobs.router)
     api.add_router("/imports", imports.router)
+    api.add_router("/import-jobs", importjobs.router)
     api.add_router("/search", search.router)
     api.add_router("/reviews", reviews.router)
     api.add_router("/portfolio", portfolio.router)

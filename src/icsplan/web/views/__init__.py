@@ -19,7 +19,7 @@ from .indicators import (
     indicator_targets,
     remove_breakdown,
 )
-from .imports import import_preview, import_results_preview, import_results_upload, import_upload
+from .imports import import_job, import_preview, import_results_preview, import_results_upload, import_upload
 from .missions import dashboard, health, home
 from .notices import notices
 from .people import assignment_remove, membership_remove, people, person, reporters, token_issue, token_revoke
@@ -30,7 +30,7 @@ from .strategy import frameworks, strategy, strategy_latest
 __all__ = [
     "SignInView", "SignOutView", "edition", "findings", "revisions", "add_linkage", "add_risk", "approval_decide", "approvals", "result_save", "dashboard", "edit_element",
     "element_history", "export_download", "exports", "frameworks", "health", "home", "import_preview",
-    "import_results_preview", "import_results_upload", "import_upload", "indicator_chart", "progress_report", "status_matrix", "remove_linkage", "results_entry", "strategy", "strategy_latest", "update_risk",
+    "import_job", "import_results_preview", "import_results_upload", "import_upload", "indicator_chart", "progress_report", "status_matrix", "remove_linkage", "results_entry", "strategy", "strategy_latest", "update_risk",
     "add_child", "add_element", "delete_element", "add_indicator", "delete_indicator", "edit_indicator",
     "indicator_baseline", "indicator_breakdowns", "indicator_targets", "remove_breakdown", "period_lock",
     "results_template", "compare", "review", "review_assess", "review_decide", "review_report", "reviews",

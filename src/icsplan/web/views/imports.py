@@ -9,15 +9,17 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from icsplan.errors import IcsplanError
+from icsplan.errors import IcsplanError, NotFoundError
 from icsplan.imports import services as imports
 from icsplan.imports.models import StagedImport
 from icsplan.imports.uploads import read_upload
+from icsplan.jobs import imports as background
 from icsplan.ingest.uploads import human_size
 from icsplan.web import access, uploads
 from icsplan.web.errors import page
 
 from .common import mission_context
+from .jobs import POLL_SECONDS
 
 
 class UploadForm(forms.Form):
@@ -177,6 +179,12 @@ def import_results_preview(request: HttpRequest, slug: str, token: str) -> HttpR
             uploads.forget(request, pending)
             messages.info(request, f"Import of {pending.name} cancelled; nothing was saved.")
             return redirect("web:results", mission.slug)
+        if background.in_background(len(pending.data)):
+            # A big workbook: a task imports it (same service, same person, all or nothing) and
+            # the person gets its progress page at once.
+            job = background.start(request.user, mission, pending.name, bytes(pending.data))
+            uploads.forget(request, pending)
+            return redirect("web:import-job", mission.slug, job.token)
         from icsplan.indicators.excel import import_results
 
         try:
@@ -187,7 +195,29 @@ def import_results_preview(request: HttpRequest, slug: str, token: str) -> HttpR
             uploads.forget(request, pending)
             messages.success(request, f"{pending.name}: {report}.")
             return redirect("web:results", mission.slug)
-    report, problems = _trial(pending, request.user)
+    big = background.in_background(len(pending.data))
+    # A big workbook is checked row by row by its import task, not here: a trial import would cost
+    # this request as much as the import itself.
+    report, problems = (None, []) if big else _trial(pending, request.user)
     context = mission_context(request, mission, editions[0] if editions else None, tab="results")
-    context.update({"pending": pending, "report": report, "problems": problems})
+    context.update({"pending": pending, "report": report, "problems": problems, "big": big,
+                    "size": human_size(len(pending.data))})
     return render(request, "web/results_preview.html", context)
+
+
+@page
+def import_job(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    """The progress page of a big results import; what it recorded, or why nothing was saved.
+    Checked on every read: the person who started it, or those who may read the mission's data."""
+    mission = access.mission_for(request.user, slug)
+    job = background.get_for(request.user, token)
+    if job.mission_id != mission.pk:
+        raise NotFoundError("No import job matches the request.", code="not-found")
+    editions = access.strategies_of(request.user, mission)
+    context = mission_context(request, mission, editions[0] if editions else None, tab="results")
+    context.update({"job": job, "poll_seconds": POLL_SECONDS, "size": human_size(job.size)})
+    template = "web/partials/import_job_status.html" if request.headers.get("HX-Request") == "true" \
+        else "web/import_job.html"
+    response = render(request, template, context)
+    response["Cache-Control"] = "private, no-store"
+    return response
