@@ -85,7 +85,7 @@ def test_every_output_path_reads_through_the_redaction_point():
         "api/routers/search.py": "portfolio_search.search", "portfolio/search.py": "visible(qs", "api/routers/attachments.py": "access.readable",
         "api/access.py": "redaction.", "indicators/progress.py": "visible_to",
         "web/monitoring.py": "visible_to", "web/views/results.py": "redaction import visible",
-        "web/views/charts.py": "indicator_rows(strategy, audience=", "web/views/history.py": "hidden_history_rows",
+        "web/views/charts.py": "shared_progress(strategy, audience=", "web/views/history.py": "hidden_history_rows",
         "publishing/report/outline/build.py": "wants_public_copy", "audit/services.py": "wants_public_copy",
         "api/routers/exports.py": "wants_public_copy", "web/views/exports.py": "wants_public_copy",
     }
