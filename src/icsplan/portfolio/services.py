@@ -15,9 +15,11 @@ Who sees what
 
 Cost
 ----
-A constant number of queries whatever the number of missions: editions, goals, objectives,
-sub-objectives, management objectives, linkages and indicators (with targets, results and
-breakdowns prefetched) are each read once for the whole bureau (a test holds it, 2 vs 6 missions).
+A constant number of queries whatever the number of missions: the editions, then every edition's
+figures from its summary (``portfolio.summaries``), kept per version of its data: one query for
+all the stamps, and goals, objectives, sub-objectives, management objectives, linkages, indicators,
+targets and results read once for all the editions that changed since (none when nothing did).
+Tests hold it: 2 vs 6 missions, on a first view, a later one and after a change.
 
 Overdue
 -------
