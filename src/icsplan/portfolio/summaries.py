@@ -20,7 +20,10 @@ the period asked for, today's date) is applied by the caller on top of the summa
 needs none of it. A summary is shared by every later request: callers read it, never change it.
 
 The table is never stale (a changed edition has a new stamp, its old entries are not asked for
-again and fall out) and never shared between processes.
+again and fall out) and never shared between processes. A change that lands between the stamps'
+query and the reads that follow may be summarized under the older stamp; that entry is then asked
+for only by requests that read the older stamp, and the next view reads the new stamp and computes
+the edition again.
 """
 
 from __future__ import annotations
