@@ -12,8 +12,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from icsplan.accounts.actors import SYSTEM
+from icsplan.accounts.redaction import OPERATOR
 from icsplan.errors import NotFoundError, PermissionDenied, ValidationError
-from icsplan.portfolio import services
+from icsplan.core import stamps
+from icsplan.indicators import models as im
+from icsplan.portfolio import services, summaries
 
 from tests.security.world import CANARY_PREFIX, canary_document, make_user
 
@@ -270,3 +273,95 @@ def test_import_sets_bureau_post_and_region(tmp_path, db):
     bad = CliRunner().invoke(app, ["import", str(path), "--mission", "Chad", "--bureau", "A-1"])
     assert bad.exit_code == 2 and "bureau code" in bad.output
     assert not Mission.objects.filter(country="Chad").exists()  # all or nothing
+
+
+# -- per-edition summaries (icsplan.portfolio.summaries): kept per version of an edition's data and
+# per kind of reader, recomputed for the changed edition only, never stale ---------------------
+
+def test_edition_stamps_are_the_edition_stamp_of_each_edition(bureaus):
+    ids = [bureaus[name].pk for name in ("mali", "niger", "laos")]
+    assert stamps.edition_stamps(ids) == {pk: stamps.edition_stamp(pk) for pk in ids}
+    assert stamps.edition_stamps([]) == {}
+    assert stamps.edition_stamps([ids[0], 10**9]) == {ids[0]: stamps.edition_stamp(ids[0])}
+
+
+def _board(actor, **filters):
+    board = services.bureau_dashboard("AF", actor=actor, today=TODAY, **filters)
+    return [(r.mission.country, r.period, {n: (c.status, c.score) for n, c in r.goals.items()}, r.counts,
+             [(line.number, line.status) for line in r.off_track], r.overdue, r.sample) for r in board.rows]
+
+
+def test_a_changed_result_changes_that_missions_figures_on_the_next_view_and_only_it_is_recomputed(bureaus):
+    from icsplan.indicators import services as indicators
+    from icsplan.strategies.services import applying_revision
+
+    before = _board(SYSTEM)
+    mali_summary = summaries.summaries([bureaus["mali"]], OPERATOR)[bureaus["mali"].pk]
+    indicator = im.Indicator.objects.get(strategy=bureaus["niger"], code="1.1-P")
+    with applying_revision():  # as an approved revision applies it (the edition is in force)
+        indicators.set_target(indicator, "FY2025", "100", expected_version=0, actor=SYSTEM)
+    result = indicators.submit_result(indicator, "FY2025", "1", expected_version=0, actor=SYSTEM)
+    indicators.approve_result(result, actor=SYSTEM, expected_version=result.version)
+    after = _board(SYSTEM)
+    niger_before = next(row for row in before if row[0] == "Niger")
+    niger_after = next(row for row in after if row[0] == "Niger")
+    assert niger_after != niger_before  # no stale figures
+    assert niger_after[1] == "FY2025" and niger_after[2]["1"][0] == "off_track"
+    assert [row for row in after if row[0] != "Niger"] == [row for row in before if row[0] != "Niger"]
+    # Mali's summary was reused, not recomputed; the figures are what a fresh computation gives.
+    assert summaries.summaries([bureaus["mali"]], OPERATOR)[bureaus["mali"].pk] is mali_summary
+    summaries.forget()
+    assert _board(SYSTEM) == after
+
+
+
+def test_query_count_is_constant_cold_warm_and_after_a_change(bureaus):
+    """2 AF missions, then 6: the same queries on a first view (nothing kept), on a later view
+    (everything kept: only the stamps are read) and after one edition changed."""
+
+    user = bureaus["af_analyst"]
+    services.bureau_dashboard("AF", actor=user)  # the per-user membership cache (kept on the user)
+
+    def counts():
+        summaries.forget()
+        cold = _queries(lambda: services.bureau_dashboard("AF", actor=user))
+        warm = _queries(lambda: services.bureau_dashboard("AF", actor=user))
+        target = im.Target.objects.filter(strategy=bureaus["niger"], category="").order_by("pk").first()
+        target.number, target.value = target.number + 1, str(target.number + 1)
+        target.save()  # as services save: updated_at moves
+        changed = _queries(lambda: services.bureau_dashboard("AF", actor=user))
+        return cold, warm, changed
+
+    small = counts()
+    assert small[1] < small[0] == small[2]
+    for country in ("Chad", "Benin", "Togo", "Ghana"):
+        _mission(country)
+    assert counts() == small
+    assert len(services.bureau_dashboard("AF", actor=user).rows) == 6
+
+
+@pytest.mark.parametrize("first", ["admin", "af_analyst", "editor", "public"])
+def test_readers_never_get_figures_kept_for_another_kind_of_reader(bureaus, first):
+    """Whoever views first, every reader then gets what a fresh computation for them gives."""
+    from django.contrib.auth.models import AnonymousUser
+
+    readers = {"admin": bureaus["admin"], "af_analyst": bureaus["af_analyst"], "editor": bureaus["editor"],
+               "operator": SYSTEM, "public": AnonymousUser()}
+
+    def view(who):
+        editions = [bureaus[name] for name in ("mali", "niger")]
+        from icsplan.accounts.redaction import audience_for
+
+        audience = audience_for(None if who is SYSTEM else who)
+        return {pk: s for pk, s in summaries.summaries(editions, audience).items()}
+
+    fresh = {}
+    for name, who in readers.items():
+        summaries.forget()
+        fresh[name] = view(who)
+    summaries.forget()
+    view(readers[first])
+    for name, who in readers.items():
+        assert view(who) == fresh[name], name
+    # The restricted indicators of the canary missions make the two copies differ.
+    assert fresh["public"] != fresh["operator"]

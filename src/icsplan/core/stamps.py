@@ -37,6 +37,13 @@ _memo: OrderedDict[tuple, Any] = OrderedDict()
 _lock = threading.Lock()
 
 
+#: the tables that hold part of an edition: by their ``strategy_id``, or by their indicator's
+_BY_STRATEGY = ["strategies.Section", "strategies.Goal", "strategies.Objective", "strategies.SubObjective",
+                "strategies.ManagementObjective", "strategies.Linkage", "strategies.Risk",
+                "indicators.Indicator", "indicators.Target", "indicators.Result", "indicators.PeriodLock"]
+_BY_INDICATOR = ["indicators.Baseline", "indicators.Disaggregation"]
+
+
 def _statement() -> tuple[str, int]:
     """The stamp query and its number of parameters (all the edition's id), built once."""
     global _sql, _n_params
@@ -53,11 +60,7 @@ def _statement() -> tuple[str, int]:
             f"SELECT 'mission', 1, m.{qn('id')}, m.{qn('updated_at')}, 0 FROM {qn(model('accounts.Mission')._meta.db_table)} m "
             f"JOIN {strategy_table} s ON s.{qn('mission_id')} = m.{qn('id')} WHERE s.{qn('id')} = %s",
         ]
-        by_strategy = ["strategies.Section", "strategies.Goal", "strategies.Objective", "strategies.SubObjective",
-                       "strategies.ManagementObjective", "strategies.Linkage", "strategies.Risk",
-                       "indicators.Indicator", "indicators.Target", "indicators.Result",
-                       "indicators.PeriodLock"]
-        by_indicator = ["indicators.Baseline", "indicators.Disaggregation"]
+        by_strategy, by_indicator = _BY_STRATEGY, _BY_INDICATOR
         for label in by_strategy + by_indicator:
             meta = model(label)._meta
             version = f"SUM({qn('version')})" if "version" in {f.attname for f in meta.concrete_fields} else "0"
@@ -70,6 +73,70 @@ def _statement() -> tuple[str, int]:
                      f"FROM {qn(model('strategies.Framework')._meta.db_table)}")
         _sql, _n_params = " UNION ALL ".join(parts), len(parts) - 1
     return _sql, _n_params
+
+
+def _grouped_statement(n_ids: int) -> tuple[str, list[tuple[str, str]]]:
+    """The stamp statement for ``n_ids`` editions at once, and every (label, empty-row version) it
+    covers: each part grouped by edition, the edition ids given once (a ``VALUES`` list)."""
+    model = apps.get_model
+    qn = connection.ops.quote_name
+    strategy_table = qn(model('strategies.Strategy')._meta.db_table)
+    indicator_table = qn(model('indicators.Indicator')._meta.db_table)
+    ids = f"SELECT {qn('id')} FROM edition_ids"
+    parts = [
+        f"SELECT s.{qn('id')}, 'strategy', 1, s.{qn('id')}, s.{qn('updated_at')}, s.{qn('version')} "
+        f"FROM {strategy_table} s WHERE s.{qn('id')} IN ({ids})",
+        f"SELECT s.{qn('id')}, 'mission', 1, m.{qn('id')}, m.{qn('updated_at')}, 0 "
+        f"FROM {qn(model('accounts.Mission')._meta.db_table)} m JOIN {strategy_table} s "
+        f"ON s.{qn('mission_id')} = m.{qn('id')} WHERE s.{qn('id')} IN ({ids})",
+    ]
+    empty: list[tuple[str, str]] = []
+    for label in _BY_STRATEGY + _BY_INDICATOR:
+        meta = model(label)._meta
+        has_version = "version" in {f.attname for f in meta.concrete_fields}
+        version = f"SUM(x.{qn('version')})" if has_version else "0"
+        empty.append((meta.label_lower, "None" if has_version else "0"))
+        if label in _BY_STRATEGY:
+            source, edition = f"{qn(meta.db_table)} x", f"x.{qn('strategy_id')}"
+        else:
+            source = (f"{qn(meta.db_table)} x JOIN {indicator_table} i "
+                      f"ON i.{qn('id')} = x.{qn('indicator_id')}")
+            edition = f"i.{qn('strategy_id')}"
+        parts.append(f"SELECT {edition}, '{meta.label_lower}', COUNT(*), SUM(x.{qn('id')}), "
+                     f"MAX(x.{qn('updated_at')}), {version} FROM {source} WHERE {edition} IN ({ids}) "
+                     f"GROUP BY {edition}")
+    parts.append(f"SELECT NULL, 'framework', COUNT(*), SUM({qn('id')}), MAX({qn('updated_at')}), 0 "
+                 f"FROM {qn(model('strategies.Framework')._meta.db_table)}")
+    values = ", ".join(["(%s)"] * n_ids)
+    return f"WITH edition_ids ({qn('id')}) AS (VALUES {values}) " + " UNION ALL ".join(parts), empty
+
+
+def edition_stamps(strategy_ids) -> dict[int, str]:
+    """``edition_stamp`` of every edition in ``strategy_ids`` (the same digests), in one SQL query
+    whatever their number: for pages over many editions (the bureau dashboard)."""
+    ids = sorted({int(pk) for pk in strategy_ids})
+    if not ids:
+        return {}
+    sql, empty = _grouped_statement(len(ids))
+    rows: dict[int, dict[str, tuple[str, ...]]] = {pk: {} for pk in ids}
+    shared: list[tuple[str, ...]] = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ids)
+        for edition, *values in cursor.fetchall():
+            row = tuple(str(value) for value in values)
+            if edition is None:
+                shared.append(row)
+            elif int(edition) in rows:
+                rows[int(edition)][row[0]] = row
+    out = {}
+    for pk, found in rows.items():
+        if "strategy" not in found:
+            continue  # no such edition
+        # A table with no row of this edition aggregates to a count of 0 in ``edition_stamp``.
+        for label, version in empty:
+            found.setdefault(label, (label, "0", "None", "None", version))
+        out[pk] = hashlib.sha256(repr((pk, sorted([*found.values(), *shared]))).encode("utf-8")).hexdigest()[:32]
+    return out
 
 
 def edition_stamp(strategy_id: int) -> str:
@@ -104,4 +171,4 @@ def forget() -> None:
         _memo.clear()
 
 
-__all__ = ["MEMO_SIZE", "edition_stamp", "forget", "remember"]
+__all__ = ["MEMO_SIZE", "edition_stamp", "edition_stamps", "forget", "remember"]

@@ -182,6 +182,8 @@ class Target(PeriodValue):
                 fields=["indicator", "period", "category", "category_value"], name="unique_target"
             )
         ]
+        # Covers what ``core.stamps`` aggregates per edition, so the stamps read the index alone.
+        indexes = [models.Index(fields=["strategy", "id", "version", "updated_at"], name="target_edition_stamp")]
 
     def __str__(self) -> str:
         return f"target {self.indicator_id} {self.period} {self.value}"
@@ -219,6 +221,8 @@ class Result(PeriodValue):
                 condition=~Q(status="returned") | ~Q(return_reason=""), name="returned_result_has_reason"
             ),
         ]
+        # Covers what ``core.stamps`` aggregates per edition, so the stamps read the index alone.
+        indexes = [models.Index(fields=["strategy", "id", "version", "updated_at"], name="result_edition_stamp")]
 
     def __str__(self) -> str:
         return f"result {self.indicator_id} {self.period} {self.value} ({self.status})"

@@ -15,9 +15,11 @@ Who sees what
 
 Cost
 ----
-A constant number of queries whatever the number of missions: editions, goals, objectives,
-sub-objectives, management objectives, linkages and indicators (with targets, results and
-breakdowns prefetched) are each read once for the whole bureau (a test holds it, 2 vs 6 missions).
+A constant number of queries whatever the number of missions: the editions, then every edition's
+figures from its summary (``portfolio.summaries``), kept per version of its data: one query for
+all the stamps, and goals, objectives, sub-objectives, management objectives, linkages, indicators,
+targets and results read once for all the editions that changed since (none when nothing did).
+Tests hold it: 2 vs 6 missions, on a first view, a later one and after a change.
 
 Overdue
 -------
@@ -30,9 +32,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Iterable
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -40,13 +41,14 @@ from django.db.models import QuerySet
 from icsplan.accounts.actors import is_system, require_actor
 from icsplan.accounts.models import Bureau, Mission
 from icsplan.accounts.permissions import bureau_ids, is_admin, restrict
+from icsplan.accounts.redaction import audience_for
 from icsplan.accounts.roles import Action
 from icsplan.errors import NotFoundError, PermissionDenied, Problem, ValidationError
-from icsplan.indicators.choices import ResultStatus
-from icsplan.indicators.periods import Period, fiscal_year_of, sort_key
-from icsplan.indicators.progress import StrategyProgress, indicator_rows_of, progress_of, status_figures_of
+from icsplan.indicators.periods import fiscal_year_of, sort_key
 from icsplan.strategies import models as sm
 from icsplan.strategies.services import current_editions
+
+from . import summaries
 
 #: the Department's regional bureaus (an admin may add others through the admin site)
 BUREAUS: dict[str, str] = {
@@ -174,39 +176,6 @@ def _number_key(number: str) -> tuple:
     return tuple(int(p) if p.isdigit() else 0 for p in str(number).split(".")) + (str(number),)
 
 
-def _key(status: Any) -> str:
-    return str(getattr(status, "value", status) or "no_data")
-
-
-def _pick_period(progress: StrategyProgress, requested: str) -> str | None:
-    """The requested period when the edition covers it; else the latest with an approved actual
-    (the mission dashboard's rule); else the first."""
-    if requested and requested in progress.periods:
-        return requested
-    for period in reversed(progress.periods):
-        if any(item.series.actuals.get(period) is not None for item in progress.indicators):
-            return period
-    return progress.periods[0] if progress.periods else None
-
-
-def _overdue(progress: StrategyProgress, today: dt.date) -> int:
-    """(indicator, period) pairs with a target, an ended period and no approved result."""
-    approved = ResultStatus.APPROVED.value
-    count = 0
-    for item in progress.indicators:
-        done = {r.period for r in item.results if not r.category and r.status == approved}
-        for target in item.targets:
-            if target.category or target.period in done:
-                continue
-            try:
-                ended = Period.parse(target.period).end < today
-            except ValueError:
-                continue
-            if ended:
-                count += 1
-    return count
-
-
 def _linked(linkages: list[dict], framework: str) -> set[tuple[str, int]]:
     """(element kind, id) of the elements linked to ``framework`` (a code such as "JRS", or a
     whole tag such as "SDG 4")."""
@@ -225,27 +194,14 @@ def _linked(linkages: list[dict], framework: str) -> set[tuple[str, int]]:
 def _rows(actor, missions: list[Mission], *, theme: str = "", framework: str = "", period: str = "",
           today: dt.date | None = None) -> tuple[list[MissionRow], list[str]]:
     """The dashboard rows of ``missions`` and the goal numbers shown, in a constant number of
-    queries."""
+    queries; each edition's figures come from its summary (``summaries``), recomputed only when
+    its data changed."""
     today = today or dt.date.today()
     editions = sm.Strategy.objects.filter(mission__in=missions)
     if not is_system(actor):
         editions = restrict(editions, actor, Action.VIEW_PUBLIC)
     current = current_editions(editions)
-    ids = [s.pk for s in current.values()]
-    by_strategy: dict[str, dict[int, list]] = {name: defaultdict(list) for name in
-                                               ("goals", "objectives", "subs", "mos", "indicators", "links")}
-    for name, model in (("goals", sm.Goal), ("objectives", sm.Objective), ("subs", sm.SubObjective),
-                        ("mos", sm.ManagementObjective)):
-        for element in model.objects.filter(strategy_id__in=ids).order_by("strategy_id", "position", "pk"):
-            by_strategy[name][element.strategy_id].append(element)
-    for indicator in indicator_rows_of(ids, audience=_audience(actor), statuses_only=True, with_figures=False):
-        by_strategy["indicators"][indicator.strategy_id].append(indicator)
-    # Tens of thousands of targets and results: plain tuples, not model instances (~75% of the time).
-    figures = status_figures_of(ids, audience=_audience(actor))
-    for link in sm.Linkage.objects.filter(strategy_id__in=ids).values(
-            "strategy_id", "tag", "framework__code", "goal_id", "objective_id", "sub_objective_id",
-            "management_objective_id"):
-        by_strategy["links"][link["strategy_id"]].append(link)
+    by_edition = summaries.summaries(list(current.values()), audience_for(_audience(actor)))
 
     theme_cf = theme.strip().casefold()
     rows: list[MissionRow] = []
@@ -257,46 +213,42 @@ def _rows(actor, missions: list[Mission], *, theme: str = "", framework: str = "
                 rows.append(MissionRow(mission, None))
             continue
         strategy.mission = mission  # already loaded: no query per row
-        goals = by_strategy["goals"][strategy.pk]
-        objectives = by_strategy["objectives"][strategy.pk]
-        progress = progress_of(strategy, by_strategy["indicators"][strategy.pk], goals=goals,
-                               objectives=objectives, sub_objectives=by_strategy["subs"][strategy.pk],
-                               management_objectives=by_strategy["mos"][strategy.pk], figures=figures)
-        shown_period = _pick_period(progress, period)
-        linked = _linked(by_strategy["links"][strategy.pk], framework) if framework else set()
+        summary = by_edition[strategy.pk]
+        shown_period = summary.period(period)
+        linked = _linked(list(summary.links), framework) if framework else set()
 
-        def objective_kept(objective: sm.Objective) -> bool:
-            if theme_cf and theme_cf not in f"{objective.title} {objective.framework_title or ''}".casefold():
+        def objective_kept(objective: summaries.ObjectiveSummary) -> bool:
+            if theme_cf and theme_cf not in f"{objective.title} {objective.framework_title}".casefold():
                 return False
             return not framework or ("objective", objective.pk) in linked
 
-        def goal_matches(goal: sm.Goal) -> bool:
-            theme_ok = not theme_cf or theme_cf in f"{goal.title} {goal.framework_title or ''}".casefold()
+        def goal_matches(goal: summaries.GoalSummary) -> bool:
+            theme_ok = not theme_cf or theme_cf in f"{goal.title} {goal.framework_title}".casefold()
             return theme_ok and (not framework or ("goal", goal.pk) in linked)
 
-        matching_goals = {g.pk for g in goals if goal_matches(g)}
+        objectives = summary.objectives
+        matching_goals = {g.pk for g in summary.goals if goal_matches(g)}
         # A goal matching the filters keeps all its objectives; otherwise only the matching ones.
         kept_objectives = {o.pk for o in objectives if o.goal_id in matching_goals or objective_kept(o)}
         kept_goal_ids = matching_goals | {o.goal_id for o in objectives if o.pk in kept_objectives}
-        row = MissionRow(mission, strategy, period=shown_period, sample=progress.sample)
-        for goal, goal_progress in zip(goals, progress.goals):
+        row = MissionRow(mission, strategy, period=shown_period, sample=summary.sample)
+        for goal in summary.goals:
             if goal.pk not in kept_goal_ids:
                 continue
-            goal_status = goal_progress.statuses.get(shown_period) if shown_period else None
-            score = goal_progress.scores.get(shown_period) if shown_period else None
-            row.goals[goal.number] = GoalCell(goal.number, goal.title, _key(goal_status), score)
+            goal_status, score = goal.cells[shown_period] if shown_period else ("no_data", None)
+            row.goals[goal.number] = GoalCell(goal.number, goal.title, goal_status, score)
             numbers.add(goal.number)
         counts: dict[str, int] = {key: 0 for key in STATUS_KEYS}
-        for objective, objective_progress in zip(objectives, progress.objectives):
+        for objective in objectives:
             if objective.pk not in kept_objectives:
                 continue
-            status = _key(objective_progress.statuses.get(shown_period) if shown_period else None)
+            status = objective.statuses[shown_period] if shown_period else "no_data"
             counts[status] = counts.get(status, 0) + 1
             if status == "off_track":
                 row.off_track.append(ObjectiveLine(mission, strategy, objective.pk, objective.number, objective.title,
                                                    status, shown_period))
         row.counts = counts
-        row.overdue = _overdue(progress, today)
+        row.overdue = summary.overdue(today)
         if (theme_cf or framework) and not row.goals:
             continue
         rows.append(row)
