@@ -12,7 +12,8 @@ Then ``icsplan serve --workers 2`` on loopback, with sessions and the sign-in th
 database as in docs/deployment.md, and a bounded load generator in this process (``http.client``,
 one thread and one keep-alive connection per person). Each person signs in through the sign-in
 form (CSRF cookie and form token, as a browser would), then repeats its round until the time is
-up, with no pause between requests (a closed loop: the figures are what the server sustains):
+up, with no pause between requests (a closed loop: the figures are what the server sustains;
+no request starts after ``--seconds``, those in flight then are waited for and counted):
 
 * analysts: their bureau's dashboard, a mission dashboard of that bureau, a search for
   "security" across the missions they read, and /healthz;
@@ -135,8 +136,12 @@ def _run(args: list[str], env: dict[str, str], what: str, timeout: float = 900) 
 def _pg_admin(sql: str) -> None:
     import psycopg
 
-    with psycopg.connect(f"{PG}/postgres", autocommit=True, connect_timeout=10) as conn:
-        conn.execute(sql)
+    try:
+        with psycopg.connect(f"{PG}/postgres", autocommit=True, connect_timeout=10) as conn:
+            conn.execute(sql)
+    except psycopg.OperationalError as error:
+        raise SystemExit(f"PostgreSQL at {PG} (user postgres) refused {sql!r}: {error}\n"
+                         "(start it, or run the load test on SQLite with --sqlite)") from None
 
 
 class Database:
@@ -158,7 +163,7 @@ class Database:
         if self.created:
             try:
                 _pg_admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-            except Exception as error:  # noqa: BLE001 - say so, but do not hide the run's own failure
+            except (Exception, SystemExit) as error:  # noqa: BLE001 - say so, but keep the run's own outcome
                 print(f"warning: could not drop the database {self.name}: {error}", file=sys.stderr)
 
 
