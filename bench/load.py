@@ -320,6 +320,10 @@ def _report(recorder: Recorder, wall: float, args, setup: dict, analysts: int, r
     every = [x for v in recorder.latencies.values() for x in v]
     print(f"{'all':<20}{total:>9}{total / wall:>9.1f}{1000 * statistics.median(every) if every else 0:>9.1f}"
           f"{_p(every, 0.99):>9.1f}")
+    if setup.get("server_cpu") is not None and total:
+        print(f"server CPU (both workers): {setup['server_cpu']:.1f} s in {wall:.1f} s, "
+              f"{1000 * setup['server_cpu'] / total:.0f} ms per request on average (on a shared machine the "
+              "latencies include others' load; this does not)")
     conflicts = sum(recorder.statuses["result POST"].get(s, 0) for s in (409, 412))
     print(f"errors: {len(recorder.errors)} (server errors 5xx or no answer: {recorder.server_errors}); "
           f"expected write conflicts (409/412): {conflicts}")
@@ -378,6 +382,7 @@ def main() -> None:
                 person.record = warm
                 person.rounds(time.perf_counter() + 1.0)
                 person.record = recorder
+            cpu_before = _cpu_seconds(server.pid)
             stop_at = time.perf_counter() + args.seconds
             threads = [threading.Thread(target=p.rounds, args=(stop_at,), daemon=True) for p in people]
             started = time.perf_counter()
@@ -386,6 +391,8 @@ def main() -> None:
             for t in threads:
                 t.join()
             wall = time.perf_counter() - started
+            cpu_after = _cpu_seconds(server.pid)
+            setup["server_cpu"] = (cpu_after - cpu_before) if cpu_after is not None and cpu_before is not None else None
             if recorder.server_errors:
                 print("server log (end):\n" + log.read_text(errors="replace")[-3000:], file=sys.stderr)
     finally:
@@ -394,6 +401,25 @@ def main() -> None:
     _report(recorder, wall, args, setup, analysts, reporters)
     if recorder.errors:
         sys.exit(1)
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of a process and its children still running (Linux ``/proc``)."""
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total, pending, seen = 0, [pid], set()
+    try:
+        while pending:
+            current = pending.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(c) for c in (task / "children").read_text().split()]
+    except (OSError, ValueError, IndexError):
+        return None
+    return total / ticks
 
 
 def _wait_up(port: int, server: subprocess.Popen, log: Path) -> None:
