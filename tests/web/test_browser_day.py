@@ -1,7 +1,8 @@
 """Each role's day in Chromium, at desktop width and on a phone (issue 15).
 
 The admin adds a new reporter, assigns what they report on (objectives, a single indicator), sets
-the reporting calendar and defines a breakdown by region; the reporter sees the due list, enters a
+the reporting calendar and proposes a breakdown by region (the edition is in force: the approver
+approves the revision); the reporter sees the due list, enters a
 result with its breakdown (a breakdown that does not add up is refused in the row) and submits; the
 approver approves a selected batch (a result with its breakdowns) and returns one; the reporter
 sees the return and its notification. Run at 1280 px and at 390 px (screenshots in
@@ -126,8 +127,21 @@ def test_a_day_of_every_role(browser, server, day):  # noqa: F811
         page.get_by_text("Add or redefine a breakdown").click()
         page.get_by_label("Category").fill("region")
         page.get_by_label("Values", exact=True).fill(", ".join(REGIONS))
-        page.get_by_role("button", name="Save breakdown").click()
-        page.get_by_text(f"Breakdown region of {code} saved.").wait_for()
+        # The 2018 edition is in force: the breakdown is proposed as a revision, with a reason, and
+        # takes effect once an approver other than the admin approves it.
+        breakdown = page.locator("form", has=page.get_by_role("button", name="Propose this breakdown"))
+        breakdown.get_by_label("Reason", exact=False).fill("Regional figures asked for by the bureau")
+        breakdown.get_by_role("button", name="Propose this breakdown").click()
+        page.get_by_role("heading", name="Revisions of edition 2018").wait_for()
+        assert page.get_by_role("button", name="Approve revision").count() == 0  # not the proposer's to decide
+        _sign_out(page)
+        sign_in(page, "mali-approver")
+        page.goto("/missions/mali/strategy/2018/revisions/")
+        card = page.locator("section.revision").first
+        assert "Regional figures asked for by the bureau" in card.inner_text()
+        card.get_by_role("button", name="Approve revision").click()
+        page.locator("section.revision").first.get_by_text("approved by").wait_for()
+        shot(page, f"day-{tag}-03b-breakdown-approved", full=True)
         _sign_out(page)
 
         # -- the reporter: what is due, a result with its breakdown, another result ------------
