@@ -346,3 +346,26 @@ def test_write_matrix_catches_a_missing_permission_check(world, monkeypatch):
     keys = {("PATCH", "api:update_objective"), ("POST", "web:add-linkage")}
     problems, _ = _write_problems(_write_cells(world, keys))
     assert any("as reader" in p for p in problems), problems
+
+
+def test_the_change_detector_sees_every_edit_in_place(world):
+    """The write matrix's detector digests whole tables: an edit that bumps no version, adds no row
+    and writes no history (a queryset update) is seen, down to NULL against "" and the last bit of a
+    float; reading twice with nothing written in between gives the same digest."""
+    from icsplan.indicators.models import Result
+    from icsplan.strategies.models import Objective
+
+    objective = Objective.objects.filter(strategy=world.strategy).order_by("pk").first()
+    result = Result.objects.filter(strategy=world.strategy).order_by("pk").first()
+    assert objective is not None and result is not None
+    edits = [
+        (Objective, objective.pk, {"justification": None}),
+        (Objective, objective.pk, {"justification": ""}),
+        (Result, result.pk, {"numerator": 0.1 + 0.2}),
+        (Result, result.pk, {"numerator": 0.3}),
+    ]
+    for model, pk, changes in edits:
+        before = _fingerprint()
+        assert _changed(before, _fingerprint()) == []
+        model.objects.filter(pk=pk).update(**changes)
+        assert _changed(before, _fingerprint()) == [model._meta.label_lower], changes
