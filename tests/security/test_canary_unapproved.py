@@ -171,25 +171,13 @@ def _pdf_text(data: bytes) -> str:
         # pdfium marks a word broken at a line end with U+FFFE where a hyphen was drawn: dropped, a
         # canary broken across two lines is still found whole.
         text = "\n".join(pages).replace("\ufffe", "")
+        # The attached files too (the strategy data icsplan's PDF carries): what a text layer hides.
+        # pdfium reads the document's embedded files (its EmbeddedFiles name tree) as they are stored.
+        attached = [bytes(pdf.get_attachment(i).get_data()).decode("utf-8", "replace")
+                    for i in range(pdf.count_attachments())]
     finally:
         pdf.close()
-    # The attached files too (the strategy data icsplan's PDF carries): what a text layer hides.
-    return text + "\n" + "\n".join(_pdf_attachments(data))
-
-
-def _pdf_attachments(data: bytes) -> list[str]:
-    from pdfminer.pdfdocument import PDFDocument
-    from pdfminer.pdfparser import PDFParser
-    from pdfminer.pdftypes import resolve1
-
-    catalog = PDFDocument(PDFParser(io.BytesIO(data))).catalog
-    tree = resolve1(resolve1(catalog.get("Names") or {}).get("EmbeddedFiles"))
-    names = resolve1(tree.get("Names")) if isinstance(tree, dict) else None
-    contents = []
-    for spec in (names or [])[1::2]:
-        stream = resolve1(resolve1(resolve1(spec)["EF"])["F"])
-        contents.append(stream.get_data().decode("utf-8", "replace"))
-    return contents
+    return text + "\n" + "\n".join(attached)
 
 
 def _xlsx_text(data: bytes) -> str:

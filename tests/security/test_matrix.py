@@ -157,39 +157,48 @@ def _watched_models():
             and m._meta.label_lower not in UNWATCHED_MODELS]
 
 
-def _fingerprint() -> dict[str, object]:
-    """A digest of every row of every watched table. History tables only grow (any save through
-    the ORM appends to them), so their row count and last id say enough; one query reads them all."""
-    import hashlib
+def _fingerprint_sql() -> str:
+    """One statement giving, for every watched table, a text that changes whenever any of its rows
+    does (built once per connection vendor: the watched tables do not change during a run).
 
+    A table of current rows is read whole, inside the database: SQLite joins ``quote()`` of every
+    column of every row (``quote`` keeps types apart, a REAL at full precision, a BLOB in hex);
+    PostgreSQL digests the text of every row (a row's text keeps NULL and the empty string apart).
+    History tables only grow (any save through the ORM appends to them), so their row count and
+    last id say enough."""
     from django.db import connection
 
-    out, history = {}, []
-    for model in _watched_models():
-        if model._meta.model_name.startswith("historical"):
-            history.append(model)
-            continue
+    cached = _FINGERPRINT_SQL.get(connection.vendor)
+    if cached is not None:
+        return cached
     qn = connection.ops.quote_name
+    parts = []
+    for model in _watched_models():
+        label, table, pk = model._meta.label_lower, qn(model._meta.db_table), qn(model._meta.pk.column)
+        if model._meta.model_name.startswith("historical"):
+            digest = f"COUNT(*) || '/' || COALESCE(MAX({pk}), 0)"
+            parts.append(f"SELECT '{label}', {digest} FROM {table}")
+        elif connection.vendor == "postgresql":
+            digest = f"COUNT(*) || '/' || COALESCE(md5(string_agg(t::text, E'\\n' ORDER BY t.{pk})), '')"
+            parts.append(f"SELECT '{label}', {digest} FROM {table} AS t")
+        else:
+            columns = " || ',' || ".join(f"quote({qn(f.column)})" for f in model._meta.concrete_fields)
+            digest = "COUNT(*) || '/' || COALESCE(group_concat(r, char(10)), '')"
+            parts.append(f"SELECT '{label}', {digest} FROM (SELECT {columns} AS r FROM {table} ORDER BY {pk})")
+    sql = _FINGERPRINT_SQL[connection.vendor] = " UNION ALL ".join(parts)
+    return sql
+
+
+_FINGERPRINT_SQL: dict[str, str] = {}
+
+
+def _fingerprint() -> dict[str, object]:
+    """A digest of every row of every watched table, read in one statement (see ``_fingerprint_sql``)."""
+    from django.db import connection
+
     with connection.cursor() as cursor:
-        for model in _watched_models():
-            if model in history:
-                continue
-            cursor.execute(f"SELECT * FROM {qn(model._meta.db_table)} ORDER BY {qn(model._meta.pk.column)}")
-            rows = cursor.fetchall()
-            if any(f.get_internal_type() == "BinaryField" for f in model._meta.concrete_fields):
-                rows = [tuple(bytes(v) if isinstance(v, memoryview) else v for v in row) for row in rows]
-            try:
-                out[model._meta.label_lower] = hash(tuple(rows))
-            except TypeError:  # an unhashable value (a JSON column read as a list)
-                out[model._meta.label_lower] = hashlib.sha256(repr(rows).encode()).hexdigest()
-    sql = " UNION ALL ".join(
-        f"SELECT '{m._meta.label_lower}', COUNT(*), MAX({qn(m._meta.pk.column)}) FROM {qn(m._meta.db_table)}"
-        for m in history)
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        for label, count, last in cursor.fetchall():
-            out[label] = f"{count}/{last}"
-    return out
+        cursor.execute(_fingerprint_sql())
+        return dict(cursor.fetchall())
 
 
 def _changed(before: dict, after: dict) -> list[str]:
@@ -337,3 +346,26 @@ def test_write_matrix_catches_a_missing_permission_check(world, monkeypatch):
     keys = {("PATCH", "api:update_objective"), ("POST", "web:add-linkage")}
     problems, _ = _write_problems(_write_cells(world, keys))
     assert any("as reader" in p for p in problems), problems
+
+
+def test_the_change_detector_sees_every_edit_in_place(world):
+    """The write matrix's detector digests whole tables: an edit that bumps no version, adds no row
+    and writes no history (a queryset update) is seen, down to NULL against "" and the last bit of a
+    float; reading twice with nothing written in between gives the same digest."""
+    from icsplan.indicators.models import Result
+    from icsplan.strategies.models import Objective
+
+    objective = Objective.objects.filter(strategy=world.strategy).order_by("pk").first()
+    result = Result.objects.filter(strategy=world.strategy).order_by("pk").first()
+    assert objective is not None and result is not None
+    edits = [
+        (Objective, objective.pk, {"justification": None}),
+        (Objective, objective.pk, {"justification": ""}),
+        (Result, result.pk, {"numerator": 0.1 + 0.2}),
+        (Result, result.pk, {"numerator": 0.3}),
+    ]
+    for model, pk, changes in edits:
+        before = _fingerprint()
+        assert _changed(before, _fingerprint()) == []
+        model.objects.filter(pk=pk).update(**changes)
+        assert _changed(before, _fingerprint()) == [model._meta.label_lower], changes
