@@ -51,9 +51,41 @@ def check_zip(data: bytes, *, source: str, main_part: str = _MAIN_PART, kind: st
         raise _fail(f"The file is a zip package but not a {kind} document.", source)
 
 
-def _style_name(paragraph: Paragraph) -> str:
+class _Styles:
+    """The styles of the document being read, each resolved once.
+
+    python-docx resolves ``paragraph.style`` and ``run.style`` by walking the whole style list
+    for the type's default on every call (``Styles.default``), which made reading a document
+    quadratic-ish in its size. The document is only read here, so the answer for a style id
+    cannot change: it is asked of python-docx once per (id, type) and kept.
+    """
+
+    def __init__(self, document: Any):
+        self._part = document.part
+        self._known: dict[tuple[str | None, Any], Any] = {}
+
+    def resolve(self, style_id: str | None, style_type: Any) -> Any:
+        key = (style_id, style_type)
+        if key not in self._known:
+            # An error (a style python-docx cannot read) is not kept: it is raised again each time.
+            self._known[key] = self._part.get_style(style_id, style_type)
+        return self._known[key]
+
+    def paragraph(self, paragraph: Paragraph) -> Any:
+        from docx.enum.style import WD_STYLE_TYPE
+
+        return self.resolve(paragraph._p.style, WD_STYLE_TYPE.PARAGRAPH)
+
+    def run(self, run: Any) -> Any:
+        from docx.enum.style import WD_STYLE_TYPE
+
+        return self.resolve(run._r.style, WD_STYLE_TYPE.CHARACTER)
+
+
+def _style_name(paragraph: Paragraph, styles: _Styles) -> str:
     try:
-        return paragraph.style.name if paragraph.style is not None else ""
+        style = styles.paragraph(paragraph)
+        return style.name if style is not None else ""
     except (KeyError, ValueError):  # a style id the document does not define
         return ""
 
@@ -75,14 +107,18 @@ def _is_list(paragraph: Paragraph, style: str) -> bool:
     return ppr is not None and ppr.numPr is not None
 
 
-def _inline(paragraph: Paragraph) -> str:
+def _bold_style(style: Any) -> bool:
+    return bool(style and style.font.bold)
+
+
+def _inline(paragraph: Paragraph, styles: _Styles) -> str:
     """The paragraph's text with bold stretches wrapped in ``**``."""
     segments: list[list[Any]] = []  # [bold, text]
     for run in paragraph.runs:
         text = run.text
         if not text:
             continue
-        bold = bool(run.bold) or (run.bold is None and bool(run.style and run.style.font.bold))
+        bold = bool(run.bold) or (run.bold is None and _bold_style(styles.run(run)))
         if segments and segments[-1][0] == bold:
             segments[-1][1] += text
         else:
@@ -99,8 +135,8 @@ def _inline(paragraph: Paragraph) -> str:
     return "".join(parts).strip()
 
 
-def _paragraph_line(paragraph: Paragraph) -> str | None:
-    style = _style_name(paragraph)
+def _paragraph_line(paragraph: Paragraph, styles: _Styles) -> str | None:
+    style = _style_name(paragraph, styles)
     if style.lower().startswith("toc"):
         return None
     text = paragraph.text.strip()
@@ -110,8 +146,8 @@ def _paragraph_line(paragraph: Paragraph) -> str | None:
     if level:
         return f"{'#' * level} {' '.join(text.split())}"
     if _is_list(paragraph, style):
-        return f"\u2022 {_inline(paragraph)}"
-    line = _inline(paragraph)
+        return f"\u2022 {_inline(paragraph, styles)}"
+    line = _inline(paragraph, styles)
     if _STRUCTURE.match(text) and not line.startswith("**"):
         line = f"**{text}**"
     return line
@@ -147,10 +183,11 @@ def docx_to_text(data: bytes, *, source: str, limits: ReaderLimits | None = None
         raise
     except Exception as exc:  # python-docx raises many kinds for a damaged package
         raise _fail(f"The Word document is damaged and cannot be read ({type(exc).__name__}).", source, "corrupt") from None
+    styles = _Styles(document)
     lines: list[str] = []
     for block in document.iter_inner_content():
         if isinstance(block, Paragraph):
-            line = _paragraph_line(block)
+            line = _paragraph_line(block, styles)
             if line:
                 lines.append(line)
         elif isinstance(block, Table):

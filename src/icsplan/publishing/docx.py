@@ -23,7 +23,7 @@ from .base import Renderer
 from .content import SBU_BANNER
 from .docx_parts import (
     HEADING_FONT, NAVY, SBU_RED, SBU_STYLE, TOC_STYLES, bookmark, repeat_header_row, setup_styles, shade,
-    simple_field, toc_bookmark, update_fields_on_open, write_toc_field,
+    StyleIds, simple_field, toc_bookmark, update_fields_on_open, write_toc_field,
 )
 from .outline import FrameworkLine, Heading, IndicatorTable, Items, Outline, Paragraph, prepare
 
@@ -34,6 +34,7 @@ class _Writer:
         self.outline = outline
         self.document = Document()
         setup_styles(self.document)
+        self.styled = StyleIds(self.document)
         section = self.document.sections[0]
         section.page_width, section.page_height = Inches(8.5), Inches(11)
         for side in ("left_margin", "right_margin"):
@@ -67,7 +68,7 @@ class _Writer:
 
     def cover(self) -> None:
         cover = self.outline.cover
-        add = self.document.add_paragraph
+        add = self.styled.paragraph
         kicker = add("U.S. Department of State \u00b7 U.S. Agency for International Development")
         kicker.paragraph_format.space_before = Pt(150)
         title = add(cover.title, style="Title")
@@ -90,15 +91,15 @@ class _Writer:
         lines[-1].add_run().add_break(WD_BREAK.PAGE)
 
     def contents(self) -> None:
-        self.document.add_paragraph("Table of Contents", style="TOC Heading")
+        self.styled.paragraph("Table of Contents", style="TOC Heading")
         headings = self.outline.toc()
-        entries = [self.document.add_paragraph(style=TOC_STYLES[0]) for _ in headings] or [
-            self.document.add_paragraph(style=TOC_STYLES[0])
+        entries = [self.styled.paragraph(style=TOC_STYLES[0]) for _ in headings] or [
+            self.styled.paragraph(style=TOC_STYLES[0])
         ]
         write_toc_field(entries, headings, levels="1-3")
 
     def paragraph(self, block: Paragraph) -> None:
-        paragraph = self.document.add_paragraph(style=SBU_STYLE if block.sbu else None)
+        paragraph = self.styled.paragraph(style=SBU_STYLE if block.sbu else None)
         if block.label:
             label = paragraph.add_run(block.label + " ")
             label.bold = True
@@ -116,19 +117,19 @@ class _Writer:
         mark.font.name = HEADING_FONT
 
     def items(self, block: Items) -> None:
-        label = self.document.add_paragraph()
+        label = self.styled.paragraph()
         run = label.add_run(block.label)
         run.bold = True
         run.font.color.rgb = NAVY
         label.paragraph_format.space_after = Pt(2)
         for text, sbu in block.items:
-            item = self.document.add_paragraph(style="List Bullet")
+            item = self.styled.paragraph(style="List Bullet")
             if sbu:
                 self.sbu_mark(item)
             item.add_run(text)
 
     def indicator(self, block: IndicatorTable) -> None:
-        heading = self.document.add_paragraph()
+        heading = self.styled.paragraph()
         heading.paragraph_format.keep_with_next = True
         heading.paragraph_format.space_before = Pt(6)
         if block.sbu:
@@ -136,15 +137,14 @@ class _Writer:
         run = heading.add_run(f"Indicator {block.heading}")
         run.bold = True
         for detail in block.details:
-            line = self.document.add_paragraph()
+            line = self.styled.paragraph()
             line.paragraph_format.space_after = Pt(0)
             line.paragraph_format.keep_with_next = True
             small = line.add_run(detail)
             small.font.size = Pt(8.5)
         if not block.rows:
             return
-        table = self.document.add_table(rows=1, cols=3)
-        table.style = "Table Grid"
+        table = self.styled.table(rows=1, cols=3, style="Table Grid")
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
         for cell, text in zip(table.rows[0].cells, ("Period", "Target", "Result")):
             cell.text = ""
@@ -162,16 +162,16 @@ class _Writer:
                     paragraph.paragraph_format.space_after = Pt(0)
                     for run in paragraph.runs:
                         run.font.size = Pt(9)
-        self.document.add_paragraph().paragraph_format.space_after = Pt(2)
+        self.styled.paragraph().paragraph_format.space_after = Pt(2)
 
     def body(self) -> None:
         for number, block in enumerate(self.outline.blocks, start=1):
             if isinstance(block, Heading):
-                heading = self.document.add_heading(block.text, level=block.level)
+                heading = self.styled.heading(block.text, level=block.level)
                 if block.toc:
                     bookmark(heading, toc_bookmark(block.anchor), number)
             elif isinstance(block, FrameworkLine):
-                line = self.document.add_paragraph()
+                line = self.styled.paragraph()
                 line.paragraph_format.left_indent = Inches(0.3 * block.depth)
                 run = line.add_run(block.text)
                 # Bold at every depth, as in the published framework; the indent shows the level.

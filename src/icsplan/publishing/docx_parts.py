@@ -102,6 +102,46 @@ def setup_styles(document) -> None:
     toc.paragraph_format.tab_stops.add_tab_stop(Inches(6.5), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
 
 
+class StyleIds:
+    """Paragraphs, headings and tables added with a style whose id is resolved once per document.
+
+    Given a style name, python-docx walks the document's whole style list on every call to tell
+    whether it is the default style (whose id it leaves out): a writer adds hundreds of paragraphs
+    with a handful of styles. Here each name is resolved once, by python-docx itself, and the id
+    is set with the same setters python-docx uses, so the XML is the same. Make it after
+    :func:`setup_styles`, which adds styles.
+    """
+
+    def __init__(self, document) -> None:
+        self.document = document
+        self._ids: dict[tuple[str, WD_STYLE_TYPE], str | None] = {}
+
+    def style_id(self, name: str, style_type: WD_STYLE_TYPE) -> str | None:
+        key = (name, style_type)
+        if key not in self._ids:
+            self._ids[key] = self.document.styles.get_style_id(name, style_type)
+        return self._ids[key]
+
+    def paragraph(self, text: str = "", style: str | None = None):
+        """As ``Document.add_paragraph``."""
+        paragraph = self.document.add_paragraph(text)
+        if style is not None:
+            paragraph._p.style = self.style_id(style, WD_STYLE_TYPE.PARAGRAPH)
+        return paragraph
+
+    def heading(self, text: str, level: int):
+        """As ``Document.add_heading``."""
+        if not 0 <= level <= 9:
+            raise ValueError(f"level must be in range 0-9, got {level}")
+        return self.paragraph(text, "Title" if level == 0 else f"Heading {level}")
+
+    def table(self, rows: int, cols: int, style: str):
+        """As ``Document.add_table``."""
+        table = self.document.add_table(rows=rows, cols=cols)
+        table._tbl.tblStyle_val = self.style_id(style, WD_STYLE_TYPE.TABLE)
+        return table
+
+
 def bookmark(paragraph, name: str, number: int) -> None:
     """Wrap the paragraph's content in a bookmark, the target of a PAGEREF field."""
     start = OxmlElement("w:bookmarkStart")

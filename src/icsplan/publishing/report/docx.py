@@ -13,7 +13,7 @@ from docx.shared import Inches, Pt, RGBColor
 
 from ..content import SBU_BANNER
 from ..docx_parts import (
-    HEADING_FONT, NAVY, SBU_RED, bookmark, setup_styles, shade, simple_field, toc_bookmark, write_toc_field,
+    HEADING_FONT, NAVY, SBU_RED, StyleIds, bookmark, setup_styles, shade, simple_field, toc_bookmark, write_toc_field,
 )
 from .outline import SAMPLE_LABEL, STATUS_LABELS, Chart, Heading, Paragraph, ReportOutline, Table
 
@@ -51,6 +51,7 @@ class _Writer:
         self.outline = outline
         self.document = Document()
         setup_styles(self.document)
+        self.styled = StyleIds(self.document)
         section = self.document.sections[0]
         section.page_width, section.page_height = Inches(8.5), Inches(11)
         section.left_margin = section.right_margin = Inches(0.9)
@@ -94,7 +95,7 @@ class _Writer:
 
     def cover(self) -> None:
         c = self.outline.cover
-        add = self.document.add_paragraph
+        add = self.styled.paragraph
         kicker = add("U.S. Department of State \u00b7 U.S. Agency for International Development")
         kicker.paragraph_format.space_before = Pt(130)
         lines = [kicker, add(c.title, style="Title"), add(c.country, style="Subtitle")]
@@ -122,9 +123,9 @@ class _Writer:
         lines[-1].add_run().add_break(WD_BREAK.PAGE)
 
     def contents(self) -> None:
-        self.document.add_paragraph("Contents", style="TOC Heading")
+        self.styled.paragraph("Contents", style="TOC Heading")
         headings = self.outline.toc()
-        entries = [self.document.add_paragraph(style="toc 1") for _ in headings]
+        entries = [self.styled.paragraph(style="toc 1") for _ in headings]
         if not entries:
             return
         write_toc_field(entries, headings, levels="1-1")
@@ -133,11 +134,11 @@ class _Writer:
     def heading(self, block: Heading) -> None:
         if block.level == 1 and block.text.startswith("1."):
             # Contents and summary share a page, as in the PDF.
-            paragraph = self.document.add_heading(block.text, level=1)
+            paragraph = self.styled.heading(block.text, level=1)
             paragraph.paragraph_format.page_break_before = False
             paragraph.paragraph_format.space_before = Pt(24)
         else:
-            paragraph = self.document.add_heading(block.text, level=min(block.level, 4))
+            paragraph = self.styled.heading(block.text, level=min(block.level, 4))
         if block.toc:
             self.bookmarks += 1
             bookmark(paragraph, toc_bookmark(block.anchor), self.bookmarks)
@@ -148,7 +149,7 @@ class _Writer:
             run.font.color.rgb = GREY
 
     def paragraph(self, block: Paragraph) -> None:
-        paragraph = self.document.add_paragraph()
+        paragraph = self.styled.paragraph()
         if block.label:
             run = paragraph.add_run(block.label + " ")
             run.bold = True
@@ -170,13 +171,12 @@ class _Writer:
 
     def table(self, block: Table) -> None:
         if block.caption:
-            caption = self.document.add_paragraph()
+            caption = self.styled.paragraph()
             caption.paragraph_format.keep_with_next = True
             caption.paragraph_format.space_after = Pt(2)
             run = caption.add_run(block.caption)
             run.font.size, run.font.color.rgb, run.font.name = Pt(8), GREY, HEADING_FONT
-        table = self.document.add_table(rows=1, cols=len(block.columns))
-        table.style = "Table Grid"
+        table = self.styled.table(rows=1, cols=len(block.columns), style="Table Grid")
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
         header = table.rows[0]
         _repeat_header(header)
@@ -209,10 +209,10 @@ class _Writer:
             for row in table.rows:
                 for cell, width in zip(row.cells, widths):
                     cell.width = width
-        self.document.add_paragraph().paragraph_format.space_after = Pt(2)
+        self.styled.paragraph().paragraph_format.space_after = Pt(2)
 
     def chart(self, block: Chart) -> None:
-        paragraph = self.document.add_paragraph()
+        paragraph = self.styled.paragraph()
         paragraph.paragraph_format.keep_with_next = True
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         run = paragraph.add_run()
@@ -223,7 +223,7 @@ class _Writer:
             doc_pr.set("descr", block.alt)
             doc_pr.set("title", block.caption or block.alt.split(":")[0])
         if block.caption:
-            caption = self.document.add_paragraph()
+            caption = self.styled.paragraph()
             caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
             caption.paragraph_format.keep_with_next = True
             text = caption.add_run(block.caption)
