@@ -118,13 +118,21 @@ def _pg_query(words: list[str]) -> SearchQuery:
     return SearchQuery(" & ".join(f"{w}:*" for w in words), search_type="raw", config="english")
 
 
-def _match(kind: str, name: str, words: list[str]) -> tuple[Q, dict[str, Any]]:
-    """A condition on ``name`` of ``kind`` matching every word, and the annotations it needs."""
+def _match(kind: str, names: list[str], words: list[str]) -> tuple[Q, dict[str, Any]]:
+    """A condition on ``kind`` that one of ``names`` matches every word, and the aliases it needs.
+
+    On SQLite one FTS5 look-up serves all the names (one ``MATCH``, its field codes listed)."""
     if connection.vendor == "postgresql":
-        alias = f"fts_{name}"
-        return Q(**{alias: _pg_query(words)}), {alias: SearchVector(name, config="english")}
-    sql = "SELECT object_id FROM portfolio_fts WHERE portfolio_fts MATCH %s AND field_code = %s"
-    return Q(pk__in=RawSQL(sql, (_fts_match(words), FTS_CODES[(kind, name)]))), {}
+        condition, aliases = Q(pk__in=[]), {}
+        for name in names:
+            alias = f"fts_{name}"
+            condition |= Q(**{alias: _pg_query(words)})
+            aliases[alias] = SearchVector(name, config="english")
+        return condition, aliases
+    codes = [FTS_CODES[(kind, name)] for name in names]
+    sql = ("SELECT object_id FROM portfolio_fts WHERE portfolio_fts MATCH %s AND field_code IN ("
+           + ", ".join(["%s"] * len(codes)) + ")")
+    return Q(pk__in=RawSQL(sql, (_fts_match(words), *codes))), {}
 
 
 def snippet(text: str, words: list[str], width: int = 180, *,
@@ -227,14 +235,16 @@ def search(query: str, *, actor, kind: str | None = None, mission: int | None = 
             qs = qs.filter(**{f"{prefix}mission__bureau__code__iexact": bureau})
         if strategy:
             qs = qs.filter(**({"pk": strategy} if is_strategy else {"strategy_id": strategy}))
-        condition, aliases = Q(pk__in=[]), {}
+        # The fields the caller may read wherever they are found share one text match; a marked
+        # narrative is searched only where the caller could read it.
+        free = [name for name, marking in fields if marking is None or sbu_missions is None]
+        condition, aliases = _match(this_kind, free, words)
         for name, marking in fields:
-            match, extra = _match(this_kind, name, words)
+            if marking is None or name in free:
+                continue
+            match, extra = _match(this_kind, [name], words)
             aliases.update(extra)
-            if marking is not None and sbu_missions is not None:
-                # Search inside a narrative only where the caller could read it.
-                match &= Q(**{marking: PUBLIC}) | Q(**{f"{prefix}mission_id__in": sbu_missions})
-            condition |= match
+            condition |= match & (Q(**{marking: PUBLIC}) | Q(**{f"{prefix}mission_id__in": sbu_missions}))
         if aliases:
             qs = qs.alias(**aliases)
         columns = _columns(model, number_field, fields)
