@@ -141,3 +141,41 @@ def test_search_page_and_api(world):
     assert api["count"] > 0 and all(hit["bureau"] == "AF" for hit in api["items"])
     first = api["items"][0]
     assert first["highlights"] and first["snippet"][first["highlights"][0][0]:].lower().startswith("objective")
+
+
+def test_the_queries_do_not_grow_with_the_hits(world):
+    """One query per kind (plus the caller's permissions), however many items are found: no
+    per-hit reads of strategies, missions or bureaus."""
+    from django.test.utils import CaptureQueriesContext
+
+    from icsplan.portfolio.search import KINDS
+
+    for persona in ("admin", "reader", "viewer", "other_member"):
+        counts = {}
+        for q in ("objective", "zzqxnothing"):
+            known = world.user(persona)
+            user = type(known).objects.get(pk=known.pk)  # a fresh object: nothing of it kept between searches
+            with CaptureQueriesContext(connection) as ctx:
+                found = search(q, actor=user)
+            counts[q] = (len(ctx.captured_queries), len(found))
+        assert counts["objective"][1] > len(KINDS), persona  # more hits than kinds
+        assert counts["zzqxnothing"][1] == 0
+        assert counts["objective"][0] == counts["zzqxnothing"][0], (persona, counts)
+        assert counts["objective"][0] <= len(KINDS) + 4, (persona, counts)
+    with CaptureQueriesContext(connection) as ctx:
+        search("objective", actor=SYSTEM, kind="goal")
+    assert len(ctx.captured_queries) == 1
+
+
+def test_a_snippet_marks_only_the_words_inside_it():
+    from icsplan.portfolio.search import snippet
+
+    text = "alpha security " + "filler " * 60 + "insecurity security securities " + "tail " * 60 + "security"
+    piece, spans = snippet(text, ["security"])
+    assert piece.startswith("alpha") and piece.endswith("…")
+    marked = [piece[a:b] for a, b in spans]
+    assert marked == ["security"]  # the first match, at the start: the window stays at the start
+    late = "x " * 200 + "the security council, securities and insecurity" + " y" * 200
+    piece, spans = snippet(late, ["secur"])
+    assert [piece[a:b] for a, b in spans] == ["security", "securities"]  # not inside "insecurity"
+    assert snippet("no match here", ["secur"]) == ("no match here", [])

@@ -50,6 +50,8 @@ TARGETS: dict[str, tuple[Any, str | None, list[tuple[str, str | None]]]] = {
     "risk": (sm.Risk, None, [("statement", None)]),
     "indicator": (Indicator, "code", [("name", None), ("definition", None)]),
 }
+#: the fields a hit's title is taken from, the first one not empty
+TITLE_FIELDS = ("title", "name", "statement")
 KINDS = tuple(TARGETS)
 #: (kind, field) -> its code in the FTS5 index's rowid (object id * FTS_STRIDE + code)
 FTS_CODES: dict[tuple[str, str], int] = {
@@ -116,51 +118,92 @@ def _pg_query(words: list[str]) -> SearchQuery:
     return SearchQuery(" & ".join(f"{w}:*" for w in words), search_type="raw", config="english")
 
 
-def _match(kind: str, name: str, words: list[str]) -> tuple[Q, dict[str, Any]]:
-    """A condition on ``name`` of ``kind`` matching every word, and the annotations it needs."""
+def _match(kind: str, names: list[str], words: list[str]) -> tuple[Q, dict[str, Any]]:
+    """A condition on ``kind`` that one of ``names`` matches every word, and the aliases it needs.
+
+    On SQLite one FTS5 look-up serves all the names (one ``MATCH``, its field codes listed)."""
     if connection.vendor == "postgresql":
-        alias = f"fts_{name}"
-        return Q(**{alias: _pg_query(words)}), {alias: SearchVector(name, config="english")}
-    sql = "SELECT object_id FROM portfolio_fts WHERE portfolio_fts MATCH %s AND field_code = %s"
-    return Q(pk__in=RawSQL(sql, (_fts_match(words), FTS_CODES[(kind, name)]))), {}
+        condition, aliases = Q(pk__in=[]), {}
+        for name in names:
+            alias = f"fts_{name}"
+            condition |= Q(**{alias: _pg_query(words)})
+            aliases[alias] = SearchVector(name, config="english")
+        return condition, aliases
+    codes = [FTS_CODES[(kind, name)] for name in names]
+    sql = ("SELECT object_id FROM portfolio_fts WHERE portfolio_fts MATCH %s AND field_code IN ("
+           + ", ".join(["%s"] * len(codes)) + ")")
+    return Q(pk__in=RawSQL(sql, (_fts_match(words), *codes))), {}
 
 
-def snippet(text: str, words: list[str], width: int = 180) -> tuple[str, list[tuple[int, int]]]:
-    """A piece of ``text`` around the first matching word, and the spans of the words in it."""
-    spans = _spans(text, words)
+def snippet(text: str, words: list[str], width: int = 180, *,
+            spans_of=None) -> tuple[str, list[tuple[int, int]]]:
+    """A piece of ``text`` around the first matching word, and the spans of the words in it.
+
+    Only the spans up to the end of the piece are looked for (not over the whole text);
+    ``spans_of`` is ``_spans_finder(words)``, made once per search."""
+    find = spans_of or _spans_finder(words)
+    first = find(text, 0, len(text), first=True)
     start = 0
-    if spans and spans[0][0] > width // 3:
-        start = spans[0][0] - width // 3
+    if first and first[0][0] > width // 3:
+        start = first[0][0] - width // 3
         space = text.rfind(" ", 0, start)
         start = space + 1 if space >= start - 20 and space >= 0 else start
     piece = text[start:start + width]
     prefix = "…" if start else ""
     suffix = "…" if start + width < len(text) else ""
     shift = len(prefix) - start
+    spans = find(text, start, start + width) if first else []
     inside = [(a + shift, b + shift) for a, b in spans if a >= start and b <= start + width]
     return prefix + piece + suffix, inside
 
 
-def _spans(text: str, words: list[str]) -> list[tuple[int, int]]:
-    if not words:
-        return []
+def _spans_finder(words: list[str]):
+    """A function ``(text, lo, hi, first=False)`` giving the spans of the words that start in
+    ``text[lo:hi]`` (only the first one when ``first``), the pattern compiled once."""
     # A word matches at the start of a word of the text; stemmed matches (PostgreSQL) are found by
     # their first letters.
     stems = sorted({w if len(w) <= 5 else w[:5] for w in words}, key=len, reverse=True)
+    if not stems:
+        return lambda text, lo, hi, first=False: []
     pattern = re.compile(r"\b(?:" + "|".join(re.escape(s) for s in stems) + r")\w*", re.IGNORECASE | re.UNICODE)
-    return [(m.start(), m.end()) for m in pattern.finditer(text)]
+
+    def find(text: str, lo: int, hi: int, first: bool = False) -> list[tuple[int, int]]:
+        if first:
+            found = pattern.search(text, lo)
+            return [(found.start(), found.end())] if found is not None and found.start() < hi else []
+        out = []
+        for m in pattern.finditer(text, lo):  # from ``lo``: ``\b`` still sees the character before it
+            if m.start() >= hi:
+                break
+            out.append((m.start(), m.end()))
+        return out
+
+    return find
 
 
-def _base(kind: str, model, actor) -> QuerySet:
+def _base(kind: str, model, actor, audience) -> QuerySet:
     qs = model.objects.all()
     if not is_system(actor):
         qs = restrict(qs, actor, Action.VIEW_PUBLIC)
     if kind in ("risk", "indicator"):
         # SBU rows (and risks quoted from SBU narratives) stay out for those who may not read them.
-        qs = visible(qs, None if is_system(actor) else actor)
+        qs = visible(qs, audience)
+    return qs
+
+
+def _columns(model, number_field: str | None, fields) -> list[str]:
+    """The columns a hit is made of, read as plain values (no model instances, no related rows)."""
     prefix = "" if model is sm.Strategy else "strategy__"
-    return qs.select_related(f"{prefix}mission__bureau" if prefix else "mission__bureau",
-                             *(["strategy"] if prefix else []))
+    names = {f.name for f in model._meta.get_fields()}
+    out = ["pk", "pk" if not prefix else "strategy_id", f"{prefix}edition", f"{prefix}mission_id",
+           f"{prefix}mission__country", f"{prefix}mission__slug", f"{prefix}mission__bureau__code",
+           number_field or "pk"]
+    out += [name for name in TITLE_FIELDS if name in names]
+    for name, marking in fields:
+        out.append(name)
+        if marking is not None:
+            out.append(marking)
+    return list(dict.fromkeys(out))
 
 
 def search(query: str, *, actor, kind: str | None = None, mission: int | None = None, bureau: str | None = None,
@@ -175,54 +218,63 @@ def search(query: str, *, actor, kind: str | None = None, mission: int | None = 
         raise InputError("Search for at least two letters or digits.", code="query-too-short")
     if kind is not None and kind not in TARGETS:
         raise InputError(f"Unknown kind {kind!r}.", code="invalid-kind")
+    # Computed once: the missions whose SBU the caller reads (None: every mission).
     audience = audience_for(None if is_system(actor) else actor)
-    sbu_missions = audience.missions  # None: every mission
+    sbu_missions = audience.missions
+    spans_of = _spans_finder(words)
     hits: list[Hit] = []
     for this_kind, (model, number_field, fields) in TARGETS.items():
         if kind and kind != this_kind:
             continue
         is_strategy = model is sm.Strategy
         prefix = "" if is_strategy else "strategy__"
-        qs = _base(this_kind, model, actor)
+        qs = _base(this_kind, model, actor, audience)
         if mission:
             qs = qs.filter(**{f"{prefix}mission_id": mission})
         if bureau:
             qs = qs.filter(**{f"{prefix}mission__bureau__code__iexact": bureau})
         if strategy:
             qs = qs.filter(**({"pk": strategy} if is_strategy else {"strategy_id": strategy}))
-        condition, annotations = Q(pk__in=[]), {}
+        # The fields the caller may read wherever they are found share one text match; a marked
+        # narrative is searched only where the caller could read it.
+        free = [name for name, marking in fields if marking is None or sbu_missions is None]
+        condition, aliases = _match(this_kind, free, words)
         for name, marking in fields:
-            match, extra = _match(this_kind, name, words)
-            annotations.update(extra)
-            if marking is not None and sbu_missions is not None:
-                # Search inside a narrative only where the caller could read it.
-                match &= Q(**{marking: PUBLIC}) | Q(**{f"{prefix}mission_id__in": sbu_missions})
-            condition |= match
-        if annotations:
-            qs = qs.annotate(**annotations)
-        rows = qs.filter(condition).order_by(f"{prefix}mission__country", "pk")[:PER_KIND_LIMIT]
+            if marking is None or name in free:
+                continue
+            match, extra = _match(this_kind, [name], words)
+            aliases.update(extra)
+            condition |= match & (Q(**{marking: PUBLIC}) | Q(**{f"{prefix}mission_id__in": sbu_missions}))
+        if aliases:
+            qs = qs.alias(**aliases)
+        columns = _columns(model, number_field, fields)
+        rows = qs.filter(condition).order_by(f"{prefix}mission__country", "pk").values(*columns)[:PER_KIND_LIMIT]
         for row in rows:
-            hits.extend(_hit(this_kind, row, number_field, fields, words, sbu_missions)[:1])
+            hit = _hit(this_kind, row, number_field, fields, words, sbu_missions, spans_of)
+            if hit is not None:
+                hits.append(hit)
     return hits
 
 
-def _hit(kind: str, row, number_field: str | None, fields, words: list[str], sbu_missions) -> list[Hit]:
-    strategy = row if isinstance(row, sm.Strategy) else row.strategy
-    mission = strategy.mission
+def _hit(kind: str, row: dict[str, Any], number_field: str | None, fields, words: list[str], sbu_missions,
+         spans_of) -> Hit | None:
+    prefix = "" if kind == "strategy" else "strategy__"
+    mission_id = row[f"{prefix}mission_id"]
     for name, marking in fields:
-        value = getattr(row, name) or ""
-        if marking is not None and sbu_missions is not None and mission.pk not in sbu_missions \
-                and getattr(row, marking) != PUBLIC:
+        value = row[name] or ""
+        if marking is not None and sbu_missions is not None and mission_id not in sbu_missions \
+                and row[marking] != PUBLIC:
             continue  # never quote a narrative the caller may not read
-        text, spans = snippet(value, words)
+        text, spans = snippet(value, words, spans_of=spans_of)
         if not spans and not _all_words_in(value, words):
             continue
-        title = getattr(row, "title", "") or getattr(row, "name", "") or getattr(row, "statement", "")
-        return [Hit(kind=kind, id=row.pk, strategy_id=strategy.pk, mission_id=mission.pk, country=mission.country,
-                    slug=mission.slug, bureau=mission.bureau.code if mission.bureau else None, edition=strategy.edition,
-                    number=getattr(row, number_field) if number_field else None, title=title[:300], field=name,
-                    snippet=text, highlights=spans)]
-    return []
+        title = next((row[t] for t in TITLE_FIELDS if row.get(t)), "")
+        return Hit(kind=kind, id=row["pk"], strategy_id=row["pk" if kind == "strategy" else "strategy_id"],
+                   mission_id=mission_id, country=row[f"{prefix}mission__country"],
+                   slug=row[f"{prefix}mission__slug"], bureau=row[f"{prefix}mission__bureau__code"],
+                   edition=row[f"{prefix}edition"], number=row[number_field] if number_field else None,
+                   title=title[:300], field=name, snippet=text, highlights=spans)
+    return None
 
 
 def _all_words_in(value: str, words: list[str]) -> bool:
