@@ -149,3 +149,12 @@ def test_create_and_delete_elements(row):
     assert not m.Objective.objects.filter(pk=objective.pk).exists()
     record = m.Objective.history.filter(id=objective.pk, history_type="-").get()
     assert record.history_user == editor and record.history_change_reason == "merged into 1.1"
+
+
+def test_a_sensitivity_that_is_not_text_is_a_validation_error():
+    # Found by the hostile-input fuzzer: a JSON list reached `in frozenset(...)` and raised TypeError.
+    from icsplan.errors import ValidationError
+    from icsplan.strategies.services.fields import clean_value
+
+    with pytest.raises(ValidationError, match="must be 'public' or"):
+        clean_value(None, "sensitivity", ["public"])

@@ -57,7 +57,7 @@ def clean_value(model, name: str, value: Any) -> Any:
 
     if name.endswith("sensitivity") or name == "sensitivity":
         value = getattr(value, "value", value)
-        if value not in _SENSITIVITIES:
+        if not isinstance(value, str) or value not in _SENSITIVITIES:  # a list is unhashable
             raise bad(f"{name} must be 'public' or 'sbu'.")
         return value
     if name in ("fiscal_year_start", "fiscal_year_end"):
