@@ -14,7 +14,9 @@ Not a benchmark itself (``make bench`` skips files starting with ``_``). A bench
 from __future__ import annotations
 
 import contextlib
+import http.client
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -53,11 +55,15 @@ def throwaway_site(*, mpl: bool = False, env: Mapping[str, str] | None = None) -
         yield Path(data_dir)
 
 
-def best_of(fn: Callable[[], Any], rounds: int, *, clock: Callable[[], float] = time.perf_counter) -> float:
+def best_of(fn: Callable[[], Any], rounds: int, *, clock: Callable[[], float] = time.perf_counter,
+            before: Callable[[], Any] | None = None) -> float:
     """The shortest of ``rounds`` runs of ``fn`` (at least one), in seconds of ``clock``: wall time
-    by default, ``time.process_time`` for the CPU time of this process."""
+    by default, ``time.process_time`` for the CPU time of this process. ``before`` (not measured)
+    sets up each round."""
     best = float("inf")
     for _ in range(max(1, rounds)):
+        if before is not None:
+            before()
         start = clock()
         fn()
         best = min(best, clock() - start)
@@ -79,3 +85,22 @@ def build_sites(sizes: Mapping[str, tuple[int, int, int]] = SIZES) -> dict[str, 
         create_demo_users(row)
         sites[name] = row
     return sites
+
+
+def wait_for_server(port: int, *, seconds: float, server: subprocess.Popen | None = None,
+                    log: Path | None = None) -> None:
+    """Wait until the server on 127.0.0.1:``port`` answers /healthz with 200; stop the bench when it
+    does not within ``seconds`` or when its process (``server``) exits (printing the end of ``log``)."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if server is not None and server.poll() is not None:
+            tail = log.read_text(errors="replace")[-3000:] if log is not None else ""
+            raise SystemExit("the server stopped:\n" + tail)
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"the server did not start within {seconds:.0f} s")

@@ -31,6 +31,8 @@ import threading
 import time
 from pathlib import Path
 
+from _common import wait_for_server
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 
@@ -144,18 +146,6 @@ def _run_python(code: str, env: dict[str, str]) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def _wait_up(port: int, deadline: float) -> None:
-    while time.time() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("the server did not start")
-
-
 def _load(port: int, make_request, total: int, concurrency: int, seconds: float) -> dict:
     """Send up to ``total`` requests from ``concurrency`` threads, for at most ``seconds``."""
     latencies: list[float] = []
@@ -216,7 +206,7 @@ def _merged(runs: list[dict]) -> dict:
 def _start_server(command: list[str], port: int, env: dict[str, str]) -> subprocess.Popen:
     server = subprocess.Popen([*command, "serve", "--port", str(port), "--threads", "4"],
                               env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _wait_up(port, time.time() + 60)
+    wait_for_server(port, seconds=60)
     return server
 
 

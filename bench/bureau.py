@@ -31,7 +31,7 @@ import argparse
 import os
 import time
 
-from _common import throwaway_site
+from _common import best_of, throwaway_site
 
 AGGREGATE = """
 SELECT s.mission_id, g.number, COUNT(DISTINCT i.id),
@@ -71,27 +71,6 @@ def main() -> None:
         _run(args.rounds, args.small, args.large)
         if args.similar:
             _run_similar(args.rounds, args.similar)
-
-
-def _cpu(fn, rounds: int, before=None) -> float:
-    """Best CPU time of ``fn`` over ``rounds``; ``before`` (not measured) sets up each round."""
-    best = float("inf")
-    for _ in range(max(1, rounds)):
-        if before is not None:
-            before()
-        start = time.process_time()
-        fn()
-        best = min(best, time.process_time() - start)
-    return best
-
-
-def _wall(fn, rounds: int) -> float:
-    best = float("inf")
-    for _ in range(rounds):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def _run_similar(rounds: int, missions: int) -> None:
@@ -153,8 +132,8 @@ def _run_similar(rounds: int, missions: int) -> None:
     times = {}
     for name, fn in cases.items():
         fn()  # warm: term counts stored, model-free reads
-        times[name] = _cpu(fn, rounds)
-        wall = _wall(fn, rounds)  # beside the CPU time: on a shared machine, wall time is others' load too
+        times[name] = best_of(fn, rounds, clock=time.process_time)
+        wall = best_of(fn, rounds)  # beside the CPU time: on a shared machine, wall time is others' load too
         print(f"{name:40} {times[name] * 1000:9.1f} ms CPU, {wall * 1000:9.1f} ms wall", flush=True)
     names = list(cases)
     if len(names) == 3:
@@ -215,7 +194,7 @@ def _run(rounds: int, small: int, large: int) -> None:
     times = {}
     for name, (fn, before) in cases.items():
         fn()  # warm caches (the ``before`` of cold cases empties them again)
-        times[name] = _cpu(fn, rounds, before)
+        times[name] = best_of(fn, rounds, clock=time.process_time, before=before)
         print(f"{name:40} {times[name] * 1000:9.1f} ms", flush=True)
     floor = times[f"SQL aggregate, {large} missions"]
     print("warm: every edition's summary kept (only the stamps are read); 1 changed: one edition's "

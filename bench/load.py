@@ -50,6 +50,8 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
 
+from _common import wait_for_server
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 PG = "postgresql://postgres@127.0.0.1:5432"
@@ -371,7 +373,7 @@ def main() -> None:
                 server = subprocess.Popen([*_command(), "serve", "--port", str(port), "--workers", "2",
                                            "--threads", str(args.threads)], env=env, cwd=ROOT,
                                           stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
-            _wait_up(port, server, log)
+            wait_for_server(port, seconds=120, server=server, log=log)
             recorder = Recorder()
             people = [Person(port, spec, recorder) for spec in setup["people"]]
             for person in people:
@@ -420,21 +422,6 @@ def _cpu_seconds(pid: int) -> float | None:
     except (OSError, ValueError, IndexError):
         return None
     return total / ticks
-
-
-def _wait_up(port: int, server: subprocess.Popen, log: Path) -> None:
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        if server.poll() is not None:
-            raise SystemExit("the server stopped:\n" + log.read_text(errors="replace")[-3000:])
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit("the server did not start within 2 minutes")
 
 
 def _stop(server: subprocess.Popen | None) -> None:
