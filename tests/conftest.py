@@ -35,6 +35,18 @@ def pytest_configure(config):
     # the collection order, which puts the slowest modules first (``SLOW_MODULES`` below).
     if hasattr(config.option, "loadscopereorder"):
         config.option.loadscopereorder = False
+    if not hasattr(config, "workerinput"):  # the controlling process; xdist's workers inherit the name
+        from tests.served_demo import start_run
+
+        start_run()
+
+
+def pytest_sessionfinish(session):
+    """Drop the run's demo template and its folder (tests/served_demo.py; controlling process only)."""
+    if not hasattr(session.config, "workerinput"):
+        from tests.served_demo import finish_run
+
+        finish_run()
 
 
 @pytest.fixture(scope="session")

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.served_static import seed_static
+from tests import served_demo
 
 pytestmark = pytest.mark.server
 
@@ -46,27 +46,22 @@ def _psycopg_connect(dbname: str):
 
 
 @pytest.fixture(scope="module")
-def pg_database():
-    """A fresh database created (and dropped) by this test, or a skip when PostgreSQL is away."""
+def pg_database(tmp_path_factory):
+    """(database name, data folder): a database of this module's own holding a copy of the run's
+    Mali demo (tests/served_demo.py: loaded once per run, copied from a template), dropped
+    afterwards, and a data folder with the assets; or a skip when PostgreSQL is away."""
     try:
-        admin = _psycopg_connect("postgres")
+        _psycopg_connect("postgres").close()
     except Exception as exc:  # noqa: BLE001 - any connection failure
         if os.environ.get("CI"):
             pytest.fail(f"CI is set and PostgreSQL is unreachable at {PG_BASE}: {exc}")
         pytest.skip(f"PostgreSQL unreachable at {PG_BASE} ({exc}); set ICSPLAN_TEST_PG to run the server test")
-    name = f"icsplan_srv_{os.getpid()}_{secrets.token_hex(4)}"
-    admin.execute(f'CREATE DATABASE "{name}"')
+    data_dir = tmp_path_factory.mktemp("server-data")
+    url, drop = served_demo.postgres_demo(data_dir, dict(os.environ), f"{PG_BASE}/postgres")
     try:
-        yield name
+        yield url.rsplit("/", 1)[1], data_dir
     finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
-
-
-def seeded(data_dir: Path) -> Path:
-    """``data_dir`` with the static assets already collected (tests/served_static.py)."""
-    seed_static(data_dir)
-    return data_dir
+        drop()
 
 
 def _free_port() -> int:
@@ -125,14 +120,12 @@ def serving(env: dict, log_path: Path, *options: str):
 
 @pytest.fixture(scope="module")
 def server(pg_database, tmp_path_factory):
-    env = {**os.environ, "DATABASE_URL": f"{PG_BASE}/{pg_database}",
-           "ICSPLAN_DATA_DIR": str(seeded(tmp_path_factory.mktemp("server-data"))),
+    name, data_dir = pg_database  # the demo, migrated and loaded
+    env = {**os.environ, "DATABASE_URL": f"{PG_BASE}/{name}", "ICSPLAN_DATA_DIR": str(data_dir),
            "SECRET_KEY": secrets.token_urlsafe(40), "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1,localhost"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    _run(env, "migrate")
-    _run(env, "demo")
     with serving(env, tmp_path_factory.mktemp("server-log") / "serve.log", "--threads", "8") as base:
-        yield {"base": base, "env": env, "db": pg_database}
+        yield {"base": base, "env": env, "db": name}
 
 
 def _call(base: str, method: str, path: str, token: str, body=None, if_match: str | None = None):

@@ -20,7 +20,7 @@ import uuid
 import pytest
 
 from .hostile_files import deflate_bomb_pdf
-from .test_server_concurrency import PG_BASE, _django, _run, pg_database, seeded, serving  # noqa: F401
+from .test_server_concurrency import PG_BASE, _django, _run, pg_database, serving  # noqa: F401
 
 pytestmark = pytest.mark.server
 
@@ -32,13 +32,11 @@ REFUSED_WITHIN = 60.0
 
 @pytest.fixture(scope="module")
 def served(pg_database, tmp_path_factory):  # noqa: F811 - the imported fixture
-    env = {**os.environ, "DATABASE_URL": f"{PG_BASE}/{pg_database}",
-           "ICSPLAN_DATA_DIR": str(seeded(tmp_path_factory.mktemp("hostile-data"))),
+    name, data_dir = pg_database  # the demo, migrated and loaded
+    env = {**os.environ, "DATABASE_URL": f"{PG_BASE}/{name}", "ICSPLAN_DATA_DIR": str(data_dir),
            "SECRET_KEY": secrets.token_urlsafe(40), "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1,localhost",
            "ICSPLAN_READ_SECONDS": "3", "ICSPLAN_READ_MEMORY_MB": "768"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    _run(env, "migrate")
-    _run(env, "demo")
     token = _run(env, "users", "token", "mali-editor", "--scope", "write", "--mission", "Mali").strip().splitlines()[-1]
     with serving(env, tmp_path_factory.mktemp("hostile-log") / "serve.log", "--threads", "4") as base:
         yield {"base": base, "env": env, "token": token}

@@ -20,7 +20,7 @@ import urllib.request
 
 import pytest
 
-from .test_server_concurrency import REPO, _run, pg_database, seeded, serving  # noqa: F401 (pg_database: a fixture)
+from .test_server_concurrency import PG_BASE, REPO, pg_database, serving  # noqa: F401 (pg_database: a fixture)
 
 pytestmark = pytest.mark.server
 PASSWORD = "a long and unusual password 2026"
@@ -28,11 +28,11 @@ PASSWORD = "a long and unusual password 2026"
 
 @pytest.fixture(scope="module")
 def two_workers(pg_database, tmp_path_factory):  # noqa: F811 - the imported fixture
-    env = {**os.environ, "DATABASE_URL": f"{os.environ.get('ICSPLAN_TEST_PG', 'postgresql://postgres@127.0.0.1:5432').rstrip('/')}/{pg_database}",
-           "ICSPLAN_DATA_DIR": str(seeded(tmp_path_factory.mktemp("throttle-data"))),
+    # A copy of the run's demo (already migrated; its accounts play no part here).
+    name, data_dir = pg_database
+    env = {**os.environ, "DATABASE_URL": f"{PG_BASE}/{name}", "ICSPLAN_DATA_DIR": str(data_dir),
            "SECRET_KEY": secrets.token_urlsafe(40), "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1,localhost"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    _run(env, "migrate")
     subprocess.run([sys.executable, "-m", "icsplan", "users", "add", "signer", "--role", "admin", "--password-stdin"],
                    env=env, cwd=REPO, input=PASSWORD + "\n", text=True, check=True, capture_output=True, timeout=120)
     with serving(env, tmp_path_factory.mktemp("throttle-log") / "serve.log", "--workers", "2", "--threads", "2") as base:

@@ -5,10 +5,18 @@ per violation (rule id, impact, target selectors, page URL). ``watch(page, found
 ``page.goto`` of a test audit the page it lands on, so the check covers each page a test visits
 without every test having to call it; ``shot()`` helpers call ``audit`` too, which covers pages
 reached by clicking or submitting a form.
+
+A page state is audited once: the same page (URL, viewport and markup, once the per-request CSRF
+token is set aside) gives the same violations, so ``audit`` remembers them by that state and
+answers the next look at it (the sign-in page of every sign-in, a screenshot taken right after a
+``goto``) from memory; any change to the markup is a new state and is audited afresh.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +26,20 @@ TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 _RUN = "async (tags) => { const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}});" \
        " return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help," \
        " targets: v.nodes.map(n => n.target.join(' '))})); }"
+# The CSRF token differs on every answer (a masked secret), in each form and in htmx's headers.
+_CSRF = re.compile(r'(name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")[A-Za-z0-9]+')
+_audited: dict[tuple[str, str, str], list[str]] = {}  # page state -> its violations (this process)
+
+
+@functools.cache
+def _axe_source() -> str:
+    return AXE.read_text(encoding="utf-8")
+
+
+def _state(page: Any) -> tuple[str, str, str]:
+    """What axe's answer depends on: the URL, the viewport and the markup as it is now."""
+    markup = _CSRF.sub(r"\1", page.evaluate("document.documentElement.outerHTML"))
+    return page.url, repr(page.viewport_size), hashlib.sha256(markup.encode()).hexdigest()
 
 
 def audit(page: Any) -> list[str]:
@@ -27,14 +49,17 @@ def audit(page: Any) -> list[str]:
     # A download or a non-HTML answer (JSON, an image) has no document worth checking.
     if not page.evaluate("document.contentType === 'text/html' && !!document.body"):
         return []
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        # add_script_tag inserts an inline <script>; the app's CSP refuses inline scripts, so the
-        # source goes in through evaluate, which the CSP does not govern (it is the debugger's).
-        page.evaluate(AXE.read_text(encoding="utf-8"))
-    found = page.evaluate(_RUN, TAGS)
-    url = page.url
-    return [f"{v['id']} ({v['impact']}): {v['help']} — {', '.join(v['targets'][:6])}"
-            f"{' …' if len(v['targets']) > 6 else ''} — on {url}" for v in found]
+    state = _state(page)
+    if state not in _audited:
+        if not page.evaluate("typeof window.axe !== 'undefined'"):
+            # add_script_tag inserts an inline <script>; the app's CSP refuses inline scripts, so the
+            # source goes in through evaluate, which the CSP does not govern (it is the debugger's).
+            page.evaluate(_axe_source())
+        found = page.evaluate(_RUN, TAGS)
+        url = page.url
+        _audited[state] = [f"{v['id']} ({v['impact']}): {v['help']} — {', '.join(v['targets'][:6])}"
+                           f"{' …' if len(v['targets']) > 6 else ''} — on {url}" for v in found]
+    return list(_audited[state])
 
 
 def watch(page: Any, found: list[str]) -> None:
@@ -47,6 +72,7 @@ def watch(page: Any, found: list[str]) -> None:
         record(page, found)
         return response
 
+    page.goto_unaudited = goto  # for moves that stand for a click (tests/web/test_browser.sign_in)
     page.goto = checked_goto
 
 

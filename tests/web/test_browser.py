@@ -17,16 +17,13 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
-import uuid
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from tests.served_static import seed_static
+from tests import served_demo
 
 from .a11y import record, report, watch
 
@@ -37,10 +34,8 @@ SHOTS = REPO / "artifacts" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--no-first-run", "--disable-gpu"]
-PASSWORD = os.environ.get("ICSPLAN_DEMO_PASSWORD") or "demo-password-2018"
-# The console script installed beside this Python (``python -m icsplan.cli`` would import the CLI twice).
-ICSPLAN = [str(Path(sys.executable).with_name("icsplan")) if Path(sys.executable).with_name("icsplan").exists()
-           else shutil.which("icsplan") or "icsplan"]
+PASSWORD = served_demo.PASSWORD
+ICSPLAN = served_demo.ICSPLAN
 
 
 def _free_port() -> int:
@@ -49,61 +44,45 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _postgres_database(url: str):
-    """(throwaway database URL, drop function) on the server of ``url``."""
-    import psycopg
-
-    parts = urlsplit(url)
-    name = f"icsplan_browser_{uuid.uuid4().hex[:10]}"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-    def drop():
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return urlunsplit(parts._replace(path=f"/{name}")), drop
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, prepare_served):  # prepare_served: tests/web/conftest.py
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     data = tmp_path_factory.mktemp("browser-data")
-    seed_static(data)  # the assets collected once per run, not once per module (tests/served_static.py)
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     env.update(ICSPLAN_DATA_DIR=str(data), ICSPLAN_DEMO_PASSWORD=PASSWORD, PYTHONUNBUFFERED="1")
     drop = None
+    # A copy of the demo loaded once per run (tests/served_demo.py): a database of this module's own.
     if env.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
-        env["DATABASE_URL"], drop = _postgres_database(env["DATABASE_URL"])
+        env["DATABASE_URL"], drop = served_demo.postgres_demo(data, env, env["DATABASE_URL"])
     else:
         env.pop("DATABASE_URL", None)
-    subprocess.run([*ICSPLAN, "demo"], env=env, check=True, capture_output=True, timeout=300)
-    if prepare_served is not None:
-        prepare_served(env)
-    port = _free_port()
-    log = open(data / "serve.log", "wb")
-    proc = subprocess.Popen([*ICSPLAN, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
+        served_demo.sqlite_demo(data, env)
     try:
-        for _ in range(150):
+        if prepare_served is not None:
+            prepare_served(env)
+        port = _free_port()
+        with open(data / "serve.log", "wb") as log:
+            proc = subprocess.Popen([*ICSPLAN, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
+                                    stdout=log, stderr=subprocess.STDOUT)
+            base = f"http://127.0.0.1:{port}"
             try:
-                urllib.request.urlopen(base + "/healthz", timeout=1)
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    raise RuntimeError((data / "serve.log").read_text()[-2000:])
-                time.sleep(0.2)
-        yield base
+                for _ in range(150):
+                    try:
+                        urllib.request.urlopen(base + "/healthz", timeout=1)
+                        break
+                    except OSError:
+                        if proc.poll() is not None:
+                            raise RuntimeError((data / "serve.log").read_text()[-2000:])
+                        time.sleep(0.2)
+                yield base
+            finally:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
         if drop is not None:
             drop()
 
@@ -143,17 +122,57 @@ def shot(page, name: str, full: bool = False) -> None:
         record(page, page.a11y)
 
 
+def _sessions(page) -> dict[str, list]:
+    """The sessions signed in through the form with this module's browser (and so its server):
+    username -> the cookies the browser was given."""
+    browser = page.context.browser
+    if not hasattr(browser, "signed_in"):
+        browser.signed_in = {}
+    return browser.signed_in
+
+
 def sign_in(page, username: str) -> None:
+    """Sign in as ``username`` and land where signing in lands (``/``, which sends a person of one
+    mission on to its dashboard).
+
+    Through the form the first time in a module; afterwards by giving the browser that session's
+    cookies again, as a browser that stayed signed in would, which spares the sign-in page, the
+    password hash at production cost and the landing page drawn once more (a dozen switches of
+    person in the life-cycle test). ``sign_out`` keeps the session alive for that reason, unless it
+    clicks the button.
+    """
+    sessions = _sessions(page)
+    if username in sessions:
+        page.context.clear_cookies()
+        page.context.add_cookies(sessions[username])
+        # Where the form's answer redirects; not audited, as the form's landing page is not either.
+        getattr(page, "goto_unaudited", page.goto)("/")
+        page.signed_in_as = username
+        return
     page.goto("/accounts/login/")
     page.get_by_label("User name").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the answer (and its redirects) in, so its cookies are set
+        page.get_by_role("button", name="Sign in").click()
+    if "/accounts/login/" not in page.url:  # signed in, not refused
+        sessions[username] = page.context.cookies()
+        page.signed_in_as = username
 
 
-def sign_out(page) -> None:
-    page.get_by_role("button", name="Sign out").click()
-    page.wait_for_load_state()
+def sign_out(page, *, button: bool = False) -> None:
+    """Leave the session: with ``button``, through the Sign out button (which ends the session on
+    the server, so the next ``sign_in`` as that person uses the form again); otherwise by
+    forgetting the cookies, as a closed browser would, which keeps the session for ``sign_in``.
+    Every module signs out through the button at least once."""
+    if button:
+        page.get_by_role("button", name="Sign out").click()
+        page.wait_for_load_state()
+        # Signed out (the anonymous page is in) before any later sign-in sets cookies again.
+        page.get_by_role("button", name="Sign out").wait_for(state="detached")
+        _sessions(page).pop(getattr(page, "signed_in_as", ""), None)
+    else:
+        page.context.clear_cookies()
+    page.signed_in_as = ""
 
 
 def draft_copy(page, edition: str) -> str:
@@ -193,7 +212,7 @@ def test_report_approve_and_dashboard_changes(page):
     row.get_by_role("button", name="Submit 1.1-B for approval").click()
     page.locator("#" + row.get_attribute("id")).get_by_text("submitted for approval").wait_for()
     shot(page, "03-result-submitted")
-    sign_out(page)
+    sign_out(page, button=True)
 
     sign_in(page, "mali-approver")
     page.get_by_role("link", name="Approvals").click()

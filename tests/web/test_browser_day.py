@@ -17,7 +17,7 @@ import dataclasses
 import pytest
 
 from .a11y import record, report, watch
-from .test_browser import PASSWORD, SHOTS, browser, server, sign_in  # noqa: F401 (fixtures)
+from .test_browser import PASSWORD, SHOTS, browser, server, sign_in, sign_out  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 
@@ -45,11 +45,11 @@ def _context(browser, server, width: int):  # noqa: F811 (fixture names)
     return context, page, problems
 
 
-def _sign_out(page) -> None:
-    if page.viewport_size["width"] < 500:
+def _sign_out(page, *, button: bool = False) -> None:
+    """``test_browser.sign_out``; the button is on the home page on a phone."""
+    if button and page.viewport_size["width"] < 500:
         page.goto("/")
-    page.get_by_role("button", name="Sign out").click()
-    page.wait_for_load_state()
+    sign_out(page, button=button)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -219,7 +219,7 @@ def test_a_day_of_every_role(browser, server, day):  # noqa: F811
         row = page.locator("article", has=page.get_by_role("heading", name=code))
         assert _approved(row) == total
         shot(page, f"day-{tag}-10-return-seen", full=True)
-        _sign_out(page)
+        _sign_out(page, button=True)
     finally:
         context.close()
     assert not problems, problems

@@ -175,4 +175,4 @@ def test_a_draft_edition_does_not_take_over_and_approving_it_archives_the_old_on
     assert any("reworded" in r and "revised after the FY2019 review" in r for r in rows), rows
     assert any("Border posts staffed around the clock" in r for r in rows), rows  # not in 2022
     shot(page, "lc-05-compare", full=True)
-    sign_out(page)
+    sign_out(page, button=True)

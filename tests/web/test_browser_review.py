@@ -61,7 +61,7 @@ def test_coordinator_opens_owner_rates_approver_approves(page):
     assert mine and all(h.startswith("Objective 1.") for h in mine), mine
     page.goto("/missions/mali/")
     assert "Rate Objective" not in page.locator("section.worklist").inner_text()
-    sign_out(page)
+    sign_out(page, button=True)
 
     sign_in(page, "mali-editor")
     page.goto(review_url)
