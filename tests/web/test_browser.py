@@ -163,7 +163,7 @@ def sign_out(page, *, button: bool = False) -> None:
     """Leave the session: with ``button``, through the Sign out button (which ends the session on
     the server, so the next ``sign_in`` as that person uses the form again); otherwise by
     forgetting the cookies, as a closed browser would, which keeps the session for ``sign_in``.
-    Every module signs out through the button at least once."""
+    Every module that signs out does so through the button at least once."""
     if button:
         page.get_by_role("button", name="Sign out").click()
         page.wait_for_load_state()
