@@ -43,7 +43,7 @@ from tests.served_static import seed_static
 RUN_ENV = "ICSPLAN_TEST_RUN"  # set once by the controlling process, inherited by the xdist workers
 _HOST = hashlib.sha256(socket.gethostname().encode()).hexdigest()[:8]
 _OURS = re.compile(rf"^icsplan_(?:tmpl|copy)_{_HOST}_(\d+)_[0-9a-f]+(?:_[0-9a-f]+)?$")
-DEMO_TIMEOUT = 300  # seconds for ``icsplan demo`` on two busy cores
+DEMO_TIMEOUT = 600  # seconds for ``icsplan demo`` on two very busy cores (once per run)
 PASSWORD = os.environ.get("ICSPLAN_DEMO_PASSWORD") or "demo-password-2018"  # the demo accounts'
 # The console script installed beside this Python (``python -m icsplan.cli`` would import the CLI twice).
 ICSPLAN = [str(Path(sys.executable).with_name("icsplan")) if Path(sys.executable).with_name("icsplan").exists()
