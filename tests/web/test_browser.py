@@ -67,13 +67,17 @@ def server(tmp_path_factory, prepare_served):  # prepare_served: tests/web/conft
                                     stdout=log, stderr=subprocess.STDOUT)
             base = f"http://127.0.0.1:{port}"
             try:
-                for _ in range(150):
+                deadline = time.monotonic() + 180
+                while True:
                     try:
-                        urllib.request.urlopen(base + "/healthz", timeout=1)
+                        urllib.request.urlopen(base + "/healthz", timeout=5)
                         break
                     except OSError:
                         if proc.poll() is not None:
                             raise RuntimeError((data / "serve.log").read_text()[-2000:])
+                        if time.monotonic() > deadline:  # fail here, not in the first test's page load
+                            raise RuntimeError("icsplan serve did not answer /healthz within 180 s:\n"
+                                               + (data / "serve.log").read_text()[-2000:])
                         time.sleep(0.2)
                 yield base
             finally:
