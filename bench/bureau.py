@@ -34,6 +34,7 @@ embeddings.
 from __future__ import annotations
 
 import argparse
+import inspect
 import os
 import time
 
@@ -197,6 +198,13 @@ def _run(rounds: int, small: int, large: int) -> None:
         result.version += 1
         result.save()
 
+    # Summaries stored in the database (``forget(stored=False)``: this process's are dropped, as by a
+    # restart; ``forget()``: the stored ones too).
+    stored = "stored" in inspect.signature(summaries.forget).parameters
+
+    def restarted():
+        summaries.forget(stored=False)
+
     def dashboard(code: str):
         return lambda: services.bureau_dashboard(code, actor=SYSTEM)
 
@@ -207,6 +215,7 @@ def _run(rounds: int, small: int, large: int) -> None:
         f"dashboard, {large} missions, 1 changed": (dashboard("EUR"), change_one_result),
         f"dashboard, {large} missions, cold": (dashboard("EUR"), summaries.forget),
         f"dashboard, {small} missions, cold": (dashboard("WHA"), summaries.forget),
+        **({f"dashboard, {large} missions, restarted": (dashboard("EUR"), restarted)} if stored else {}),
         f"SQL aggregate, {large} missions": (aggregate, None),
         f"search, {small} missions": (lambda: search.search("security", actor=SYSTEM, bureau="WHA"), None),
         f"search, {small + large} missions": (lambda: search.search("security", actor=SYSTEM), None),
@@ -221,10 +230,11 @@ def _run(rounds: int, small: int, large: int) -> None:
         wall[name] = best_of(fn, rounds, before=before)
         print(f"{name:40} {cpu[name] * 1000:9.1f} ms CPU {wall[name] * 1000:9.1f} ms wall", flush=True)
     print("warm: every edition's summary kept (only the stamps are read); 1 changed: one edition's "
-          "result saved before each round; cold: nothing kept (a first view after start)")
+          "result saved before each round; cold: nothing kept (no summary computed yet); restarted: "
+          "nothing kept in the process, the stored summaries read")
     for label, times in (("CPU", cpu), ("wall", wall)):
         floor = times[f"SQL aggregate, {large} missions"]
-        for kind in ("warm", "1 changed", "cold"):
+        for kind in ("warm", "1 changed", "cold") + (("restarted",) if stored else ()):
             print(f"[{label}] dashboard {large} ({kind}) / SQL aggregate: "
                   f"{times[f'dashboard, {large} missions, {kind}'] / floor:6.2f}x")
         print(f"[{label}] dashboard {large}/{small} missions (warm):  "
