@@ -31,9 +31,8 @@ from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import Case, CharField, F, IntegerField, Q, QuerySet, TextField, Value, When
+from django.db.models import Case, F, IntegerField, Q, QuerySet, TextField, Value, When
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast
 
 from icsplan.accounts.actors import is_system, require_actor
 from icsplan.accounts.permissions import restrict
@@ -241,17 +240,24 @@ def _kind_query(index: int, kind: str, words: list[str], *, actor, audience, mis
         qs = qs.alias(**aliases)
     names = {f.name for f in model._meta.get_fields()}
     title = next(name for name in TITLE_FIELDS if name in names)
+    # Plain columns where there is one (``values`` keeps their order: the statement's ``COLUMNS``);
+    # annotations only for what is not a column, which keeps the statement quick to build.
     nothing = Value(None, output_field=TextField())
-    texts = {f"h_text{i}": (Cast(F(name), TextField()) if connection.vendor == "postgresql" else nothing)
-             for i, (name, _marking) in enumerate(fields)}
-    texts.update({f"h_text{i}": nothing for i in range(len(fields), MAX_FIELDS)})
-    qs = qs.filter(anywhere).annotate(
-        h_kind=Value(index), h_id=F("pk"), h_strategy=F("pk" if model is sm.Strategy else "strategy_id"),
-        h_edition=F(f"{prefix}edition"), h_mission=F(f"{prefix}mission_id"), h_country=F(f"{prefix}mission__country"),
-        h_slug=F(f"{prefix}mission__slug"), h_bureau=F(f"{prefix}mission__bureau__code"),
-        h_number=Cast(F(number_field), CharField()) if number_field else Value(None, output_field=CharField()),
-        h_title=Cast(F(title), TextField()), h_field=Case(*whens, default=None, output_field=IntegerField()), **texts)
-    return qs.order_by(f"{prefix}mission__country", "pk").values(*COLUMNS)[:PER_KIND_LIMIT]
+    extra: dict[str, Any] = {"h_kind": Value(index), "h_field": Case(*whens, default=None, output_field=IntegerField())}
+    if model is sm.Strategy:
+        extra["h_strategy"] = F("pk")
+    if number_field is None:
+        extra["h_number"] = nothing
+    for i in range(MAX_FIELDS):
+        on_postgres = connection.vendor == "postgresql" and i < len(fields)
+        extra[f"h_text{i}"] = F(fields[i][0]) if on_postgres else nothing
+    paths = {"h_id": "pk", "h_strategy": "h_strategy" if model is sm.Strategy else "strategy_id",
+             "h_edition": f"{prefix}edition", "h_mission": f"{prefix}mission_id",
+             "h_country": f"{prefix}mission__country", "h_slug": f"{prefix}mission__slug",
+             "h_bureau": f"{prefix}mission__bureau__code", "h_number": number_field or "h_number", "h_title": title}
+    qs = qs.filter(anywhere).annotate(**extra)
+    return qs.order_by(f"{prefix}mission__country", "pk").values(
+        *(paths.get(column, column) for column in COLUMNS))[:PER_KIND_LIMIT]
 
 
 def _statement(parts: list[tuple[str, tuple]], words: list[str]) -> tuple[str, list[Any]]:
@@ -267,13 +273,13 @@ def _statement(parts: list[tuple[str, tuple]], words: list[str]) -> tuple[str, l
             for kind, (_m, _n, fields) in TARGETS.items() for position, (name, _mark) in enumerate(fields)
             for code in [FTS_CODES[(kind, name)]]) + " END"
         options = f"StartSel={START}, StopSel={STOP}, MaxWords={SNIPPET_WORDS}, MinWords={SNIPPET_WORDS // 2}"
-        sql = (f"WITH hits AS ({union}) SELECT {columns}, ts_headline('english'::regconfig, {text}, "
+        sql = (f"WITH hits ({', '.join(COLUMNS)}) AS ({union}) SELECT {columns}, ts_headline('english'::regconfig, {text}, "
                f"to_tsquery('english'::regconfig, %s), %s) FROM hits {order}")
         return sql, [*params, " & ".join(f"{w}:*" for w in words), options]
     # FTS5: the words matched once (``fts_matches``, read by every part's conditions), and
     # ``snippet()`` on the index row of each hit's field.
     sql = (f"WITH fts_matches AS MATERIALIZED (SELECT object_id, field_code FROM {FTS_TABLE} "
-           f"WHERE {FTS_TABLE} MATCH %s), hits AS ({union}) "
+           f"WHERE {FTS_TABLE} MATCH %s), hits ({', '.join(COLUMNS)}) AS ({union}) "
            f"SELECT {columns}, snippet({FTS_TABLE}, 0, char(2), char(3), '…', {SNIPPET_WORDS}) "
            # CROSS JOIN keeps the hits outside (SQLite does not reorder it): one index row read by
            # its rowid per hit, instead of a second full match scanning the hits for every entry.
