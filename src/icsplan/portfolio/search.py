@@ -229,8 +229,8 @@ def _kind_query(index: int, kind: str, words: list[str], *, actor, audience, mis
     sbu_missions = audience.missions
     whens, aliases, anywhere = [], {}, Q(pk__in=[])
     for name, marking in fields:
-        match, extra = _match(kind, [name], words)
-        aliases.update(extra)
+        match, vectors = _match(kind, [name], words)
+        aliases.update(vectors)
         if marking is not None and sbu_missions is not None:
             # A marked narrative is searched only where the caller could read it.
             match &= Q(**{marking: PUBLIC}) | Q(**{f"{prefix}mission_id__in": sbu_missions})
