@@ -34,14 +34,19 @@ SIZES: Mapping[str, tuple[int, int, int]] = {"1x": (2, 3, 3), "10x": (5, 6, 6)}
 
 
 @contextlib.contextmanager
-def throwaway_site(*, mpl: bool = False, env: Mapping[str, str] | None = None) -> Iterator[Path]:
+def throwaway_site(*, mpl: bool = False, env: Mapping[str, str] | None = None,
+                   postgres: str | None = None) -> Iterator[Path]:
     """Set Django up on a fresh SQLite database in a temporary data folder (never the
     ``DATABASE_URL`` of the environment), migrated, and remove the folder afterwards.
 
-    ``mpl`` gives matplotlib a cache folder inside it (benches that draw charts); ``env`` adds
-    settings (e.g. ``ICSPLAN_TASKS_BACKEND``)."""
-    with tempfile.TemporaryDirectory(prefix="icsplan-bench-") as data_dir:
+    ``postgres`` (a server URL such as ``postgresql://postgres@127.0.0.1:5432``) uses a fresh
+    PostgreSQL database on that server instead, dropped afterwards. ``mpl`` gives matplotlib a
+    cache folder inside it (benches that draw charts); ``env`` adds settings (e.g.
+    ``ICSPLAN_TASKS_BACKEND``)."""
+    with tempfile.TemporaryDirectory(prefix="icsplan-bench-") as data_dir, _throwaway_database(postgres) as url:
         os.environ.pop("DATABASE_URL", None)
+        if url:
+            os.environ["DATABASE_URL"] = url
         os.environ.update({"ICSPLAN_DATA_DIR": data_dir, "DJANGO_SETTINGS_MODULE": "icsplan.config.settings"})
         if mpl:
             os.environ["MPLCONFIGDIR"] = str(Path(data_dir) / "mpl")
@@ -52,7 +57,33 @@ def throwaway_site(*, mpl: bool = False, env: Mapping[str, str] | None = None) -
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
-        yield Path(data_dir)
+        try:
+            yield Path(data_dir)
+        finally:
+            from django.db import connections
+
+            connections.close_all()  # before the database is dropped
+
+
+@contextlib.contextmanager
+def _throwaway_database(server: str | None) -> Iterator[str | None]:
+    """A new, empty PostgreSQL database on ``server`` (its URL), dropped afterwards; None without one."""
+    if not server:
+        yield None
+        return
+    import psycopg
+
+    name = f"icsplan_bench_{os.getpid()}"
+    base = server.rstrip("/")
+    admin = f"{base}/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name}")
+        conn.execute(f"CREATE DATABASE {name}")
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def best_of(fn: Callable[[], Any], rounds: int, *, clock: Callable[[], float] = time.perf_counter,

@@ -310,8 +310,34 @@ def test_a_changed_result_changes_that_missions_figures_on_the_next_view_and_onl
     assert [row for row in after if row[0] != "Niger"] == [row for row in before if row[0] != "Niger"]
     # Mali's summary was reused, not recomputed; the figures are what a fresh computation gives.
     assert summaries.summaries([bureaus["mali"]], OPERATOR)[bureaus["mali"].pk] is mali_summary
+    summaries.forget(stored=False)
+    assert _board(SYSTEM) == after  # read from the stored summaries
     summaries.forget()
     assert _board(SYSTEM) == after
+
+
+def test_stored_summaries_are_the_computed_ones_and_a_changed_edition_is_not_read_from_its_store(bureaus):
+    """A summary survives its round trip through the database unchanged, and a stored summary whose
+    stamp is no longer its edition's is computed again (and replaced)."""
+    from icsplan.portfolio.models import StoredSummary
+
+    editions = [bureaus[name] for name in ("mali", "niger", "laos")]
+    computed = summaries.summaries(editions, OPERATOR)
+    assert StoredSummary.objects.count() == 3
+    assert {pk: summaries.from_json(summaries.to_json(s)) for pk, s in computed.items()} == computed
+    summaries.forget(stored=False)
+    assert summaries.summaries(editions, OPERATOR) == computed
+    stored_stamp = StoredSummary.objects.get(strategy=bureaus["niger"], public_only=False).stamp
+    target = im.Target.objects.filter(strategy=bureaus["niger"], category="").order_by("pk").first()
+    target.number, target.value = 10**6, str(10**6)
+    target.save()
+    summaries.forget(stored=False)
+    again = summaries.summaries(editions, OPERATOR)
+    assert StoredSummary.objects.get(strategy=bureaus["niger"], public_only=False).stamp != stored_stamp
+    assert again[bureaus["mali"].pk] == computed[bureaus["mali"].pk]
+    summaries.forget()
+    assert summaries.summaries(editions, OPERATOR) == again  # what a fresh computation gives
+    assert StoredSummary.objects.count() == 3
 
 
 
@@ -326,14 +352,17 @@ def test_query_count_is_constant_cold_warm_and_after_a_change(bureaus):
         summaries.forget()
         cold = _queries(lambda: services.bureau_dashboard("AF", actor=user))
         warm = _queries(lambda: services.bureau_dashboard("AF", actor=user))
+        summaries.forget(stored=False)  # as after a restart: the stored summaries are read
+        restarted = _queries(lambda: services.bureau_dashboard("AF", actor=user))
         target = im.Target.objects.filter(strategy=bureaus["niger"], category="").order_by("pk").first()
         target.number, target.value = target.number + 1, str(target.number + 1)
         target.save()  # as services save: updated_at moves
         changed = _queries(lambda: services.bureau_dashboard("AF", actor=user))
-        return cold, warm, changed
+        return cold, warm, restarted, changed
 
     small = counts()
-    assert small[1] < small[0] == small[2]
+    assert small[1] < small[2] < small[0] == small[3]
+    assert small[2] == small[1] + 1  # the stored summaries, in one query
     for country in ("Chad", "Benin", "Togo", "Ghana"):
         _mission(country)
     assert counts() == small

@@ -165,6 +165,20 @@ def test_the_queries_do_not_grow_with_the_hits(world):
     with CaptureQueriesContext(connection) as ctx:
         search("objective", actor=SYSTEM, kind="goal")
     assert len(ctx.captured_queries) == 1
+    with CaptureQueriesContext(connection) as ctx:
+        found = search("objective", actor=SYSTEM)
+    assert len(ctx.captured_queries) == 1 and len({h.kind for h in found}) == 3  # several kinds, snippets too
+
+
+def test_snippets_are_the_database_s_with_the_marks_taken_out(world):
+    """The database makes the snippet of the field quoted (its readers get the SBU text they may
+    read); the marks become highlights, never characters of the text."""
+    found = [h for h in _hits(world, "reader", "canary sbu") if h.country == "Testland"]
+    assert found and all(CANARY_PREFIX in h.snippet and h.highlights for h in found)
+    for persona in ("anonymous", "reader"):
+        for hit in _hits(world, persona, "objective public"):
+            assert "\x02" not in hit.snippet and "\x03" not in hit.snippet
+            assert all(hit.snippet[a:b].casefold().startswith(("objective", "public")) for a, b in hit.highlights)
 
 
 def test_a_snippet_marks_only_the_words_inside_it():

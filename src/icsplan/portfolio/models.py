@@ -46,3 +46,21 @@ class ObjectiveEmbedding(models.Model):
     digest = models.CharField(max_length=64)
     model = models.CharField(max_length=80)
     vector = models.BinaryField(help_text="float32 values, unit length, little-endian")
+
+
+class StoredSummary(models.Model):
+    """One edition's bureau-dashboard summary (``portfolio.summaries``) as one kind of reader sees
+    it (the public copy or everything), under the status thresholds it was computed with, kept
+    with the edition's stamp (``core.stamps``) it was computed from: a summary whose stamp is no
+    longer the edition's is never read, and is replaced the next time the edition is summarized.
+    So the first view after a restart reads the summaries instead of computing every edition."""
+
+    strategy = models.ForeignKey("strategies.Strategy", on_delete=models.CASCADE, related_name="+")
+    public_only = models.BooleanField()
+    limits = models.CharField(max_length=64, help_text="digest of the status thresholds in force")
+    stamp = models.CharField(max_length=64)
+    summary = models.JSONField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["strategy", "public_only", "limits"],
+                                               name="one_summary_per_reader_kind")]

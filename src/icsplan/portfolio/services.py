@@ -16,10 +16,12 @@ Who sees what
 Cost
 ----
 A constant number of queries whatever the number of missions: the editions, then every edition's
-figures from its summary (``portfolio.summaries``), kept per version of its data: one query for
-all the stamps, and goals, objectives, sub-objectives, management objectives, linkages, indicators,
-targets and results read once for all the editions that changed since (none when nothing did).
-Tests hold it: 2 vs 6 missions, on a first view, a later one and after a change.
+figures from its summary (``portfolio.summaries``), kept per version of its data in the process
+and in the database: one query for all the stamps, one for the stored summaries of the editions the
+process does not hold (after a restart), and goals, objectives, sub-objectives, management
+objectives, linkages, indicators, targets and results read once for all the editions that changed
+since (none when nothing did). Tests hold it: 2 vs 6 missions, on a first view, a later one, after a
+restart and after a change.
 
 Overdue
 -------

@@ -11,16 +11,19 @@ of three things:
   public copy (``accounts.redaction`` narrows every other reader to the same rows);
 * the status thresholds in force (``indicators.status.thresholds``).
 
-``summaries`` keeps each summary under (stamp, public or not, thresholds) in a process-local table
-and reads and computes only the editions whose key it does not hold yet — after a change, just the
-changed edition — with the same rules as the mission's own dashboard
-(``indicators.progress.progress_of``). The loading takes a constant number of queries whatever the
-number of stale editions, and none when nothing changed. What depends on the request (filters,
+``summaries`` keeps each summary under (stamp, public or not, thresholds) at two levels: a
+process-local table, and the database (``StoredSummary``, one row per edition and kind of reader,
+with the stamp it was computed from), so a process that has just started reads the summaries in one
+query instead of computing every edition. It computes only the editions whose key neither level
+holds — after a change, just the changed edition — with the same rules as the mission's own
+dashboard (``indicators.progress.progress_of``), and stores them. The loading takes a constant
+number of queries whatever the number of stale editions (stamps; the stored rows; the computation's
+reads; one upsert), and one (the stamps) when nothing changed. What depends on the request (filters,
 the period asked for, today's date) is applied by the caller on top of the summary, so the key
 needs none of it. A summary is shared by every later request: callers read it, never change it.
 
-The table is never stale (a changed edition has a new stamp, its old entries are not asked for
-again and fall out) and never shared between processes. A change that lands between the stamps'
+Neither level is ever stale (a changed edition has a new stamp: its old entries are not asked for
+again and fall out of the table, and its stored row is overwritten the next time it is summarized). A change that lands between the stamps'
 query and the reads that follow may be summarized under the older stamp; that entry is then asked
 for only by requests that read the older stamp, and the next view reads the new stamp and computes
 the edition again.
@@ -30,6 +33,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import hashlib
 import threading
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
@@ -42,6 +46,8 @@ from icsplan.indicators.periods import Period
 from icsplan.indicators.progress import StrategyProgress, indicator_rows_of, progress_of, status_figures_of
 from icsplan.indicators.status import thresholds
 from icsplan.strategies import models as sm
+
+from .models import StoredSummary
 
 #: summaries one process keeps: every edition in force of the Department for a few kinds of reader
 SIZE = 2048
@@ -163,10 +169,58 @@ def _compute(editions: list[sm.Strategy], audience: Audience) -> dict[int, Editi
     return out
 
 
+def to_json(summary: EditionSummary) -> dict[str, Any]:
+    """``summary`` as JSON values (lists where order matters: JSONB does not keep a dict's order)."""
+    return {
+        "periods": list(summary.periods), "reported": list(summary.reported),
+        "goals": [[g.pk, g.number, g.title, g.framework_title, [[p, *g.cells[p]] for p in g.cells]]
+                  for g in summary.goals],
+        "objectives": [[o.pk, o.number, o.title, o.framework_title, o.goal_id, [[p, o.statuses[p]] for p in o.statuses]]
+                       for o in summary.objectives],
+        "links": list(summary.links), "sample": summary.sample,
+        "due": [day.toordinal() for day in summary.due],
+    }
+
+
+def from_json(data: dict[str, Any]) -> EditionSummary:
+    """The summary ``to_json`` gave (equal to the one it was given)."""
+    return EditionSummary(
+        tuple(data["periods"]), tuple(data["reported"]),
+        tuple(GoalSummary(pk, number, title, framework, {p: (status, score) for p, status, score in cells})
+              for pk, number, title, framework, cells in data["goals"]),
+        tuple(ObjectiveSummary(pk, number, title, framework, goal_id, {p: status for p, status in statuses})
+              for pk, number, title, framework, goal_id, statuses in data["objectives"]),
+        tuple(data["links"]), data["sample"], tuple(dt.date.fromordinal(day) for day in data["due"]))
+
+
+def _limits_digest(limits: tuple) -> str:
+    return hashlib.sha256(repr(limits).encode("utf-8")).hexdigest()[:32]
+
+
+def _stored(editions: list[sm.Strategy], keys: dict[int, tuple], digest: str) -> dict[int, EditionSummary]:
+    """The stored summaries of ``editions`` whose stamp is still the edition's (one query)."""
+    wanted = {(pk, keys[pk][1]): keys[pk][0] for pk in (s.pk for s in editions)}
+    rows = StoredSummary.objects.filter(strategy_id__in=[pk for pk, _public in wanted], limits=digest).values_list(
+        "strategy_id", "public_only", "stamp", "summary")
+    return {pk: from_json(data) for pk, public_only, stamp, data in rows
+            if (pk, public_only) in wanted and wanted[(pk, public_only)] == stamp}
+
+
+def _store(fresh: dict[int, EditionSummary], keys: dict[int, tuple], digest: str) -> None:
+    """Keep the summaries just computed (one upsert): each replaces its edition's older one."""
+    rows = [StoredSummary(strategy_id=pk, public_only=keys[pk][1], limits=digest, stamp=keys[pk][0],
+                          summary=to_json(summary))
+            for pk, summary in fresh.items() if keys[pk][0] is not None]  # an edition deleted meanwhile: not kept
+    if rows:
+        StoredSummary.objects.bulk_create(rows, update_conflicts=True, unique_fields=["strategy", "public_only", "limits"],
+                                          update_fields=["stamp", "summary"])
+
+
 def summaries(editions: list[sm.Strategy], audience: Audience) -> dict[int, EditionSummary]:
     """The summary of each edition (by id) as ``audience`` may see it: one query for the stamps,
-    then a constant number more for the editions that changed since they were last summarized
-    (none when nothing changed)."""
+    then, for the editions this process holds no summary of, one for the stored ones, and a
+    constant number more for those that changed since they were last summarized (none when nothing
+    changed)."""
     stamps = edition_stamps(s.pk for s in editions)
     limits = tuple(sorted(thresholds().items()))
     keys = {s.pk: (stamps.get(s.pk), audience.public_only(s.mission_id), limits) for s in editions}
@@ -178,10 +232,16 @@ def summaries(editions: list[sm.Strategy], audience: Audience) -> dict[int, Edit
                 out[pk] = _table[key]
     stale = [s for s in editions if s.pk not in out]
     if stale:
-        fresh = _compute(stale, audience)
-        out.update(fresh)
+        digest = _limits_digest(limits)
+        found = _stored(stale, keys, digest)
+        missing = [s for s in stale if s.pk not in found]
+        fresh = _compute(missing, audience) if missing else {}
+        if fresh:
+            _store(fresh, keys, digest)
+        found.update(fresh)
+        out.update(found)
         with _lock:
-            for pk, summary in fresh.items():
+            for pk, summary in found.items():
                 if keys[pk][0] is not None:  # an edition deleted meanwhile is not kept
                     _table[keys[pk]] = summary
             while len(_table) > SIZE:
@@ -189,10 +249,14 @@ def summaries(editions: list[sm.Strategy], audience: Audience) -> dict[int, Edit
     return out
 
 
-def forget() -> None:
-    """Drop every kept summary (tests that rewrite rows behind the services' back)."""
+def forget(*, stored: bool = True) -> None:
+    """Drop every summary this process keeps and, unless ``stored`` is false, the stored ones too
+    (tests that rewrite rows behind the services' back; ``stored=False``: as after a restart)."""
     with _lock:
         _table.clear()
+    if stored:
+        StoredSummary.objects.all().delete()
 
 
-__all__ = ["EditionSummary", "GoalSummary", "ObjectiveSummary", "SIZE", "forget", "summaries", "summarize"]
+__all__ = ["EditionSummary", "GoalSummary", "ObjectiveSummary", "SIZE", "forget", "from_json", "summaries",
+           "summarize", "to_json"]

@@ -1,8 +1,9 @@
 """Search: full-text search over the titles, narratives, risks and indicators the caller may read.
 
-Thin: ``portfolio.search.search`` builds one query per kind that applies the permission layer, the
-redaction point and the text match together (PostgreSQL full-text search, or SQLite FTS5), so a
-viewer can never learn that SBU text contains a word, and nothing is filtered after reading.
+Thin: ``portfolio.search.search`` makes one SQL statement that applies the permission layer, the
+redaction point, the text match (PostgreSQL full-text search, or SQLite FTS5), the limit and the
+snippets together, so a viewer can never learn that SBU text contains a word, and nothing is
+filtered after reading.
 """
 
 from __future__ import annotations
