@@ -38,7 +38,7 @@ from icsplan.ingest.uploads import RESULTS_KINDS, STRATEGY_KINDS, ReaderLimits, 
 from .models import StagedImport
 
 __all__ = ["confirm_strategy", "discard", "document_of", "expires_at", "get_staged", "import_file", "limits",
-           "read_strategy", "stage_results", "stage_strategy"]
+           "purge_expired", "read_strategy", "stage_results", "stage_strategy"]
 
 
 def limits() -> ReaderLimits:
@@ -70,8 +70,11 @@ def _require_may_import_somewhere(actor) -> None:
                                code="forbidden")
 
 
-def _purge_expired() -> None:
-    StagedImport.objects.filter(created_at__lt=timezone.now() - expiry()).delete()
+def purge_expired(*, now=None) -> int:
+    """Delete the staged uploads past their expiry (they can no longer be confirmed): how many.
+    Run when a file is staged, and by ``icsplan purge`` (``jobs.purge``)."""
+    deleted, _ = StagedImport.objects.filter(created_at__lt=(now or timezone.now()) - expiry()).delete()
+    return deleted
 
 
 def stage_strategy(actor, name: str, data: bytes, *, mission: Mission | None = None,
@@ -92,7 +95,7 @@ def stage_strategy(actor, name: str, data: bytes, *, mission: Mission | None = N
         mission = Mission.objects.filter(country__iexact=strategy.mission.country.strip()).first()
         require_import(actor, mission)
     label = (edition or "").strip()[:20] or edition_label(strategy)
-    _purge_expired()
+    purge_expired()
     return StagedImport.objects.create(
         token=secrets.token_urlsafe(24), user=actor, mission=mission, kind=StagedImport.KIND_STRATEGY,
         source_name=read.upload.name[:255], file_kind=read.upload.kind,
@@ -111,7 +114,7 @@ def stage_results(actor, mission: Mission, name: str, data: bytes) -> StagedImpo
     if not is_system(actor):
         perms.require(actor, Action.REPORT, mission)
     upload = check_results_upload(name, data)
-    _purge_expired()
+    purge_expired()
     return StagedImport.objects.create(
         token=secrets.token_urlsafe(24), user=actor, mission=mission, kind=StagedImport.KIND_RESULTS,
         source_name=upload.name[:255], file_kind=upload.kind, country=mission.country, data=upload.data,

@@ -24,6 +24,7 @@ from django.utils import timezone
 from icsplan.errors import IcsplanError, InputError, NotFoundError, ValidationError
 
 from .models import ImportJob
+from .purge import maybe_purge
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,7 @@ def start(actor, mission, name: str, data: bytes, *, background: bool = True, su
             _enqueue(job)
     if not background:
         run(job.pk)
+    maybe_purge()  # a new job: old ones may go (at most every quarter of an hour)
     job.refresh_from_db()
     return job
 
