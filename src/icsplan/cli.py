@@ -322,6 +322,22 @@ def worker(
     call_command("db_worker", *args, verbosity=0)
 
 
+@app.command()
+@handle_errors
+def purge():
+    """Delete finished export and import jobs older than ICSPLAN_JOB_RETENTION_DAYS, expired staged
+    uploads and the task queue's old finished results (also done when a new job is queued)."""
+    setup_django()
+    from django.conf import settings
+
+    from icsplan.accounts.actors import SYSTEM
+    from icsplan.jobs.purge import purge as purge_jobs
+
+    report = purge_jobs(actor=SYSTEM)
+    out.print(f"{report} (jobs are kept {settings.ICSPLAN_JOB_RETENTION_DAYS} days after they finish, uploads "
+              f"{settings.ICSPLAN_IMPORT_EXPIRY_HOURS} hours).", markup=False)
+
+
 # Sub-commands live beside the code they drive; they import only icsplan.clitools, so the
 # order of imports does not matter to them.
 from icsplan.accounts.cli import users_app  # noqa: E402

@@ -253,3 +253,19 @@ def test_the_workbook_preview_lists_the_rows_it_will_write(site, login):
     assert rows == [("2", "1.1-A", "FY2024", "total", "170", '<span class="muted">new</span>'),
                     ("3", "1.1-B", "FY2023", "total", "95", "90")]
     assert not Result.objects.filter(indicator__code="1.1-A", period="FY2024").exists()  # nothing written yet
+
+
+def test_the_work_list_on_results_entry_shows_a_bounded_number_of_items(site, login, monkeypatch):
+    """However many indicators a reporter has, each list shows WORK_LIST_ITEMS and counts the rest."""
+    from icsplan.web.views import results as results_view
+
+    work = work_for(_user("mali-reporter"), site)
+    assert len(work.due) > 1
+    monkeypatch.setattr(results_view, "WORK_LIST_ITEMS", 1)
+    page = login("mali-reporter").get(reverse("web:results", args=[site.mission.slug])).content.decode()
+    section = page[page.index('class="card worklist"'):]
+    section = section[:section.index("</section>")]
+    due = section[section.index("<h3>Due</h3>"):]
+    assert due.count("#result-") == 1
+    assert f"and {len(work.due) - 1} more" in due
+    assert f'<span class="count">{work.count}</span>' in section  # the count is of everything

@@ -137,6 +137,9 @@ ICSPLAN_TASKS_BACKEND = _tasks_choice
 # An export still unfinished after this many seconds is taken as lost (no worker, or a worker that
 # died): the next request for it starts again instead of waiting on it for ever.
 ICSPLAN_EXPORT_JOB_TIMEOUT = int(os.environ.get("ICSPLAN_EXPORT_JOB_TIMEOUT", str(30 * 60)))
+# Finished export and import jobs (and the task queue's finished results) are deleted this many
+# days after they finished, by `icsplan purge` and whenever a new job is queued (icsplan.jobs.purge).
+ICSPLAN_JOB_RETENTION_DAYS = int(os.environ.get("ICSPLAN_JOB_RETENTION_DAYS", "7"))
 # The queue's tables exist on every install, so that switching the backend needs no other change.
 INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
 

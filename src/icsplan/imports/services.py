@@ -37,8 +37,8 @@ from icsplan.ingest.uploads import RESULTS_KINDS, STRATEGY_KINDS, ReaderLimits, 
 
 from .models import StagedImport
 
-__all__ = ["confirm_strategy", "discard", "document_of", "expires_at", "get_staged", "import_file", "limits",
-           "read_strategy", "stage_results", "stage_strategy"]
+__all__ = ["confirm_strategy", "discard", "document_of", "edition_label_of", "expired", "expires_at", "get_staged",
+           "import_file", "limits", "purge_expired", "read_strategy", "refuse_unconfirmable", "stage_results", "stage_strategy"]
 
 
 def limits() -> ReaderLimits:
@@ -70,8 +70,11 @@ def _require_may_import_somewhere(actor) -> None:
                                code="forbidden")
 
 
-def _purge_expired() -> None:
-    StagedImport.objects.filter(created_at__lt=timezone.now() - expiry()).delete()
+def purge_expired(*, now=None) -> int:
+    """Delete the staged uploads past their expiry (they can no longer be confirmed): how many.
+    Run when a file is staged, and by ``icsplan purge`` (``jobs.purge``)."""
+    deleted, _ = StagedImport.objects.filter(created_at__lt=(now or timezone.now()) - expiry()).delete()
+    return deleted
 
 
 def stage_strategy(actor, name: str, data: bytes, *, mission: Mission | None = None,
@@ -92,7 +95,7 @@ def stage_strategy(actor, name: str, data: bytes, *, mission: Mission | None = N
         mission = Mission.objects.filter(country__iexact=strategy.mission.country.strip()).first()
         require_import(actor, mission)
     label = (edition or "").strip()[:20] or edition_label(strategy)
-    _purge_expired()
+    purge_expired()
     return StagedImport.objects.create(
         token=secrets.token_urlsafe(24), user=actor, mission=mission, kind=StagedImport.KIND_STRATEGY,
         source_name=read.upload.name[:255], file_kind=read.upload.kind,
@@ -111,7 +114,7 @@ def stage_results(actor, mission: Mission, name: str, data: bytes) -> StagedImpo
     if not is_system(actor):
         perms.require(actor, Action.REPORT, mission)
     upload = check_results_upload(name, data)
-    _purge_expired()
+    purge_expired()
     return StagedImport.objects.create(
         token=secrets.token_urlsafe(24), user=actor, mission=mission, kind=StagedImport.KIND_RESULTS,
         source_name=upload.name[:255], file_kind=upload.kind, country=mission.country, data=upload.data,
@@ -146,8 +149,23 @@ def document_of(row: StagedImport) -> doc.Strategy:
     return doc.Strategy.model_validate(row.document)
 
 
-def _label(row: StagedImport, edition: str | None) -> str:
+def edition_label_of(row: StagedImport, edition: str | None = None) -> str:
+    """The label the staged document is imported as: ``edition`` when given, else its own."""
     return (edition or "").strip()[:20] or row.edition
+
+
+def expired(row: StagedImport) -> bool:
+    return row.created_at < timezone.now() - expiry()
+
+
+def refuse_unconfirmable(row: StagedImport) -> None:
+    """Refuse a staged document that may not be imported whoever asks: already imported, or with
+    an error finding (the lint gate)."""
+    if row.confirmed_at is not None:
+        raise InputError("This upload was already imported.", code="already-confirmed")
+    if row.has_errors:
+        raise InputError(f"The linter found errors in {row.source_name}; correct the document and upload it "
+                         "again.", code="lint-errors", where=Location(file=row.source_name))
 
 
 def edition_replaced(row: StagedImport, edition: str | None = None):
@@ -157,7 +175,7 @@ def edition_replaced(row: StagedImport, edition: str | None = None):
 
     if row.mission_id is None:
         return None
-    return Strategy.objects.filter(mission_id=row.mission_id, edition=_label(row, edition)).first()
+    return Strategy.objects.filter(mission_id=row.mission_id, edition=edition_label_of(row, edition)).first()
 
 
 def confirm_strategy(actor, row: StagedImport, *, edition: str | None = None, replace: bool = False,
@@ -171,16 +189,12 @@ def confirm_strategy(actor, row: StagedImport, *, edition: str | None = None, re
     with transaction.atomic():
         # No select_related: PostgreSQL refuses FOR UPDATE on the outer join of a nullable mission.
         row = StagedImport.objects.select_for_update().get(pk=row.pk)
-        if row.confirmed_at is not None:
-            raise InputError("This upload was already imported.", code="already-confirmed")
-        if row.has_errors:
-            raise InputError(f"The linter found errors in {row.source_name}; correct the document and upload it "
-                             "again.", code="lint-errors", where=Location(file=row.source_name))
+        refuse_unconfirmable(row)
         if replace and before_replace is not None:
             existing = edition_replaced(row, edition)
             if existing is not None:
                 before_replace(existing)
-        label = _label(row, edition)
+        label = edition_label_of(row, edition)
         strategy = import_strategy(document_of(row), actor=actor, mission=row.mission, edition=label,
                                    source_name=row.source_name, replace=replace)
         row.confirmed_at = timezone.now()

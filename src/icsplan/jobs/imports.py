@@ -1,4 +1,5 @@
-"""Big results imports off the request path: start, run and read an ``ImportJob``.
+"""Big imports off the request path: start, run and read an ``ImportJob`` (a results workbook, or
+the confirmation of a staged strategy document: ``jobs.documents``).
 
 A workbook at or above ``settings.ICSPLAN_IMPORT_BACKGROUND_BYTES`` is imported by a task
 (``tasks.import_workbook``) through the same django-tasks backend as the exports: at once on
@@ -23,16 +24,14 @@ from django.utils import timezone
 
 from icsplan.errors import IcsplanError, InputError, NotFoundError, ValidationError
 
+from .documents import run_document, staged_size
 from .models import ImportJob
+from .purge import maybe_purge
+from .rules import in_background
 
 log = logging.getLogger(__name__)
 
-__all__ = ["failure_sentence", "get_for", "in_background", "run", "start"]
-
-
-def in_background(size: int) -> bool:
-    """Whether a workbook of ``size`` bytes is imported by a task rather than in the request."""
-    return size >= settings.ICSPLAN_IMPORT_BACKGROUND_BYTES
+__all__ = ["failure_sentence", "get_for", "in_background", "run", "start", "start_document"]
 
 
 def start(actor, mission, name: str, data: bytes, *, background: bool = True, submit: bool = True) -> ImportJob:
@@ -55,6 +54,7 @@ def start(actor, mission, name: str, data: bytes, *, background: bool = True, su
             _enqueue(job)
     if not background:
         run(job.pk)
+    maybe_purge()  # a new job: old ones may go (at most every quarter of an hour)
     job.refresh_from_db()
     return job
 
@@ -64,6 +64,35 @@ def _enqueue(job: ImportJob) -> None:
 
     # In the job's transaction: the database backend's queue row commits with it.
     import_workbook.enqueue(job.pk)
+
+
+def start_document(actor, row, *, edition: str | None = None, replace: bool = False,
+                   expected_version: int | None = None) -> ImportJob:
+    """Queue the confirmation of the staged document ``row`` (``actor``'s own, as
+    ``imports.services.get_staged`` gave it) and answer its job; under the immediate backend the
+    import has run when this returns. A job already under way for the same upload is answered
+    again instead of a second one."""
+    from icsplan.accounts.actors import require_actor
+    from icsplan.imports.services import edition_label_of, refuse_unconfirmable
+    from icsplan.strategies.services import require_import
+
+    require_actor(actor)
+    if row.mission_id is None:
+        raise InputError("A document that creates its mission is imported at once.", code="invalid-input")
+    require_import(actor, row.mission)
+    refuse_unconfirmable(row)
+    with transaction.atomic():
+        under_way = ImportJob.objects.filter(staged=row, state__in=[ImportJob.QUEUED, ImportJob.RUNNING]).first()
+        if under_way is not None:
+            return under_way
+        job = ImportJob.objects.create(
+            token=secrets.token_urlsafe(24), mission_id=row.mission_id, requested_by=actor,
+            source_name=row.source_name[:255], size=staged_size(row), kind=ImportJob.KIND_STRATEGY, staged=row,
+            edition=edition_label_of(row, edition), replace=replace, expected_version=expected_version)
+        _enqueue(job)
+    maybe_purge()
+    job.refresh_from_db()
+    return job
 
 
 def failure_sentence(exc: IcsplanError) -> str:
@@ -77,8 +106,8 @@ def failure_sentence(exc: IcsplanError) -> str:
 
 
 def run(job_id: int) -> None:
-    """Import the workbook of job ``job_id`` (the task's body). Never raises for a refused
-    workbook: the reason is stored as the sentence the job page shows."""
+    """Import the workbook or the staged strategy document of job ``job_id`` (the task's body).
+    Never raises for a refused file: the reason is stored as the sentence the job page shows."""
     from icsplan.indicators.excel import import_results
 
     with transaction.atomic():
@@ -92,10 +121,15 @@ def run(job_id: int) -> None:
     if user is None or not user.is_active:
         _finish(job, error="Nothing was saved: the account that started the import is no longer active.")
         return
+    strategy = None
     try:
         with transaction.atomic():
-            report = import_results(job.source_name, actor=user, data=bytes(job.data), file_label=job.source_name,
-                                    submit=job.submit)
+            if job.kind == ImportJob.KIND_STRATEGY:
+                summary, strategy = run_document(job, user)
+            else:
+                report = import_results(job.source_name, actor=user, data=bytes(job.data),
+                                        file_label=job.source_name, submit=job.submit)
+                summary = f"{job.source_name}: {report}."
     except IcsplanError as exc:
         _finish(job, error=failure_sentence(exc))
         return
@@ -104,13 +138,13 @@ def run(job_id: int) -> None:
         _finish(job, error="Nothing was saved because of an internal error. It has been logged; try again later "
                            "or tell your administrator.")
         return
-    _finish(job, summary=f"{job.source_name}: {report}.")
+    _finish(job, summary=summary, strategy=strategy)
 
 
-def _finish(job: ImportJob, *, summary: str = "", error: str = "") -> None:
+def _finish(job: ImportJob, *, summary: str = "", error: str = "", strategy=None) -> None:
     ImportJob.objects.filter(pk=job.pk).update(
         state=ImportJob.FAILED if error else ImportJob.DONE, summary=summary, error=error,
-        finished_at=timezone.now(), data=b"")
+        finished_at=timezone.now(), data=b"", strategy=strategy)
 
 
 def _given_up(job: ImportJob) -> ImportJob:

@@ -66,11 +66,17 @@ class ExportJob(models.Model):
 
 
 class ImportJob(models.Model):
-    """A results workbook being imported off the request path (``jobs.imports``).
+    """A results workbook (``jobs.imports``) or a staged strategy document (``jobs.documents``)
+    being imported off the request path.
 
-    The row holds the upload's bytes until the task has run (then they are dropped) and, once
-    finished, what the import recorded or the one sentence saying why nothing was saved.
+    A workbook's row holds the upload's bytes until the task has run (then they are dropped); a
+    document's row points to its staged upload (the parsed document the preview showed). Once
+    finished, the row holds what the import recorded or the one sentence saying why nothing was saved.
     """
+
+    KIND_RESULTS = "results"
+    KIND_STRATEGY = "strategy"
+    KIND_CHOICES = [(KIND_RESULTS, "Results workbook"), (KIND_STRATEGY, "Strategy document")]
 
     QUEUED = ExportJob.QUEUED
     RUNNING = ExportJob.RUNNING
@@ -88,6 +94,18 @@ class ImportJob(models.Model):
     source_name = models.CharField(max_length=255)
     #: Submit the results for approval (the web's default) or keep them as drafts.
     submit = models.BooleanField(default=True)
+    kind = models.CharField(max_length=10, choices=KIND_CHOICES, default=KIND_RESULTS)
+    #: A strategy document's staged upload (null once purged: such a job fails, nothing imported).
+    staged = models.ForeignKey("imports.StagedImport", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    #: A strategy document's edition label, whether it replaces the edition with that label, and
+    #: the version of that edition the caller read (their If-Match), checked again when it runs.
+    edition = models.CharField(max_length=20, blank=True)
+    replace = models.BooleanField(default=False)
+    expected_version = models.PositiveIntegerField(null=True, blank=True)
+    #: The edition a strategy document became, once done.
+    strategy = models.ForeignKey("strategies.Strategy", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
     data = models.BinaryField(blank=True, default=b"")
     size = models.PositiveIntegerField(default=0)
     state = models.CharField(max_length=10, choices=STATE_CHOICES, default=QUEUED)

@@ -92,8 +92,15 @@ def start(actor, strategy_row, *, kind: str, fmt: str, period: str = "", public:
         fmt=fmt, period=period, public=public, key=key, requested_by=_real_user(who),
     )
     _enqueue(job)
+    _housekeeping()
     job.refresh_from_db()
     return job
+
+
+def _housekeeping() -> None:
+    from .purge import maybe_purge
+
+    maybe_purge()  # a new job is queued: old ones may go (at most every quarter of an hour)
 
 
 def _abandoned(job: ExportJob) -> bool:

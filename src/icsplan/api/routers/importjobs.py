@@ -40,11 +40,14 @@ ImportJobId = Annotated[str, Path(..., min_length=8, max_length=64, pattern=r"^[
 
 class ImportJobSchema(Schema):
     id: str = Field(..., description="Opaque; the job's URL carries it")
+    kind: Literal["results", "strategy"] = Field(..., description="A results workbook, or the confirmation of a "
+                                                                  "staged strategy document (`POST /imports/{id}/confirm`)")
     mission: int
     source_name: str
-    size: int = Field(..., description="Bytes of the uploaded workbook")
+    size: int = Field(..., description="Bytes of the uploaded workbook; of a strategy document, its parsed form")
     state: Literal["queued", "running", "done", "failed"]
     summary: str | None = Field(None, description="What the import recorded (state `done`)")
+    strategy: int | None = Field(None, description="The edition a strategy document became (state `done`)")
     error: str | None = Field(None, description="Why nothing was saved, naming the place (state `failed`)")
     created_at: dt.datetime
     started_at: dt.datetime | None
@@ -52,12 +55,17 @@ class ImportJobSchema(Schema):
     status_url: str
 
 
-def _job_dict(job: ImportJob) -> dict:
+def job_url(job: ImportJob) -> str:
+    """Where a client polls the job."""
+    return reverse("api-v1:import-job", kwargs={"job_id": job.token})
+
+
+def job_dict(job: ImportJob) -> dict:
     return {
-        "id": job.token, "mission": job.mission_id, "source_name": job.source_name, "size": job.size,
-        "state": job.state, "summary": job.summary or None, "error": job.error or None,
-        "created_at": job.created_at, "started_at": job.started_at, "finished_at": job.finished_at,
-        "status_url": reverse("api-v1:import-job", kwargs={"job_id": job.token}),
+        "id": job.token, "kind": job.kind, "mission": job.mission_id, "source_name": job.source_name,
+        "size": job.size, "state": job.state, "summary": job.summary or None, "strategy": job.strategy_id,
+        "error": job.error or None, "created_at": job.created_at, "started_at": job.started_at,
+        "finished_at": job.finished_at, "status_url": job_url(job),
     }
 
 
@@ -79,8 +87,8 @@ def start_import_job(request: HttpRequest, response: HttpResponse, file: File[Up
 
     job = write(request, response, load=lambda access: access.get(Mission.objects.all(), pk=mission),
                 action=Action.REPORT, if_match=None, change=change, present=lambda access, job: job)
-    response["Location"] = reverse("api-v1:import-job", kwargs={"job_id": job.token})
-    return Status(200 if job.finished else 202, _job_dict(job))
+    response["Location"] = job_url(job)
+    return Status(200 if job.finished else 202, job_dict(job))
 
 
 @router.get("/{job_id}", response=ImportJobSchema, summary="Get an import job", url_name="import-job",
@@ -90,4 +98,4 @@ def get_import_job(request: HttpRequest, job_id: ImportJobId, response: HttpResp
     access = Access(request)
     job = background.get_for(access.user, job_id)
     response["Cache-Control"] = "private, no-store"
-    return _job_dict(job)
+    return job_dict(job)

@@ -26,6 +26,9 @@ from icsplan.errors import NotFoundError
 from icsplan.imports import services as imports
 from icsplan.imports.models import StagedImport
 from icsplan.imports.uploads import read_upload
+from icsplan.jobs import documents
+from icsplan.jobs import imports as background
+from icsplan.jobs.models import ImportJob
 
 from .. import serialize, writes
 from ..access import Access
@@ -33,6 +36,7 @@ from ..auth import WRITE_AUTH
 from ..errors import PreconditionFailed
 from ..etag import IF_MATCH, require_if_match, resource_tag
 from ..schemas import PathId, StrategySchema
+from .importjobs import ImportJobSchema, job_dict, job_url
 
 router = Router(tags=["imports"])
 
@@ -118,10 +122,15 @@ def get_preview(request: HttpRequest, preview_id: PathId):
     return _preview_dict(_get_preview(access, preview_id))
 
 
-@router.post("/{int:preview_id}/confirm", response={201: StrategySchema}, auth=WRITE_AUTH, openapi_extra=IF_MATCH,
-             summary="Confirm an import: save the previewed document as an edition",
+@router.post("/{int:preview_id}/confirm", response={201: StrategySchema, 202: ImportJobSchema}, auth=WRITE_AUTH,
+             openapi_extra=IF_MATCH, summary="Confirm an import: save the previewed document as an edition",
              description="Refused (400, `lint-errors`) when the linter found an error, as on the web. If-Match is "
-                         "needed only with replace=true: the ETag of the edition being replaced.")
+                         "needed only with replace=true: the ETag of the edition being replaced. A document at or "
+                         "above the server's background threshold (its parsed form, as for results workbooks) is "
+                         "imported by a background job: 202 Accepted with the job, whose `status_url` (also "
+                         "`Location`) is polled until `state` is `done` (`strategy` is then the new edition's id) "
+                         "or `failed` (`error` says why nothing was saved). Smaller ones answer 201 with the "
+                         "edition at once.")
 def confirm_preview(request: HttpRequest, preview_id: PathId, payload: ConfirmIn, response: HttpResponse):
     from icsplan.strategies.models import Strategy
 
@@ -134,6 +143,10 @@ def confirm_preview(request: HttpRequest, preview_id: PathId, payload: ConfirmIn
         return require_if_match(request, existing) if existing is not None else None
 
     def change(access: Access, row: StagedImport, expected: int | None):
+        if documents.confirm_in_background(row):
+            # The job checks the version again when it runs (the edition may change meanwhile).
+            return background.start_document(access.user, row, replace=payload.replace, expected_version=expected)
+
         def unchanged(existing: Strategy) -> None:
             # The service's second look, under its lock: the edition is still the one If-Match named.
             if existing.version != expected:
@@ -143,9 +156,18 @@ def confirm_preview(request: HttpRequest, preview_id: PathId, payload: ConfirmIn
 
         return imports.confirm_strategy(access.user, row, replace=payload.replace, before_replace=unchanged)
 
+    def reread(access: Access, written):
+        if isinstance(written, ImportJob):
+            return written
+        return Strategy.objects.select_related("mission__bureau").get(pk=written.pk)
+
+    def present(access: Access, written):
+        if isinstance(written, ImportJob):
+            response["Location"] = job_url(written)
+            return Status(202, job_dict(written))
+        response["ETag"] = resource_tag(written)
+        return Status(201, serialize.strategy(access, written))
+
     # The permission to import (or to replace an approved edition) is checked in the service.
-    return writes.write(
-        request, response, load=lambda access: _get_preview(access, preview_id), action=None, if_match=expected_of,
-        change=change, reread=lambda access, row: Strategy.objects.select_related("mission__bureau").get(pk=row.pk),
-        etag=lambda access, row: resource_tag(row),
-        present=lambda access, row: Status(201, serialize.strategy(access, row)))
+    return writes.write(request, response, load=lambda access: _get_preview(access, preview_id), action=None,
+                        if_match=expected_of, change=change, reread=reread, present=present)

@@ -13,6 +13,7 @@ from icsplan.errors import IcsplanError, NotFoundError
 from icsplan.imports import services as imports
 from icsplan.imports.models import StagedImport
 from icsplan.imports.uploads import read_upload
+from icsplan.jobs import documents
 from icsplan.jobs import imports as background
 from icsplan.ingest.uploads import human_size
 from icsplan.web import access, uploads
@@ -95,7 +96,18 @@ def import_preview(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = ConfirmForm(request.POST)
-        if form.is_valid():
+        if form.is_valid() and documents.confirm_in_background(pending):
+            # A big document: a task imports it (same service, same person, whole or not at all),
+            # and the person gets its progress page at once; the staged row stays for the task.
+            try:
+                job = background.start_document(request.user, pending, edition=form.cleaned_data["edition"],
+                                                 replace=form.cleaned_data["replace"])
+            except IcsplanError as exc:
+                form.add_error(None, exc.message)
+            else:
+                uploads.forget(request, pending, delete=False)
+                return redirect("web:import-job", mission.slug, job.token)
+        elif form.is_valid():
             try:
                 row = imports.confirm_strategy(request.user, pending, edition=form.cleaned_data["edition"],
                                                replace=form.cleaned_data["replace"])
@@ -207,15 +219,18 @@ def import_results_preview(request: HttpRequest, slug: str, token: str) -> HttpR
 
 @page
 def import_job(request: HttpRequest, slug: str, token: str) -> HttpResponse:
-    """The progress page of a big results import; what it recorded, or why nothing was saved.
+    """The progress page of a big results import or strategy document import; what it recorded,
+    or why nothing was saved.
     Checked on every read: the person who started it, or those who may read the mission's data."""
     mission = access.mission_for(request.user, slug)
     job = background.get_for(request.user, token)
     if job.mission_id != mission.pk:
         raise NotFoundError("No import job matches the request.", code="not-found")
     editions = access.strategies_of(request.user, mission)
-    context = mission_context(request, mission, editions[0] if editions else None, tab="results")
-    context.update({"job": job, "poll_seconds": POLL_SECONDS, "size": human_size(job.size)})
+    document = job.kind == job.KIND_STRATEGY
+    context = mission_context(request, mission, editions[0] if editions else None,
+                              tab="import" if document else "results")
+    context.update({"job": job, "document": document, "poll_seconds": POLL_SECONDS, "size": human_size(job.size)})
     template = "web/partials/import_job_status.html" if request.headers.get("HX-Request") == "true" \
         else "web/import_job.html"
     response = render(request, template, context)

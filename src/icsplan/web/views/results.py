@@ -26,6 +26,7 @@ from icsplan.indicators.validation import strategy_years
 from icsplan.web import access, monitoring
 from icsplan.web.errors import page
 from icsplan.web.paging import page_of
+from icsplan.web.widgets import FAST_RENDERER
 
 from .common import mission_context
 
@@ -34,6 +35,9 @@ from .common import mission_context
 ENTRY_PER_PAGE = 20
 #: rows per page of the approver's overview of a period (a table: one line per indicator)
 OVERVIEW_PER_PAGE = 50
+#: items per list of the reporter's work list (overdue, returned, due) on the results entry page:
+#: the rest are counted, so that the page stays the same size however many indicators they have
+WORK_LIST_ITEMS = 10
 
 
 class ResultForm(forms.Form):
@@ -43,6 +47,9 @@ class ResultForm(forms.Form):
     none: the service refuses a save based on anything else, first entries included. There is
     no sensitivity field: the service keeps the stored marking.
     """
+
+    # A page shows ENTRY_PER_PAGE of these forms: their inputs are written without the template engine.
+    default_renderer = FAST_RENDERER
 
     period = forms.CharField(widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0,
@@ -231,7 +238,10 @@ def results_entry(request: HttpRequest, slug: str) -> HttpResponse:
     if allowed.report:
         from icsplan.indicators.due import work_for
 
-        context["work"] = work_for(request.user, strategy, indicators=indicators)
+        work = context["work"] = work_for(request.user, strategy, indicators=indicators)
+        context["work_limit"] = f":{WORK_LIST_ITEMS}"  # a |slice argument
+        context["work_more"] = {name: max(0, len(getattr(work, name)) - WORK_LIST_ITEMS)
+                                for name in ("overdue", "returned", "due")}
     context.update({"periods": periods, "period": period, "rows": [_row(i, period, targets, results) for i in shown],
                     "other_frequency": len(indicators) - len(due), "upload_form": _upload_form(),
                     "locked": lock is not None, "lock": lock, "overview": overview,
