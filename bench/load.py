@@ -373,7 +373,7 @@ def main() -> None:
                 server = subprocess.Popen([*_command(), "serve", "--port", str(port), "--workers", "2",
                                            "--threads", str(args.threads)], env=env, cwd=ROOT,
                                           stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
-            wait_for_server(port, seconds=120, server=server, log=log)
+            wait_for_server(port, seconds=300, server=server, log=log)
             recorder = Recorder()
             people = [Person(port, spec, recorder) for spec in setup["people"]]
             for person in people:
