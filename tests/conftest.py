@@ -144,8 +144,8 @@ def _transactional(item: pytest.Item) -> bool:
 #: alone while the other had finished. Starting the longest first (and filling in with the short
 #: ones) lets the two workers finish together. A module missing here simply keeps its place.
 SLOW_MODULES = {
-    "tests/security/test_canary_unapproved.py": 215,
-    "tests/security/test_matrix.py": 150,
+    "tests/security/test_canary_unapproved.py": 175,
+    "tests/security/test_matrix.py": 125,
     # The served apps after the demo template (tests/served_demo.py): measured on 1 December 2026
     # with --durations on a machine at a load of about 17 on two cores, divided by 5 to sit beside
     # the figures above (measured on a quieter machine).

@@ -8,6 +8,8 @@ so the access-control world is built once per caller rather than once per operat
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -44,13 +46,15 @@ SETTINGS = settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True, 
                     suppress_health_check=list(HealthCheck))
 
 
+@functools.lru_cache(maxsize=1)
 def _operations():
+    """The API's operations, loaded from its OpenAPI document once for both callers."""
     from icsplan.config.wsgi import application
 
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) > 40
-    return operations
+    return tuple(operations)
 
 
 def _exercise(headers: dict[str, str]) -> int:

@@ -311,3 +311,63 @@ def test_database_backend_queues_and_the_worker_makes_the_file(settings):
     assert b"Your file is ready" in page.content
     data = client.get(reverse("web:export-job-file", args=[world.mission.slug, "2022", job.token])).content
     assert canary_prefix("Testland") in _docx_text(data)
+
+
+# -- the API's export route answers with the file: the same cache --------------------------------
+
+def _api_export(world, persona, fmt="docx", query=""):
+    client = _client(world.user(persona))
+    response = client.get(f"/api/v1/exports/strategies/{world.strategy.pk}/{fmt}{query}")
+    assert response.status_code == 200, response.content[:300]
+    return response
+
+
+def test_api_export_is_rendered_once_per_copy_and_shared_with_the_web(world, monkeypatch):
+    """Two readers of the mission get one rendering of the full copy; the public (anonymous, and a
+    viewer asking for the full copy) is another file that never holds SBU; the web's download then
+    finds the same finished file."""
+    calls = []
+    real = jobs._render
+    monkeypatch.setattr(jobs, "_render", lambda job: calls.append((job.fmt, job.public)) or real(job))
+    full = _api_export(world, "reader", query="?public=false")
+    assert _api_export(world, "approver", query="?public=false").content == full.content
+    assert calls == [("docx", False)]
+    assert canary_prefix("Testland") in _docx_text(full.content)
+    public = _api_export(world, "anonymous")
+    assert _api_export(world, "viewer", query="?public=false").content == public.content
+    assert calls == [("docx", False), ("docx", True)]
+    assert canary_prefix("Testland") not in _docx_text(public.content)
+    assert 'filename="' in public["Content-Disposition"]
+    # The web's download of the full copy is the file the API made.
+    job, _page = _follow_to_job(_client(world.user("editor")), _export_url(world))
+    assert job.state == ExportJob.DONE and not job.public and len(calls) == 2
+    assert jobs.file_of(world.user("editor"), job) == full.content
+
+
+def test_api_export_is_made_again_after_each_kind_of_change(world, monkeypatch):
+    """Every service that changes what the file shows moves the edition's stamp, so the next
+    request renders again (and the stale file is dropped): the framework, indicators, results."""
+    from icsplan.indicators import services as indicators
+    from icsplan.indicators.models import Indicator
+    from icsplan.strategies import services
+    from icsplan.strategies.services.gate import applying_revision
+
+    calls = []
+    real = jobs._render
+    monkeypatch.setattr(jobs, "_render", lambda job: calls.append(job.key) or real(job))
+    _api_export(world, "reader")
+    objective = world.strategy.objectives.get(number="1.1")
+    indicator = Indicator.objects.get(strategy=world.strategy, code="1.1-P")
+    changes = [
+        lambda: services.update_element(objective, {"title": "A new title"}, expected_version=objective.version,
+                                        actor=SYSTEM),
+        lambda: indicators.set_baseline(indicator, "3", expected_version=0, actor=SYSTEM),
+        lambda: indicators.lock_period(world.strategy, "FY2023Q1", reason="closed", actor=SYSTEM),
+    ]
+    for number, change in enumerate(changes, start=2):
+        with applying_revision():  # as an approved revision applies it to the edition in force
+            change()
+        body = _api_export(world, "reader").content
+        assert len(calls) == number and len(set(calls)) == number
+        assert ExportJob.objects.filter(strategy=world.strategy, fmt="docx", public=False).count() == 1
+    assert "A new title" in _docx_text(body)

@@ -22,6 +22,7 @@ from django.test import Client
 from django.urls import reverse
 
 from icsplan.accounts.actors import SYSTEM
+from tests.shared_rows import built_once, fresh_copy
 
 from .test_matrix import _body, _walk
 from .world import CANARY_PREFIX, canary_prefix
@@ -326,9 +327,66 @@ def _leaks(world, seeded, persona) -> tuple[list[str], set[str]]:
     return leaks, seen
 
 
+#: the background files the walks ask for (``_job_responses``, the export and report downloads and
+#: the matrix's export jobs): (edition, kind, format, period)
+WALKED_FILES = (
+    [("strategy", "export", fmt, "") for fmt in ("pdf", "docx")]
+    + [("strategy", "report", "docx", period) for period in ("FY2024", "FY2025", "FY2026")]
+    + [("strategy", "report", "pdf", "FY2026"), ("draft", "export", "docx", "")]
+)
+
+
+def _make_walked_files(world) -> None:
+    """Every background file the walks ask for, made once per module in both copies.
+
+    A finished job is the product's cache of a file until the edition's data changes
+    (``jobs.services.start`` finds it by a key of the output, the copy and the edition's stamp),
+    so each persona's walk is served these files, found by the key of the copy it is entitled to,
+    instead of rendering every PDF and DOCX again for each persona. The walk still starts each job,
+    reads it and searches its file for every canary."""
+    from django.test import override_settings
+
+    from icsplan.jobs import services as jobs
+    from icsplan.jobs.models import ExportJob
+
+    # Made at once whatever the database (the PostgreSQL pass queues tasks for a worker otherwise).
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}):
+        for edition, kind, fmt, period in WALKED_FILES:
+            for public in (True, False):
+                job = jobs.start(SYSTEM, getattr(world, edition), kind=kind, fmt=fmt, period=period, public=public)
+                assert job.state == ExportJob.DONE, (edition, kind, fmt, period, public, job.error)
+
+
+def _build_seeded_world():
+    from .world import build_world
+
+    world = build_world()
+    seeded = _seed(world)
+    _make_walked_files(world)
+    return world, seeded
+
+
+@pytest.fixture(scope="module")
+def seeded_world_built(django_db_setup, django_db_blocker):
+    """The world, its seeded canaries and the walked files, built once per module (each test is
+    rolled back to them: tests/shared_rows.py)."""
+    with built_once(django_db_blocker, _build_seeded_world) as built:
+        yield built
+
+
 @pytest.fixture()
-def seeded(world):
-    return _seed(world)
+def seeded_world(request, seeded_world_built, db):
+    return fresh_copy(request, seeded_world_built)
+
+
+@pytest.fixture()
+def world(seeded_world):
+    return seeded_world[0]
+
+
+@pytest.fixture()
+def seeded(seeded_world):
+    return seeded_world[1]
 
 
 @pytest.mark.parametrize("persona", ["anonymous", "viewer", "other_member"])

@@ -179,6 +179,37 @@ def run(job_id: int) -> None:
          .delete())
 
 
+def export_file(strategy_row, *, fmt: str, public: bool) -> tuple[bytes, str, str]:
+    """(data, filename, media type) of the PDF/DOCX export of ``strategy_row`` made at once, for a
+    caller that answers with the file itself (the API's export route).
+
+    Shares the jobs' cache: the finished job of the same output of the same data (``job_key``: the
+    format, the copy and the edition's stamp) is served without rendering; otherwise the file is
+    made now, as the trusted operator with the copy fixed (as ``run`` makes it), and kept as a
+    finished job for the next caller, here or on the web. ``strategy_row`` must come from the
+    caller's permission-narrowed lookup and ``public`` from ``wants_public_copy``.
+    """
+    kind = ExportJob.KIND_EXPORT
+    kind, fmt, period = _checked(strategy_row, kind, fmt, "")
+    key = job_key(strategy_row, kind=kind, fmt=fmt, period=period, public=public)
+    done = (ExportJob.objects.filter(key=key, state=ExportJob.DONE).order_by("-finished_at")
+            .values_list("data", "filename", "media_type").first())
+    if done is not None:
+        return bytes(done[0]), done[1], done[2]
+    job = ExportJob(token=secrets.token_urlsafe(24), kind=kind, strategy=strategy_row,
+                    mission_id=strategy_row.mission_id, fmt=fmt, period=period, public=public, key=key)
+    data, filename, media_type = _render(job)
+    now = timezone.now()
+    with transaction.atomic():
+        job.state, job.data, job.size, job.filename, job.media_type = ExportJob.DONE, data, len(data), filename[:255], media_type
+        job.started_at = job.finished_at = now
+        job.save()
+        # As ``run`` does: files of the same output made from older data are never served again.
+        (ExportJob.objects.filter(strategy_id=job.strategy_id, kind=kind, fmt=fmt, period=period, public=public)
+         .exclude(key=key).filter(state__in=[ExportJob.DONE, ExportJob.FAILED]).delete())
+    return data, filename, media_type
+
+
 def _fail(job: ExportJob, message: str) -> None:
     ExportJob.objects.filter(pk=job.pk).update(state=ExportJob.FAILED, error=message, finished_at=timezone.now())
 
@@ -239,4 +270,4 @@ def file_of(who, job: ExportJob) -> bytes:
     return data
 
 
-__all__ = ["NotReady", "BACKGROUND_EXPORT_FORMATS", "BACKGROUND_REPORT_FORMATS", "file_of", "get_for", "job_key", "run", "start"]
+__all__ = ["NotReady", "BACKGROUND_EXPORT_FORMATS", "BACKGROUND_REPORT_FORMATS", "export_file", "file_of", "get_for", "job_key", "run", "start"]

@@ -56,17 +56,22 @@ def list_formats(request: HttpRequest):
 def export_strategy(request: HttpRequest, strategy_id: PathId, fmt: str, params: Query[ExportParams]):
     from icsplan.accounts.redaction import document_for, wants_public_copy
     from icsplan.audit.services import record_export
+    from icsplan.jobs.services import BACKGROUND_EXPORT_FORMATS, export_file
     from icsplan.publishing import get_renderer
 
     access = Access(request)
     renderer = get_renderer(fmt)
     row = access.get(sm.Strategy.objects.select_related("mission__bureau"), pk=strategy_id)
     public = wants_public_copy(access.audience, row, params.public)
-    document = document_for(access.user, row, public=public)
-    data = renderer.render(document, public=public)
+    if fmt in BACKGROUND_EXPORT_FORMATS:
+        # Seconds of rendering: the file the jobs keep until the data changes, made now if missing.
+        data, filename, _media_type = export_file(row, fmt=fmt, public=public)
+    else:
+        document = document_for(access.user, row, public=public)
+        data = renderer.render(document, public=public)
+        filename = renderer.filename(document, public=public)
     if access.principal.is_authenticated:
         record_export(access.user, row, renderer.format, public)
     response = HttpResponse(data, content_type=renderer.media_type)
-    filename = renderer.filename(document, public=public)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return finish_read(request, response)
