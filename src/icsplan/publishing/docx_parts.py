@@ -169,7 +169,11 @@ class StyleIds:
         else:
             # Document._block_width, from the last section without searching the body for it.
             section = Section(self._body_end, self.document.part)
-            width = Emu(section.page_width - section.left_margin - section.right_margin)
+            page, left, right = section.page_width, section.left_margin, section.right_margin
+            if page is None or left is None or right is None:  # python-docx's own answer (or error)
+                width = self.document._block_width
+            else:
+                width = Emu(page - left - right)
             element = CT_Tbl.new_tbl(rows, cols, width)
             self._body_end.addprevious(element)
             table = Table(element, self._container)
