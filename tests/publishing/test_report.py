@@ -196,6 +196,32 @@ def test_docx_report_uses_word_styles_and_has_alt_text(row):
     assert descriptions and all(d and d.startswith(("Chart of indicator", "Status matrix")) for d in descriptions)
 
 
+def test_docx_report_numbers_its_charts_without_walking_the_document(row, monkeypatch):
+    # python-docx's Run.add_picture reads StoryPart.next_id (a search of the whole document) and
+    # hashes every image part already added, once per chart (tests/publishing/test_docx_pictures.py).
+    from docx.parts.image import ImagePart
+    from docx.parts.story import StoryPart
+
+    calls = {"next_id": 0, "part sha1": 0}
+    for cls, name, key in ((StoryPart, "next_id", "next_id"), (ImagePart, "sha1", "part sha1")):
+        original = getattr(cls, name)
+
+        def counted(obj, original=original, key=key):
+            calls[key] += 1
+            return original.fget(obj)
+
+        monkeypatch.setattr(cls, name, property(counted))
+    data = _render(row, "docx", public=False)
+    monkeypatch.undo()
+    import io
+
+    import docx
+
+    charts = len(docx.Document(io.BytesIO(data)).inline_shapes)
+    assert charts >= 3  # the matrix and the numeric indicators
+    assert calls == {"next_id": 1, "part sha1": 0}, calls
+
+
 def test_pdf_report_has_pages_and_embedded_charts(row):
     import io
 

@@ -6,9 +6,19 @@ from __future__ import annotations
 
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.image.image import Image
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Inches, Pt, RGBColor
+from docx.oxml.shape import CT_Inline
+from docx.oxml.table import CT_Tbl
+from docx.parts.image import ImagePart
+from docx.section import Section
+from docx.shape import InlineShape
+from docx.shared import Emu, Inches, Length, Pt, RGBColor
+from docx.table import Table
+from docx.text.paragraph import Paragraph
 
 NAVY = RGBColor(0x1F, 0x2A, 0x44)
 SBU_RED = RGBColor(0x8A, 0x1C, 0x1C)
@@ -103,18 +113,28 @@ def setup_styles(document) -> None:
 
 
 class StyleIds:
-    """Paragraphs, headings and tables added with a style whose id is resolved once per document.
+    """Paragraphs, headings and tables added to the body with a style whose id is resolved once per
+    document, each in a time that does not grow with the document.
 
-    Given a style name, python-docx walks the document's whole style list on every call to tell
-    whether it is the default style (whose id it leaves out): a writer adds hundreds of paragraphs
-    with a handful of styles. Here each name is resolved once, by python-docx itself, and the id
-    is set with the same setters python-docx uses, so the XML is the same. Make it after
-    :func:`setup_styles`, which adds styles.
+    python-docx pays three walks per block that grow with the document: given a style name, it
+    walks the document's whole style list to tell whether it is the default style (whose id it
+    leaves out); it inserts each block before the body's closing ``w:sectPr`` after searching all
+    the body's children for it; and for a table it searches the whole body for section properties
+    to get the text width. A writer adds thousands of blocks, so those walks made a long document
+    cost the square of its length. Here each style name is resolved once, by python-docx itself;
+    each block goes right before the body's ``w:sectPr``, found once; and the width is read from
+    that ``w:sectPr`` (the document's last section, which python-docx reads too). The elements are
+    made and set with the constructors and setters python-docx uses, so the XML is the same.
+    Make it after :func:`setup_styles`, which adds styles; page set-up may change at any time.
     """
 
     def __init__(self, document) -> None:
         self.document = document
         self._ids: dict[tuple[str, WD_STYLE_TYPE], str | None] = {}
+        # The block container python-docx's own paragraphs and tables belong to.
+        self._container = document._body
+        # The body's last child; python-docx inserts every block before it (None: it appends).
+        self._body_end = document.element.body.sectPr
 
     def style_id(self, name: str, style_type: WD_STYLE_TYPE) -> str | None:
         key = (name, style_type)
@@ -124,7 +144,14 @@ class StyleIds:
 
     def paragraph(self, text: str = "", style: str | None = None):
         """As ``Document.add_paragraph``."""
-        paragraph = self.document.add_paragraph(text)
+        if self._body_end is None:
+            paragraph = self.document.add_paragraph(text)
+        else:
+            element = OxmlElement("w:p")  # what CT_Body.add_p makes
+            self._body_end.addprevious(element)
+            paragraph = Paragraph(element, self._container)
+            if text:
+                paragraph.add_run(text)
         if style is not None:
             paragraph._p.style = self.style_id(style, WD_STYLE_TYPE.PARAGRAPH)
         return paragraph
@@ -137,9 +164,94 @@ class StyleIds:
 
     def table(self, rows: int, cols: int, style: str):
         """As ``Document.add_table``."""
-        table = self.document.add_table(rows=rows, cols=cols)
+        if self._body_end is None:
+            table = self.document.add_table(rows=rows, cols=cols)
+        else:
+            # Document._block_width, from the last section without searching the body for it.
+            section = Section(self._body_end, self.document.part)
+            page, left, right = section.page_width, section.left_margin, section.right_margin
+            if page is None or left is None or right is None:  # python-docx's own answer (or error)
+                width = self.document._block_width
+            else:
+                width = Emu(page - left - right)
+            element = CT_Tbl.new_tbl(rows, cols, width)
+            self._body_end.addprevious(element)
+            table = Table(element, self._container)
         table._tbl.tblStyle_val = self.style_id(style, WD_STYLE_TYPE.TABLE)
         return table
+
+
+class Pictures:
+    """Inline pictures added to a document's body, each in a time that does not grow with the
+    number of pictures already there.
+
+    python-docx's ``Run.add_picture`` searches the whole document for the highest ``id`` attribute
+    to number the drawing, hashes the bytes of every image part already in the package to find one
+    with the same bytes, and scans the part names and relationships for the next free ones: the
+    cost of N charts grew with N squared. Here the next drawing id is read once (by python-docx's
+    ``next_id``, at the first picture) and counted up, which gives the same ids as long as nothing
+    but pictures adds an unqualified ``id`` attribute (bookmarks' ids are ``w:id``); image parts are
+    found by the hash of their bytes in a dict, so the same bytes still make one part; a new part
+    gets the smallest free part name and relationship id, as python-docx gives them. The XML and
+    the package are the same as ``Run.add_picture``'s (tests/publishing/test_docx_pictures.py).
+    """
+
+    def __init__(self, document) -> None:
+        self._part = document.part
+        self._image_parts = self._part.package.image_parts
+        self._by_sha1: dict[str, ImagePart] = {}
+        self._used_numbers: set[int] = set()
+        self._known = -1  # how many image parts the two maps above describe
+        self._rids: dict[ImagePart, str] = {}
+        self._made_here: set[ImagePart] = set()  # parts no relationship pointed to before
+        self._next_number = self._next_rid = 1
+        self._next_shape_id: int | None = None
+
+    def add(self, run, data: bytes, width: Length | None = None, height: Length | None = None) -> InlineShape:
+        """As ``run.add_picture(io.BytesIO(data), width, height)``."""
+        image = Image.from_blob(data)
+        part = self._image_part(image)
+        cx, cy = part.image.scaled_dimensions(width, height)
+        if self._next_shape_id is None:
+            self._next_shape_id = self._part.next_id
+        inline = CT_Inline.new_pic_inline(self._next_shape_id, self._rid(part), part.image.filename, cx, cy)
+        self._next_shape_id += 1
+        run._r.add_drawing(inline)
+        return InlineShape(inline)
+
+    def _image_part(self, image: Image) -> ImagePart:
+        if len(self._image_parts) != self._known:  # first call, or parts added by someone else
+            self._by_sha1 = {part.sha1: part for part in self._image_parts}
+            self._used_numbers = {part.partname.idx for part in self._image_parts}
+            self._next_number = 1
+            self._known = len(self._image_parts)
+        digest = image.sha1
+        part = self._by_sha1.get(digest)
+        if part is None:
+            while self._next_number in self._used_numbers:
+                self._next_number += 1
+            partname = PackURI(f"/word/media/image{self._next_number}.{image.ext}")
+            part = ImagePart.from_image(image, partname)
+            self._image_parts.append(part)
+            self._made_here.add(part)
+            self._by_sha1[digest] = part
+            self._used_numbers.add(self._next_number)
+            self._known += 1
+        return part
+
+    def _rid(self, part: ImagePart) -> str:
+        rid = self._rids.get(part)
+        if rid is None:
+            if part not in self._made_here:  # a part of the package before: it may be related already
+                rid = self._part.relate_to(part, RT.IMAGE)
+            else:
+                # Relationships are only ever added, so the smallest free id never moves back.
+                rels = self._part.rels
+                while f"rId{self._next_rid}" in rels:
+                    self._next_rid += 1
+                rid = rels.add_relationship(RT.IMAGE, part, f"rId{self._next_rid}").rId
+            self._rids[part] = rid
+        return rid
 
 
 def bookmark(paragraph, name: str, number: int) -> None:

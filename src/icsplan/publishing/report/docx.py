@@ -13,7 +13,8 @@ from docx.shared import Inches, Pt, RGBColor
 
 from ..content import SBU_BANNER
 from ..docx_parts import (
-    HEADING_FONT, NAVY, SBU_RED, StyleIds, bookmark, setup_styles, shade, simple_field, toc_bookmark, write_toc_field,
+    HEADING_FONT, NAVY, SBU_RED, Pictures, StyleIds, bookmark, setup_styles, shade, simple_field, toc_bookmark,
+    write_toc_field,
 )
 from .outline import SAMPLE_LABEL, STATUS_LABELS, Chart, Heading, Paragraph, ReportOutline, Table
 
@@ -52,6 +53,7 @@ class _Writer:
         self.document = Document()
         setup_styles(self.document)
         self.styled = StyleIds(self.document)
+        self.pictures = Pictures(self.document)
         section = self.document.sections[0]
         section.page_width, section.page_height = Inches(8.5), Inches(11)
         section.left_margin = section.right_margin = Inches(0.9)
@@ -217,7 +219,7 @@ class _Writer:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         run = paragraph.add_run()
         png = block.render("png")
-        run.add_picture(io.BytesIO(png), width=Inches(min(block.display_width(png), self.text_width)))
+        self.pictures.add(run, png, width=Inches(min(block.display_width(png), self.text_width)))
         # Alt text for screen readers: the drawing's description.
         for doc_pr in run._r.iter(qn("wp:docPr")):
             doc_pr.set("descr", block.alt)
