@@ -148,8 +148,9 @@ def test_canary_catches_a_forgotten_redaction(world, monkeypatch):
 #: apps whose every row a refused write must leave untouched (tokens record their last use; the
 #: audit trail records refusals and sign-ins: both are meant to change)
 WATCHED_APPS = ("accounts", "strategies", "indicators", "imports", "reviews", "portfolio", "jobs")
-# Similar objectives store their term counts on first read (a cache of public text, not a write).
-UNWATCHED_MODELS = {"accounts.apitoken", "portfolio.objectiveterms"}
+# Caches filled on first read, not writes: similar objectives store their term counts (public text),
+# the bureau dashboard its per-edition summaries (keyed by the edition's stamp).
+UNWATCHED_MODELS = {"accounts.apitoken", "portfolio.objectiveterms", "portfolio.storedsummary"}
 
 
 def _watched_models():
